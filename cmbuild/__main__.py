@@ -1,0 +1,3 @@
+from cmbuild.cli import main
+
+main()

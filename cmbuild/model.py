@@ -1,0 +1,273 @@
+"""The domain: channels, posts, variants, findings.
+
+Everything here is a frozen dataclass built once by the load stage and passed explicitly through
+the pipeline. Nothing here imports a heavy library, so the no-op build path stays fast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+Severity = Literal["error", "warning", "info"]
+Status = Literal["draft", "review", "approved"]
+TextFormat = Literal["plain", "html"]
+
+SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found by a check, attached to a file (and a line and channel where known)."""
+
+    rule: str
+    severity: Severity
+    message: str
+    file: str
+    line: int | None = None
+    channel: str | None = None
+    hint: str | None = None
+
+    def location(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+    def sort_key(self) -> tuple[str, int, str, str, str]:
+        return (self.file, self.line or 0, self.channel or "", self.rule, self.message)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "channel": self.channel,
+            "hint": self.hint,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Finding:
+        line = data.get("line")
+        channel = data.get("channel")
+        hint = data.get("hint")
+        return cls(
+            rule=str(data["rule"]),
+            severity=data["severity"],  # type: ignore[arg-type]
+            message=str(data["message"]),
+            file=str(data["file"]),
+            line=int(line) if isinstance(line, int) else None,
+            channel=str(channel) if channel is not None else None,
+            hint=str(hint) if hint is not None else None,
+        )
+
+
+@dataclass(frozen=True)
+class Utm:
+    """UTM parameters a channel adds to the brand's own links."""
+
+    source: str
+    medium: str = "social"
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One account on one platform, from channels.toml."""
+
+    name: str
+    platform: str
+    template: str  # path relative to brand/templates/
+    timezone: str | None  # IANA zone; None means the defaults' zone
+    lang: str | None
+    handle: str | None
+    utm: Utm
+    slots: tuple[str, ...] = ()  # "HH:MM" local times for posts that give only a date
+    stale_after_hours: float | None = None
+    credentials: tuple[tuple[str, str], ...] = ()  # (purpose, ENV_VAR_NAME)
+    options: tuple[tuple[str, str], ...] = ()  # platform-specific settings (instance URL...)
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    """An image a post uses, as written in the front matter (path relative to the repository)."""
+
+    path: str
+    alt: str | None
+    focus: tuple[float, float] = (0.5, 0.5)
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class ChannelOverride:
+    """What a post changes for one channel: any field left None keeps the post's value."""
+
+    text: str | None = None
+    title: str | None = None
+    publish: str | None = None  # raw value, resolved by the schedule stage
+    link: str | None = None
+    images: tuple[ImageRef, ...] | None = None
+    lang: str | None = None
+    fields: tuple[tuple[str, str], ...] = ()  # platform extra fields (pinterest description...)
+
+
+@dataclass(frozen=True)
+class Post:
+    """One Markdown file in posts/: the idea, written once."""
+
+    source: str  # repository-relative POSIX path, e.g. posts/2026-12-01-launch.md
+    slug: str
+    title: str
+    body: str  # Markdown
+    body_line: int  # line of the body's first line in the file
+    publish: str | None  # raw value, resolved per channel by the schedule stage
+    publish_line: int | None
+    timezone: str | None
+    channels: tuple[str, ...]
+    channel_lines: tuple[tuple[str, int], ...]
+    overrides: tuple[tuple[str, ChannelOverride], ...]
+    campaign: str | None
+    tags: tuple[str, ...]
+    link: str | None
+    images: tuple[ImageRef, ...]
+    status: Status
+    sponsored: bool
+    lang: str | None
+    key_lines: tuple[tuple[str, int], ...] = ()  # front matter key -> line, for findings
+
+    def override(self, channel: str) -> ChannelOverride:
+        for name, override in self.overrides:
+            if name == channel:
+                return override
+        return ChannelOverride()
+
+    def line_of(self, key: str) -> int | None:
+        for name, line in self.key_lines:
+            if name == key:
+                return line
+        return None
+
+
+@dataclass(frozen=True)
+class Media:
+    """An image attached to a variant, as listed in the manifest."""
+
+    path: str  # repository-relative (source) or output-relative (processed) path
+    sha256: str
+    bytes: int
+    alt: str | None
+    width: int | None = None
+    height: int | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "sha256": self.sha256,
+            "bytes": self.bytes,
+            "width": self.width,
+            "height": self.height,
+            "alt": self.alt,
+        }
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A post rendered for one channel: what will be published, where and when."""
+
+    id: str
+    key: str  # "<source>#<channel>", human-readable form of the id
+    source: str
+    slug: str
+    channel: str
+    platform: str
+    title: str
+    text: str
+    text_format: TextFormat
+    output: str  # output-relative path of the text file
+    scheduled: datetime  # timezone-aware, in the channel's zone
+    timezone: str
+    link: str | None
+    media: tuple[Media, ...]
+    campaign: str | None
+    tags: tuple[str, ...]
+    status: Status
+    sponsored: bool
+    lang: str | None
+    fields: tuple[tuple[str, str], ...] = ()  # platform extra fields (title, description...)
+    length: int = 0
+    limit: int | None = None
+    unit: str = "characters"
+    findings: tuple[Finding, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class BannedExpression:
+    expression: str
+    suggest: str | None = None
+    reason: str | None = None
+    severity: Severity | None = None
+
+
+@dataclass(frozen=True)
+class RequiredText:
+    """A text (hashtag, mention, wording) that variants must contain; empty filters match all."""
+
+    text: str
+    platforms: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+    campaigns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Handle:
+    """Someone the brand mentions: `@[key]` in a post becomes their handle on each platform."""
+
+    key: str
+    name: str
+    by_platform: tuple[tuple[str, str], ...] = ()
+
+    def on(self, platform: str) -> str | None:
+        for name, handle in self.by_platform:
+            if name == platform:
+                return handle
+        return None
+
+
+@dataclass(frozen=True)
+class Charter:
+    """The brand charter, from brand/charter.toml."""
+
+    source: str = "brand/charter.toml"
+    brand_name: str = ""
+    lang: str | None = None
+    domains: tuple[str, ...] = ()
+    banned: tuple[BannedExpression, ...] = ()
+    required: tuple[RequiredText, ...] = ()
+    hashtag_max: int | None = None
+    emoji_max: int | None = None
+    disclosures: tuple[str, ...] = ()
+    alt_required: bool = True
+    utm_required: bool = True
+    complementarity_window_hours: float = 24.0
+    complementarity_similarity: float = 0.8
+    complementarity_exempt: tuple[tuple[str, ...], ...] = ()
+    handles: tuple[Handle, ...] = ()
+    severities: tuple[tuple[str, Severity], ...] = ()
+    key_lines: tuple[tuple[str, int], ...] = ()  # dotted key path -> line in the charter file
+
+    def severity(self, rule: str, default: Severity) -> Severity:
+        for name, severity in self.severities:
+            if name == rule:
+                return severity
+        return default
+
+    def handle(self, key: str) -> Handle | None:
+        for handle in self.handles:
+            if handle.key == key:
+                return handle
+        return None
+
+    def line_of(self, key: str) -> int | None:
+        for name, line in self.key_lines:
+            if name == key:
+                return line
+        return None
