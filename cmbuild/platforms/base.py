@@ -83,6 +83,9 @@ class Platform(ABC):
     fields: ClassVar[tuple[FieldSpec, ...]] = ()
     media: ClassVar[MediaSpec] = MediaSpec()
     extension: ClassVar[str] = ".txt"
+    # Whether the brand's links get the channel's UTM parameters here: not on the brand's own
+    # site (UTM on internal links would restart the visitor's analytics session).
+    tags_links: ClassVar[bool] = True
 
     @abstractmethod
     def length(self, text: str) -> int:

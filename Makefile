@@ -1,0 +1,41 @@
+# Every target sets up what it needs (virtualenv, Python packages, the test oracle) on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: build test lint golden bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+tests/oracle/node_modules/.installed: tests/oracle/package.json tests/oracle/package-lock.json
+	cd tests/oracle && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## build: build the sample content repository into output/
+build: $(BIN)/.installed
+	$(BIN)/cmbuild build
+
+## test: run the whole test suite
+test: $(BIN)/.installed tests/oracle/node_modules/.installed
+	$(BIN)/pytest
+
+## lint: ruff (lint and format) and mypy
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+## golden: regenerate the expected output trees under tests/golden/
+golden: $(BIN)/.installed
+	$(BIN)/python -m tests.golden_update
+
+## bench: print the build benchmark figures
+bench: $(BIN)/.installed
+	$(BIN)/python bench/build.py
+
+clean:
+	rm -rf $(VENV) tests/oracle/node_modules

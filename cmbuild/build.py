@@ -1,0 +1,84 @@
+"""The build: posts → variants → checks → outputs, redoing only what changed.
+
+Read everything and check it before writing anything: bad input raises `InputErrors` and leaves
+`output/` as it was. Then write variants, manifest, calendar and the build state.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cmbuild.inputs import outputs_present, scan, stat_of
+from cmbuild.model import Variant
+from cmbuild.state import Stamp, read_stamp
+from cmbuild.summary import Summary
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    del stage, done, total
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    summary: Summary
+    variants: tuple[Variant, ...] | None  # None when nothing changed (the no-op path loads none)
+    written: tuple[str, ...] = ()
+    unchanged: int = 0
+    pruned: tuple[str, ...] = ()
+    rendered: int = 0
+    reused: int = 0
+    noop: bool = False
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def build(
+    root: Path,
+    out: Path | None = None,
+    *,
+    jobs: int | None = None,
+    write: bool = True,
+    progress: Progress = _quiet,
+) -> BuildResult:
+    """Build the content repository at `root` into `out` (default `root/output`).
+
+    With `write=False` (cmbuild check) everything is validated and nothing is written.
+    Raises `InputErrors` for bad input.
+    """
+    start = time.perf_counter()
+    out = out if out is not None else root / "output"
+    inputs = scan(root)
+    if write:
+        stamp = read_stamp(out)
+        if stamp is not None and _unchanged(root, out, inputs, stamp):
+            summary = Summary.from_dict(stamp.summary)
+            return BuildResult(
+                summary,
+                None,
+                unchanged=len(stamp.outputs),
+                noop=True,
+                seconds=time.perf_counter() - start,
+            )
+    from cmbuild.pipeline import Pipeline
+
+    pipeline = Pipeline(root, out, jobs=jobs, progress=progress)
+    try:
+        return pipeline.run(inputs, write=write, start=start)
+    finally:
+        pipeline.close()
+
+
+def _unchanged(root: Path, out: Path, inputs: dict[str, tuple[int, int]], stamp: Stamp) -> bool:
+    recorded = stamp.inputs
+    for path, stat in inputs.items():
+        if recorded.get(path) != stat:
+            return False
+    for path, stat in recorded.items():
+        if path not in inputs and stat_of(root / path) != stat:
+            return False  # an image changed, or a post or template disappeared
+    return outputs_present(out, stamp.outputs)

@@ -1,0 +1,265 @@
+"""The `cmbuild` command: thin wrappers that call the library and map results to exit codes.
+
+Exit codes: 0 fine; 1 findings at error level (or warnings, with --strict); 2 bad input or usage.
+Heavy imports happen inside commands so that `--help` and a no-op build stay fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from cmbuild import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="cmbuild")
+def main() -> None:
+    """cmbuild: content as code for community managers.
+
+    Posts are Markdown files in posts/, the brand charter and templates live in brand/, the accounts
+    in channels.toml. cmbuild compiles every post for every channel, checks it against each
+    platform's limits and the charter, and writes output/ (variants, manifest.json, calendar.ics).
+
+    \b
+    Examples:
+      cmbuild build                 build the repository in the current folder
+      cmbuild check --strict        validate only; warnings fail too
+      cmbuild count --platform x "Bonjour 👋 https://cm-bordeaux.fr"
+      cmbuild init my-brand         start a new content repository
+    """
+
+
+def _root_option(function: click.decorators.FC) -> click.decorators.FC:
+    return click.option(
+        "--root",
+        "-C",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("."),
+        show_default=True,
+        help="The content repository (holding posts/, brand/, channels.toml).",
+    )(function)
+
+
+def _common_build_options(function: click.decorators.FC) -> click.decorators.FC:
+    for option in reversed(
+        [
+            click.option("--strict", is_flag=True, help="Warnings fail the build too (exit 1)."),
+            click.option(
+                "--json", "as_json", is_flag=True, help="Print a machine-readable summary."
+            ),
+            click.option("--quiet", "-q", is_flag=True, help="Print errors only."),
+            click.option(
+                "--jobs",
+                "-j",
+                type=click.IntRange(min=1),
+                default=None,
+                help="Worker processes for large builds (default: one per core).",
+            ),
+        ]
+    ):
+        function = option(function)
+    return _root_option(function)
+
+
+@main.command()
+@_common_build_options
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder (default: ROOT/output).",
+)
+def build(
+    root: Path, out: Path | None, strict: bool, as_json: bool, quiet: bool, jobs: int | None
+) -> None:
+    """Compile every post for every channel into output/.
+
+    Writes output/<channel>/<post>.txt (or .html), output/manifest.json and output/calendar.ics.
+    Only what changed is rebuilt; unchanged files are not rewritten.
+
+    \b
+    Examples:
+      cmbuild build
+      cmbuild build --strict --json > summary.json
+      cmbuild build -C ../other-brand -o /tmp/preview
+    """
+    _run(root, out, write=True, strict=strict, as_json=as_json, quiet=quiet, jobs=jobs)
+
+
+@main.command()
+@_common_build_options
+def check(root: Path, strict: bool, as_json: bool, quiet: bool, jobs: int | None) -> None:
+    """Validate posts, channels, charter and templates without writing anything.
+
+    \b
+    Examples:
+      cmbuild check
+      cmbuild check --strict --quiet
+    """
+    _run(root, None, write=False, strict=strict, as_json=as_json, quiet=quiet, jobs=jobs)
+
+
+def _run(
+    root: Path,
+    out: Path | None,
+    *,
+    write: bool,
+    strict: bool,
+    as_json: bool,
+    quiet: bool,
+    jobs: int | None,
+) -> None:
+    from cmbuild.build import build as run_build
+    from cmbuild.errors import InputErrors
+    from cmbuild.report import as_json as dump
+    from cmbuild.report import plain_summary
+
+    if not (root / "channels.toml").exists() and not (root / "posts").exists():
+        raise click.UsageError(
+            f"{root} is not a content repository (no channels.toml, no posts/); "
+            "run it where channels.toml is, pass --root, or create one with `cmbuild init DIR`"
+        )
+    try:
+        result = run_build(root, out, jobs=jobs, write=write)
+    except InputErrors as errors:
+        if as_json:
+            click.echo(dump({"ok": False, "errors": [e.to_dict() for e in errors]}))
+        else:
+            for error in errors:
+                click.echo(f"error: {error}", err=True)
+            click.echo(f"{len(errors)} input error(s): nothing was written.", err=True)
+        sys.exit(EXIT_INPUT)
+    summary = result.summary
+    failed = summary.count("error") > 0 or (strict and summary.count("warning") > 0)
+    if as_json:
+        data = {"ok": not failed, **summary.to_dict()}
+        data["build"] = {
+            "noop": result.noop,
+            "seconds": round(result.seconds, 3),
+            "written": list(result.written),
+            "unchanged": result.unchanged,
+            "pruned": list(result.pruned),
+            "rendered_posts": result.rendered,
+            "reused_posts": result.reused,
+        }
+        click.echo(dump(data))
+    elif quiet:
+        plain_summary_errors_only(summary)
+    elif sys.stdout.isatty():
+        from cmbuild.report import rich_summary
+
+        rich_summary(summary)
+        click.echo(_changes(result, write))
+    else:
+        plain_summary(summary, click.echo)
+        click.echo(_changes(result, write))
+    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+def plain_summary_errors_only(summary: object) -> None:
+    from cmbuild.report import finding_line
+    from cmbuild.summary import Summary
+
+    assert isinstance(summary, Summary)
+    for finding in summary.findings:
+        if finding.severity == "error":
+            click.echo(finding_line(finding), err=True)
+
+
+def _changes(result: object, write: bool) -> str:
+    from cmbuild.build import BuildResult
+
+    assert isinstance(result, BuildResult)
+    if not write:
+        return f"checked in {result.seconds:.2f} s; nothing written"
+    if result.noop:
+        return f"nothing changed ({result.seconds:.2f} s)"
+    return (
+        f"{len(result.written)} files written, {result.unchanged} unchanged, "
+        f"{len(result.pruned)} removed; {result.rendered} posts rendered, "
+        f"{result.reused} reused ({result.seconds:.2f} s)"
+    )
+
+
+@main.command()
+@click.option(
+    "--platform",
+    "-p",
+    "platform_name",
+    required=True,
+    help="x, mastodon, bluesky, threads, linkedin...",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print {platform, length, limit, unit} as JSON."
+)
+@click.argument("text")
+def count(platform_name: str, as_json: bool, text: str) -> None:
+    """Print the length of TEXT as PLATFORM counts it, and its limit.
+
+    TEXT '-' reads standard input. X counts weighted characters (URLs 23, emoji 2), Mastodon
+    graphemes (URLs 23, @user@domain as @user), Bluesky graphemes (and at most 3000 bytes).
+
+    \b
+    Examples:
+      cmbuild count --platform x "Bonjour 👋 https://cm-bordeaux.fr"      → x 33/280
+      echo "Salut" | cmbuild count -p bluesky --json -
+    """
+    from cmbuild import platforms
+    from cmbuild.report import as_json as dump
+
+    try:
+        platform = platforms.get(platform_name)
+    except KeyError:
+        raise click.BadParameter(
+            f"unknown platform {platform_name!r}; known: {', '.join(platforms.names())}",
+            param_hint="--platform",
+        ) from None
+    if text == "-":
+        text = sys.stdin.read()
+        if text.endswith("\n"):
+            text = text[:-1]
+    result = platform.count(text)
+    if as_json:
+        click.echo(
+            dump(
+                {
+                    "platform": platform.name,
+                    "length": result.length,
+                    "limit": result.limit,
+                    "unit": result.unit,
+                }
+            )
+        )
+    else:
+        limit = result.limit if result.limit is not None else "∞"
+        click.echo(f"{platform.name} {result.length}/{limit} {result.unit}")
+    sys.exit(EXIT_OK if result.fits else EXIT_FINDINGS)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def init(directory: Path) -> None:
+    """Create a new, buildable content repository in DIRECTORY.
+
+    It holds channels.toml, brand/charter.toml, a starter template for every platform,
+    one example post and a README for writers.
+
+    \b
+    Examples:
+      cmbuild init my-brand && cd my-brand && cmbuild build
+    """
+    from cmbuild.scaffold import scaffold
+
+    try:
+        written = scaffold(directory)
+    except FileExistsError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_INPUT)
+    click.echo(f"created {len(written)} files in {directory}")
+    click.echo(f"next: cd {directory} && cmbuild build")

@@ -1,0 +1,68 @@
+"""Input errors: bad content the writer must fix, reported as `file:line: key: message (hint)`.
+
+The load and render stages collect every `InputError` they meet (one bad post does not hide
+the next) and raise them together as an `InputErrors`; the CLI prints them and exits 2. Nothing is
+written when
+the inputs are bad.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class InputError(Exception):
+    """One problem with an input file, precise enough to fix without reading code."""
+
+    file: str
+    message: str
+    line: int | None = None
+    key: str | None = None
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        what = f"{self.key}: {self.message}" if self.key else self.message
+        return f"{where}: {what}" + (f" ({self.hint})" if self.hint else "")
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "key": self.key,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+class InputErrors(Exception):
+    """Every input error of a build, in file and line order."""
+
+    def __init__(self, errors: Iterable[InputError]) -> None:
+        self.errors = sorted(errors, key=lambda e: (e.file, e.line or 0, e.key or "", e.message))
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+    def __iter__(self) -> Iterator[InputError]:
+        return iter(self.errors)
+
+    def __len__(self) -> int:
+        return len(self.errors)
+
+
+class ErrorCollector:
+    """Gathers input errors while a stage goes on, then raises them all at once."""
+
+    def __init__(self) -> None:
+        self.errors: list[InputError] = []
+
+    def add(self, error: InputError) -> None:
+        self.errors.append(error)
+
+    def extend(self, errors: Iterable[InputError]) -> None:
+        self.errors.extend(errors)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise InputErrors(self.errors)

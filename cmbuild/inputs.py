@@ -1,0 +1,80 @@
+"""The files a build reads, their sizes and times (cheap), and their digests (only when needed)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from cmbuild.layout import CHANNELS_FILE, CHARTER_FILE, TEMPLATES_DIR, post_files
+from cmbuild.state import Stat
+
+
+def stat_of(path: Path) -> Stat | None:
+    try:
+        st = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+def template_files(root: Path) -> list[str]:
+    base = root / TEMPLATES_DIR
+    found = []
+    for folder, dirs, files in os.walk(base):
+        dirs.sort()
+        for name in sorted(files):
+            found.append((Path(folder) / name).relative_to(root).as_posix())
+    return found
+
+
+def config_files(root: Path) -> list[str]:
+    return [CHANNELS_FILE, CHARTER_FILE, *template_files(root)]
+
+
+def scan(root: Path) -> dict[str, Stat]:
+    """Size and time of every config file, template and post (absent files are left out)."""
+    found: dict[str, Stat] = {}
+    for relative in config_files(root):
+        stat = stat_of(root / relative)
+        if stat is not None:
+            found[relative] = stat
+    for path in post_files(root):
+        stat = stat_of(path)
+        if stat is not None:
+            found[path.relative_to(root).as_posix()] = stat
+    return found
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def config_digest(root: Path, version: str) -> str:
+    """One digest of everything that affects every post: the tool, channels, charter, templates."""
+    h = hashlib.sha256(version.encode())
+    for relative in config_files(root):
+        h.update(b"\0" + relative.encode() + b"\0")
+        try:
+            h.update((root / relative).read_bytes())
+        except FileNotFoundError:
+            h.update(b"<absent>")
+    return h.hexdigest()
+
+
+def outputs_present(out: Path, outputs: Iterable[str]) -> bool:
+    """Whether every listed output still exists (one directory listing per folder, no stat)."""
+    listing: dict[str, set[str]] = {}
+    for relative in outputs:
+        folder, _, name = relative.rpartition("/")
+        names = listing.get(folder)
+        if names is None:
+            try:
+                names = set(os.listdir(out / folder))
+            except FileNotFoundError:
+                return False
+            listing[folder] = names
+        if name not in names:
+            return False
+    return True

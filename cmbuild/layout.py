@@ -1,0 +1,44 @@
+"""Where things live in a content repository. Light on purpose: the no-op build path imports it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path, PurePosixPath
+
+CHANNELS_FILE = "channels.toml"
+CHARTER_FILE = "brand/charter.toml"
+TEMPLATES_DIR = "brand/templates"
+POSTS_DIR = "posts"
+DEFAULT_OUTPUT = "output"
+
+
+def post_files(root: Path) -> list[Path]:
+    """Every Markdown post under posts/, in a stable order (hidden and `_` files skipped)."""
+    found: list[Path] = []
+    base = root / POSTS_DIR
+    if not base.is_dir():
+        return found
+    for folder, dirs, files in os.walk(base):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+        found.extend(
+            Path(folder) / f for f in files if f.endswith(".md") and not f.startswith((".", "_"))
+        )
+    found.sort()
+    return found
+
+
+def resolve_image(post_source: str, path: str) -> str:
+    """The repository-relative path of an image written in a post (`./x.jpg` is post-relative)."""
+    if path.startswith(("./", "../")):
+        joined = PurePosixPath(post_source).parent / path
+    else:
+        joined = PurePosixPath(path)
+    parts: list[str] = []
+    for part in joined.parts:
+        if part == "..":
+            if not parts:
+                return "../" + path  # escapes the repository; reported by the caller
+            parts.pop()
+        elif part not in (".", ""):
+            parts.append(part)
+    return "/".join(parts)

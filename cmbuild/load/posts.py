@@ -1,0 +1,313 @@
+"""Reading posts: YAML front matter (with the line of every key) and a Markdown body.
+
+python-frontmatter splits the file; PyYAML's C loader composes the front matter once, so the same
+parse gives both the values and the line of each key for error messages. pydantic validates the
+values. Unknown keys are warnings (a typo must not pass silently), everything else wrong is an
+error naming the file, line and key.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from cmbuild.errors import InputError
+from cmbuild.load.validation import errors_from_validation
+from cmbuild.model import ChannelOverride, Finding, ImageRef, Post
+
+try:  # the C loader is ~5x faster; fall back where libyaml is missing
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+_HANDLER = YAMLHandler()
+_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+PublishValue = str | datetime | date
+
+
+class ImageModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    path: str = Field(min_length=1)
+    alt: str | None = None
+    focus: tuple[float, float] = (0.5, 0.5)
+
+    @field_validator("focus")
+    @classmethod
+    def _in_frame(cls, value: tuple[float, float]) -> tuple[float, float]:
+        if not all(0.0 <= v <= 1.0 for v in value):
+            raise ValueError("focus must be two numbers between 0 and 1, e.g. [0.5, 0.3]")
+        return value
+
+
+class OverrideModel(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True, coerce_numbers_to_str=True)
+    text: str | None = None
+    title: str | None = None
+    publish: PublishValue | None = None
+    link: str | None = None
+    image: ImageModel | None = None
+    images: list[ImageModel] | None = None
+    lang: str | None = None
+    description: str | None = None
+
+
+class FrontMatter(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True, coerce_numbers_to_str=True)
+    title: str = Field(min_length=1)
+    publish: PublishValue | None = None
+    timezone: str | None = None
+    channels: list[str] | dict[str, OverrideModel | None]
+    campaign: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    link: str | None = None
+    image: ImageModel | None = None
+    images: list[ImageModel] | None = None
+    status: Literal["draft", "review", "approved"] = "draft"
+    sponsored: bool = False
+    lang: str | None = None
+    slug: str | None = None
+
+    @field_validator("slug")
+    @classmethod
+    def _slug(cls, value: str | None) -> str | None:
+        if value is not None and not _SLUG.match(value):
+            raise ValueError("a slug is letters, digits, '.', '_' and '-', e.g. session-janvier")
+        return value
+
+
+_HINTS = {
+    "title": 'add `title: "..."` to the front matter',
+    "channels": (
+        "list the channels, e.g. `channels: [x-cmb, linkedin-cmb]` (names from channels.toml)"
+    ),
+    "status": "use draft, review or approved",
+    "publish": "write it like 2026-12-01 09:00",
+}
+
+
+@dataclass(frozen=True)
+class LoadedPost:
+    """A post plus the warnings found while reading it (unknown keys)."""
+
+    post: Post
+    warnings: tuple[Finding, ...]
+
+
+def read_post(root: Path, path: Path) -> LoadedPost:
+    """Read and validate one post file; raise InputError (or InputErrors) when it is unusable."""
+    source = path.relative_to(root).as_posix()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            source, f"not UTF-8 text ({error.reason})", hint="save the file as UTF-8"
+        ) from None
+    text = text.removeprefix("\ufeff")
+    if not _HANDLER.detect(text):
+        raise InputError(
+            source,
+            "no front matter",
+            line=1,
+            hint="start the file with a line '---', then title, publish and channels, then '---'",
+        )
+    front, body = _HANDLER.split(text)
+    front_start = text.count("\n", 0, text.index(front)) + 1 if front.strip() else 2
+    body = body.lstrip("\r\n")
+    body_line = _body_line(text, body)
+    data, lines = _compose(front, source, front_start)
+    if not isinstance(data, dict):
+        first = front_start + front[: len(front) - len(front.lstrip())].count("\n")
+        raise InputError(source, "the front matter must be key: value pairs", line=first)
+    try:
+        model = FrontMatter.model_validate(data)
+    except ValidationError as exc:
+        errors = errors_from_validation(exc, source, lambda key: _nearest(lines, key), hints=_HINTS)
+        from cmbuild.errors import InputErrors
+
+        raise InputErrors(errors) from None
+    warnings = _unknown_keys(model, source, lines)
+    return LoadedPost(_to_post(model, source, body, body_line, lines), tuple(warnings))
+
+
+def _compose(front: str, source: str, first_line: int) -> tuple[Any, dict[str, int]]:
+    loader = _Loader(front)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as error:
+        problem_mark = getattr(error, "problem_mark", None)
+        context_mark = getattr(error, "context_mark", None)
+        context = str(getattr(error, "context", None) or "")
+        problem = getattr(error, "problem", None) or str(error)
+        # An unclosed [ ], { } or quote is noticed lines later: point at where it was opened.
+        opened = context_mark is not None and ("flow" in context or "quoted" in context)
+        mark = context_mark if opened else (problem_mark or context_mark)
+        line = first_line + mark.line if mark is not None else first_line
+        if opened:
+            problem = f"{problem} ({context} opened here)"
+        raise InputError(
+            source,
+            f"invalid YAML front matter: {problem}",
+            line=line,
+            hint="check indentation, and quote values that contain ': ' "
+            "or start with '@', '#', '[' or '{'",
+        ) from None
+    finally:
+        loader.dispose()
+    lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        _walk(node, "", first_line, lines, depth=0)
+    return data, lines
+
+
+def _walk(
+    node: yaml.MappingNode, prefix: str, first_line: int, lines: dict[str, int], depth: int
+) -> None:
+    for key_node, value_node in node.value:
+        key = f"{prefix}{key_node.value}"
+        lines.setdefault(key, first_line + key_node.start_mark.line)
+        if depth < 3 and isinstance(value_node, yaml.MappingNode):
+            _walk(value_node, key + ".", first_line, lines, depth + 1)
+        elif isinstance(value_node, yaml.SequenceNode):
+            for index, item in enumerate(value_node.value):
+                lines.setdefault(f"{key}.{index}", first_line + item.start_mark.line)
+                if isinstance(item, yaml.MappingNode) and depth < 3:
+                    _walk(item, f"{key}.{index}.", first_line, lines, depth + 1)
+
+
+def _body_line(text: str, body: str) -> int:
+    if not body:
+        return text.count("\n") + 1
+    return text.count("\n", 0, len(text) - len(body)) + 1
+
+
+def _nearest(lines: dict[str, int], key: str) -> int | None:
+    parts = key.split(".")
+    while parts:
+        line = lines.get(".".join(parts))
+        if line is not None:
+            return line
+        parts.pop()
+    return min(lines.values()) if lines else None
+
+
+def _unknown_keys(model: FrontMatter, source: str, lines: dict[str, int]) -> list[Finding]:
+    found = []
+    known = ", ".join(sorted(FrontMatter.model_fields))
+    for key in sorted(model.model_extra or {}):
+        found.append(
+            Finding(
+                rule="post.unknown-key",
+                severity="warning",
+                message=f"unknown key {key!r} is ignored",
+                file=source,
+                line=lines.get(key),
+                hint=f"known keys: {known}",
+            )
+        )
+    if isinstance(model.channels, dict):
+        known_override = ", ".join(sorted(OverrideModel.model_fields))
+        for name, override in sorted(model.channels.items()):
+            for key in sorted((override.model_extra or {}) if override else {}):
+                path = f"channels.{name}.{key}"
+                found.append(
+                    Finding(
+                        rule="post.unknown-key",
+                        severity="warning",
+                        message=f"unknown key {path!r} is ignored",
+                        file=source,
+                        line=lines.get(path),
+                        channel=name,
+                        hint=f"a channel override takes: {known_override}",
+                    )
+                )
+    return found
+
+
+def _images(
+    single: ImageModel | None, many: list[ImageModel] | None, key: str, lines: dict[str, int]
+) -> tuple[ImageRef, ...] | None:
+    if single is not None:
+        line = lines.get(f"{key}image.path") or lines.get(f"{key}image")
+        return (ImageRef(single.path, single.alt, single.focus, line),)
+    if many is not None:
+        return tuple(
+            ImageRef(
+                i.path,
+                i.alt,
+                i.focus,
+                lines.get(f"{key}images.{n}.path") or lines.get(f"{key}images.{n}"),
+            )
+            for n, i in enumerate(many)
+        )
+    return None
+
+
+def _publish_text(value: PublishValue | None) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return value.isoformat()
+
+
+def _to_post(
+    model: FrontMatter, source: str, body: str, body_line: int, lines: dict[str, int]
+) -> Post:
+    if isinstance(model.channels, list):
+        names = tuple(model.channels)
+        overrides: tuple[tuple[str, ChannelOverride], ...] = ()
+    else:
+        names = tuple(model.channels)
+        overrides = tuple(
+            (name, _override(name, o, lines)) for name, o in model.channels.items() if o is not None
+        )
+    channel_lines = tuple(
+        (
+            name,
+            lines.get(f"channels.{name}")
+            or lines.get(f"channels.{index}")
+            or lines.get("channels", 0),
+        )
+        for index, name in enumerate(names)
+    )
+    return Post(
+        source=source,
+        slug=model.slug or PurePosixPath(source).stem,
+        title=model.title,
+        body=body,
+        body_line=body_line,
+        publish=_publish_text(model.publish),
+        publish_line=lines.get("publish"),
+        timezone=model.timezone,
+        channels=names,
+        channel_lines=channel_lines,
+        overrides=overrides,
+        campaign=model.campaign,
+        tags=tuple(model.tags),
+        link=model.link,
+        images=_images(model.image, model.images, "", lines) or (),
+        status=model.status,
+        sponsored=model.sponsored,
+        lang=model.lang,
+        key_lines=tuple(sorted(lines.items())),
+    )
+
+
+def _override(name: str, model: OverrideModel, lines: dict[str, int]) -> ChannelOverride:
+    fields = (("description", model.description),) if model.description is not None else ()
+    return ChannelOverride(
+        text=model.text,
+        title=model.title,
+        publish=_publish_text(model.publish),
+        link=model.link,
+        images=_images(model.image, model.images, f"channels.{name}.", lines),
+        lang=model.lang,
+        fields=fields,
+    )

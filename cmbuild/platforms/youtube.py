@@ -1,0 +1,53 @@
+"""YouTube (video uploads): a description of 5000 UTF-8 bytes and a title of 100 characters.
+
+Neither may contain ``<`` or ``>``. The variant's text is the video's description, its `title`
+field the video's title, and its image the thumbnail. Sources: developers.google.com/youtube/v3/
+docs/videos (snippet.title and snippet.description property notes, H) and thumbnails/set (2 MB in
+the v3 docs; newer reference pages say 50 MB: the lower value is kept).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import ClassVar
+
+from cmbuild.platforms.base import FieldSpec, MediaSpec, Platform, Problem
+from cmbuild.platforms.checks import forbidden_characters
+from cmbuild.text.counting import utf8_bytes
+
+
+class YouTube(Platform):
+    """The text of a YouTube video: description and title."""
+
+    name = "youtube"
+    label = "YouTube"
+    text_limit = 5000
+    unit = "utf-8 bytes"  # a French description fits about 4,800 characters, CJK about 1,666
+    forbidden: ClassVar[str] = "<>"
+    fields = (
+        FieldSpec(
+            "title",
+            100,
+            "characters",
+            required=True,  # videos.insert rejects a video without a title
+            forbidden="<>",
+            note="snippet.title: 100 characters, no < or > (H)",
+        ),
+    )
+    media = MediaSpec(
+        formats=("jpeg", "png"),
+        max_images=1,  # the custom thumbnail
+        max_bytes=2_000_000,
+        recommended=(1280, 720),
+        alt_text_limit=None,  # thumbnails take no alt text
+    )
+
+    def length(self, text: str) -> int:
+        return utf8_bytes(text)
+
+    def check(
+        self, text: str, fields: Mapping[str, str], alt_texts: Sequence[str | None]
+    ) -> list[Problem]:
+        problems = super().check(text, fields, alt_texts)
+        problems.extend(forbidden_characters(self, text, self.forbidden, "the description"))
+        return problems

@@ -1,0 +1,124 @@
+"""Showing a build's result to a person (table, findings) or to a program (JSON).
+
+The library never prints: the CLI hands these functions a `write` callable.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from cmbuild.errors import InputError
+from cmbuild.model import Finding
+from cmbuild.summary import Summary
+
+Write = Callable[[str], None]
+
+
+def finding_line(finding: Finding) -> str:
+    channel = f" [{finding.channel}]" if finding.channel else ""
+    hint = f"\n    hint: {finding.hint}" if finding.hint else ""
+    where = f"{finding.location()}:{channel}"
+    return f"{where} {finding.severity}: {finding.message} ({finding.rule}){hint}"
+
+
+def plain_summary(
+    summary: Summary, write: Write, *, show: Iterable[str] = ("error", "warning")
+) -> None:
+    """A summary readable in a CI log: findings, then one row per channel, then totals."""
+    wanted = set(show)
+    for finding in summary.findings:
+        if finding.severity in wanted:
+            write(finding_line(finding))
+    if summary.findings and wanted:
+        write("")
+    rows = [("channel", "platform", "variants", "drafts", "errors", "warnings")]
+    rows += [
+        (c.name, c.platform, str(c.variants), str(c.drafts), str(c.errors), str(c.warnings))
+        for c in summary.channels
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        write(
+            "  ".join(
+                cell.ljust(w) if i < 2 else cell.rjust(w)
+                for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+            ).rstrip()
+        )
+    if summary.drafts:
+        write("")
+        write(f"drafts (not in the manifest): {len(summary.drafts)}")
+        for source, title in summary.drafts:
+            write(f"  {source}  {title}")
+    write("")
+    write(totals(summary))
+
+
+def totals(summary: Summary) -> str:
+    return (
+        f"{summary.posts} posts, {summary.variants} variants ({summary.publishable} publishable), "
+        f"{len(summary.drafts)} drafts, {summary.count('error')} errors, "
+        f"{summary.count('warning')} warnings"
+    )
+
+
+def rich_summary(summary: Summary, *, show: Iterable[str] = ("error", "warning")) -> None:
+    """The same summary as a coloured table, for a terminal."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    colours = {"error": "red", "warning": "yellow", "info": "blue"}
+    wanted = set(show)
+    for finding in summary.findings:
+        if finding.severity not in wanted:
+            continue
+        colour = colours[finding.severity]
+        channel = f" [bold]\\[{finding.channel}][/bold]" if finding.channel else ""
+        console.print(
+            f"[dim]{finding.location()}:[/dim]{channel} [{colour}]{finding.severity}[/{colour}]: "
+            f"{_escape(finding.message)} [dim]({finding.rule})[/dim]",
+            highlight=False,
+        )
+        if finding.hint:
+            console.print(f"    [dim]hint:[/dim] {_escape(finding.hint)}", highlight=False)
+    table = Table(title="cmbuild", title_justify="left")
+    for name, justify in (
+        ("channel", "left"),
+        ("platform", "left"),
+        ("variants", "right"),
+        ("drafts", "right"),
+        ("errors", "right"),
+        ("warnings", "right"),
+    ):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for c in summary.channels:
+        table.add_row(
+            c.name,
+            c.platform,
+            str(c.variants),
+            str(c.drafts),
+            f"[red]{c.errors}[/red]" if c.errors else "0",
+            f"[yellow]{c.warnings}[/yellow]" if c.warnings else "0",
+        )
+    console.print(table)
+    if summary.drafts:
+        console.print(f"drafts (not in the manifest): {len(summary.drafts)}")
+        for source, title in summary.drafts:
+            console.print(f"  [dim]{source}[/dim]  {_escape(title)}", highlight=False)
+    console.print(totals(summary), highlight=False)
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def input_errors_text(errors: Iterable[InputError]) -> list[str]:
+    return [str(e) for e in errors]
+
+
+def as_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)

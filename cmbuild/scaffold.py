@@ -1,0 +1,52 @@
+"""`cmbuild init`: a new content repository, copied from the package's `scaffold/` data folder.
+
+The starter is plain files (channels, charter, a template for every platform, one post, one image,
+a README for writers) read through importlib.resources, so it works from a wheel or a zip too.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+_DATA = "scaffold"
+_SKIPPED = {"__pycache__", ".DS_Store"}
+
+
+def scaffold(dest: Path) -> list[Path]:
+    """Copy the starter repository into `dest` and return the written files, sorted.
+
+    `dest` is created if needed. It may exist if it is an empty folder; anything else is refused
+    with FileExistsError, so that nobody's work is ever overwritten.
+    """
+    if dest.exists():
+        if not dest.is_dir():
+            raise FileExistsError(f"{dest} exists and is not a folder; choose a new folder name")
+        if any(dest.iterdir()):
+            raise FileExistsError(
+                f"{dest} is not empty; choose a new folder, or empty this one first"
+            )
+    source = files("cmbuild").joinpath(_DATA)
+    entries = sorted(_walk(source, ()), key=lambda item: item[0])
+    dest.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for parts, entry in entries:
+        target = dest.joinpath(*parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(entry.read_bytes())
+        written.append(target)
+    return sorted(written)
+
+
+def _walk(folder: Traversable, parts: tuple[str, ...]) -> list[tuple[tuple[str, ...], Traversable]]:
+    """Every file under `folder`, with its path parts relative to the scaffold's root."""
+    found: list[tuple[tuple[str, ...], Traversable]] = []
+    for entry in folder.iterdir():
+        if entry.name in _SKIPPED or entry.name.endswith((".pyc", ".py")):
+            continue
+        if entry.is_dir():
+            found.extend(_walk(entry, (*parts, entry.name)))
+        elif entry.is_file():
+            found.append(((*parts, entry.name), entry))
+    return found

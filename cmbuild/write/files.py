@@ -1,0 +1,88 @@
+"""Writing outputs without needless disk work, and atomically where integrity matters.
+
+Replacing files is what costs on the disks we run on (see docs/architecture.md): an unchanged output
+is never rewritten, a changed one is overwritten in place (no truncate-then-write), and `output/` is
+never wiped; only outputs that are no longer produced are removed. The manifest, the calendar and
+the build state are written to a temporary file, fsync'd, then renamed over the old one, so a crash
+leaves either the old or the new file, never half of one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+
+def same_content(path: Path, data: bytes) -> bool:
+    try:
+        if path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except FileNotFoundError:
+        return False
+
+
+def write_in_place(path: Path, data: bytes) -> None:
+    """Overwrite `path` with `data` without replacing the file (cheap on our disks)."""
+    try:
+        with open(path, "r+b") as handle:
+            handle.write(data)
+            handle.truncate()
+        return
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as handle:
+        handle.write(data)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace `path` by `data` atomically: readers see the old or the new file, never a mix."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory fds
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
+def prune(out: Path, stale: Iterable[str]) -> list[str]:
+    """Remove outputs that are no longer produced, and folders they leave empty."""
+    removed = []
+    folders = set()
+    for relative in sorted(stale):
+        path = out / relative
+        try:
+            path.unlink()
+            removed.append(relative)
+        except FileNotFoundError:
+            continue
+        folders.add(path.parent)
+    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+        if folder != out:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+    return removed

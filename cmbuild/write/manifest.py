@@ -1,0 +1,89 @@
+"""output/manifest.json: every variant to publish, with stable ids and content hashes.
+
+The push step reads only this file (and its ledger). The JSON Schema is docs/manifest.schema.json.
+Drafts are not in the manifest. A variant is `publishable` when its post is approved and no
+error-level finding concerns it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import UTC
+from typing import Any
+
+from cmbuild import __version__
+from cmbuild.model import Variant
+
+SCHEMA_VERSION = 1
+
+
+def utc_iso(variant: Variant) -> str:
+    return variant.scheduled.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def content_hash(variant: Variant) -> str:
+    """A digest of everything that would be published: text, fields, link, media, time, channel."""
+    canonical = {
+        "channel": variant.channel,
+        "text": variant.text,
+        "fields": dict(variant.fields),
+        "link": variant.link,
+        "media": [{"sha256": m.sha256, "alt": m.alt} for m in variant.media],
+        "scheduled": utc_iso(variant),
+    }
+    data = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(data.encode()).hexdigest()
+
+
+def is_publishable(variant: Variant) -> bool:
+    return variant.status == "approved" and not any(f.severity == "error" for f in variant.findings)
+
+
+def entry(variant: Variant) -> dict[str, Any]:
+    return {
+        "id": variant.id,
+        "key": variant.key,
+        "channel": variant.channel,
+        "platform": variant.platform,
+        "source": variant.source,
+        "slug": variant.slug,
+        "title": variant.title,
+        "status": variant.status,
+        "publishable": is_publishable(variant),
+        "scheduled": utc_iso(variant),
+        "scheduled_local": variant.scheduled.isoformat(),
+        "timezone": variant.timezone,
+        "text": variant.text,
+        "text_format": variant.text_format,
+        "output": variant.output,
+        "length": variant.length,
+        "limit": variant.limit,
+        "unit": variant.unit,
+        "fields": dict(variant.fields),
+        "link": variant.link,
+        "media": [m.to_dict() for m in variant.media],
+        "campaign": variant.campaign,
+        "tags": list(variant.tags),
+        "sponsored": variant.sponsored,
+        "lang": variant.lang,
+        "content_hash": content_hash(variant),
+        "findings": [f.to_dict() for f in variant.findings],
+    }
+
+
+def order(variants: Iterable[Variant]) -> list[Variant]:
+    """Manifest and calendar order: by time, then channel, then id."""
+    return sorted(variants, key=lambda v: (utc_iso(v), v.channel, v.id))
+
+
+def manifest_bytes(variants: Iterable[Variant], inputs_digest: str) -> bytes:
+    """The manifest for the non-draft variants, as deterministic UTF-8 JSON."""
+    listed = [v for v in order(variants) if v.status != "draft"]
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "build": {"tool": "cmbuild", "version": __version__, "inputs": inputs_digest},
+        "variants": [entry(v) for v in listed],
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -1,0 +1,43 @@
+"""Regenerate the expected output trees: `make golden` (or `python -m tests.golden_update`).
+
+Builds every site under tests/sites/ and replaces tests/golden/<site>/ with the result. Review the
+diff before committing: it is the change in what cmbuild produces.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from cmbuild.build import build
+from tests.helpers import tree
+
+HERE = Path(__file__).parent
+
+
+def build_site(name: str, into: Path) -> dict[str, bytes]:
+    """Build tests/sites/<name> from a copy in `into`; return its output tree."""
+    root = into / name
+    shutil.copytree(HERE / "sites" / name, root)
+    build(root, jobs=1)
+    return tree(root / "output")
+
+
+def main() -> int:
+    for site in sorted(p.name for p in (HERE / "sites").iterdir() if p.is_dir()):
+        with tempfile.TemporaryDirectory() as temp:
+            files = build_site(site, Path(temp))
+        golden = HERE / "golden" / site
+        shutil.rmtree(golden, ignore_errors=True)
+        for relative, data in files.items():
+            target = golden / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        print(f"tests/golden/{site}: {len(files)} files")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
