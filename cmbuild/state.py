@@ -13,11 +13,12 @@ Two files under `<output>/.cmbuild/`:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from cmbuild import __version__
 from cmbuild.model import Finding, Media, Variant
@@ -60,7 +61,7 @@ class Stamp:
 
 def read_stamp(out: Path) -> Stamp | None:
     try:
-        data = json.loads((out / STATE_DIR / "stamp.json").read_bytes())
+        data = orjson.loads((out / STATE_DIR / "stamp.json").read_bytes())
         if data.get("format") != FORMAT or data.get("tool") != __version__:
             return None
         return Stamp(
@@ -68,7 +69,7 @@ def read_stamp(out: Path) -> Stamp | None:
             outputs=data["outputs"],
             summary=data["summary"],
         )
-    except (FileNotFoundError, ValueError, KeyError, TypeError, IndexError):
+    except (FileNotFoundError, orjson.JSONDecodeError, KeyError, TypeError, IndexError, ValueError):
         return None
 
 
@@ -80,12 +81,12 @@ def write_stamp(out: Path, stamp: Stamp) -> None:
         "outputs": sorted(stamp.outputs),
         "summary": stamp.summary,
     }
-    write_atomic(out / STATE_DIR / "stamp.json", json.dumps(data, ensure_ascii=False).encode())
+    write_atomic(out / STATE_DIR / "stamp.json", orjson.dumps(data))
 
 
 def read_state(out: Path) -> State:
     try:
-        data = json.loads((out / STATE_DIR / "state.json").read_bytes())
+        data = orjson.loads((out / STATE_DIR / "state.json").read_bytes())
         if data.get("format") != FORMAT or data.get("tool") != __version__:
             return State()
         return State(
@@ -95,7 +96,7 @@ def read_state(out: Path) -> State:
             files={k: ((v[0][0], v[0][1]), v[1]) for k, v in data["files"].items()},
             outputs=data["outputs"],
         )
-    except (FileNotFoundError, ValueError, KeyError, TypeError, IndexError):
+    except (FileNotFoundError, orjson.JSONDecodeError, KeyError, TypeError, IndexError, ValueError):
         return State()
 
 
@@ -109,7 +110,7 @@ def write_state(out: Path, state: State) -> None:
         "files": {k: [list(s), d] for k, (s, d) in sorted(state.files.items())},
         "outputs": dict(sorted(state.outputs.items())),
     }
-    write_atomic(out / STATE_DIR / "state.json", json.dumps(data, ensure_ascii=False).encode())
+    write_atomic(out / STATE_DIR / "state.json", orjson.dumps(data))
 
 
 def _record_to(record: PostRecord) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from cmbuild.check.locate import (
 from cmbuild.model import Channel, Charter, Finding, ImageRef, Media, Post, Severity, Variant
 from cmbuild.render.links import is_brand_link, missing_utm
 from cmbuild.text.entities import emoji_count, hashtags, urls
+from cmbuild.text.html import read_html
 
 DEFAULT_SEVERITY: dict[str, Severity] = {
     "charter.banned-wording": "error",
@@ -65,8 +66,24 @@ class _Context:
         return fold(self.variant.text)
 
     @cached_property
+    def _read(self) -> tuple[str, list[str]]:
+        if self.variant.text_format == "html":
+            return read_html(self.variant.text)
+        return self.variant.text, []
+
+    @property
+    def visible(self) -> str:
+        """What a reader sees: the text, or an HTML variant's text without its markup."""
+        return self._read[0]
+
+    @cached_property
+    def links(self) -> list[str]:
+        """Every http(s) link: in the text, and in an HTML variant's hrefs."""
+        return list(dict.fromkeys([*self._read[1], *urls(self.visible)]))
+
+    @cached_property
     def hashtags(self) -> list[str]:
-        return ["#" + tag.lstrip("#＃") for tag in hashtags(self.variant.text)]
+        return ["#" + tag.lstrip("#＃") for tag in hashtags(self.visible)]
 
     def finding(
         self, rule: str, message: str, hint: str, line: int | None, severity: Severity | None = None
@@ -91,7 +108,8 @@ class _Context:
         if wanted.startswith(("#", "＃")):
             tag = wanted.lstrip("#＃").casefold()
             return any(found[1:].casefold() == tag for found in self.hashtags)
-        return search_folded(self.folded, wanted) is not None
+        folded = self.folded if self.variant.text_format != "html" else fold(self.visible)
+        return search_folded(folded, wanted) is not None
 
 
 def _banned_wording(ctx: _Context) -> Iterator[Finding]:
@@ -215,7 +233,7 @@ def _emoji_cap(ctx: _Context) -> Iterator[Finding]:
     cap = ctx.charter.emoji_max
     if cap is None:
         return
-    count = emoji_count(ctx.variant.text)
+    count = emoji_count(ctx.visible)
     if count <= cap:
         return
     yield ctx.finding(
@@ -277,7 +295,7 @@ def _utm(ctx: _Context) -> Iterator[Finding]:
     ):
         return
     main_link = (ctx.variant.link,) if ctx.variant.link else ()
-    for link in dict.fromkeys([*urls(ctx.variant.text), *main_link]):
+    for link in dict.fromkeys([*ctx.links, *main_link]):
         if not is_brand_link(link, domains):
             continue
         missing = missing_utm(link)

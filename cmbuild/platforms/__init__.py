@@ -12,11 +12,15 @@ A plug-in whose name is already taken (by a built-in or another plug-in) is an e
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from importlib import import_module
-from importlib.metadata import EntryPoint, entry_points
+from typing import TYPE_CHECKING
 
 from cmbuild.platforms.base import Platform
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
 
 ENTRY_POINT_GROUP = "cmbuild.platforms"
 
@@ -52,12 +56,13 @@ def get(name: str) -> Platform:
 
 @cache
 def _instance(name: str) -> Platform:
+    plugins = _plugins()  # first, so that a plug-in taking a built-in's name is always reported
     target = BUILTIN.get(name)
     if target is not None:
         module, _, attribute = target.partition(":")
         platform_class = getattr(import_module(module), attribute)
     else:
-        plugin = _plugins().get(name)
+        plugin = plugins.get(name)
         if plugin is None:
             raise KeyError(f"unknown platform {name!r}; known platforms: {', '.join(names())}")
         target = plugin.value
@@ -71,10 +76,17 @@ def _instance(name: str) -> Platform:
     return platform_class()
 
 
+def _entry_points() -> Iterable[EntryPoint]:
+    # Imported here: importlib.metadata takes longer to import than all the built-ins together.
+    from importlib.metadata import entry_points
+
+    return entry_points(group=ENTRY_POINT_GROUP)
+
+
 @cache
 def _plugins() -> dict[str, EntryPoint]:
     found: dict[str, EntryPoint] = {}
-    for entry_point in entry_points(group=ENTRY_POINT_GROUP):
+    for entry_point in _entry_points():
         taken = BUILTIN.get(entry_point.name) or (
             found[entry_point.name].value if entry_point.name in found else None
         )

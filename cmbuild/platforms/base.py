@@ -1,8 +1,8 @@
 """The platform interface: how a platform counts, what it accepts, how it formats mentions and tags.
 
-One module per platform subclasses `Platform`; the registry (`cmbuild.platforms`) lists them. Adding a
-platform is adding one module and registering it (built-ins and third-party plug-ins alike, through
-the ``cmbuild.platforms`` entry-point group).
+One module per platform subclasses `Platform`; the registry (`cmbuild.platforms`) lists them.
+Adding a platform is adding one module and registering it (built-ins and third-party plug-ins
+alike, through the ``cmbuild.platforms`` entry-point group).
 """
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ class Platform(ABC):
         return standard_checks(self, text, fields, alt_texts)
 
     def hashtag(self, tag: str) -> str:
-        """`tag` written as a hashtag this platform links: words joined in CamelCase, accents kept."""
+        """`tag` as a hashtag this platform links: words joined in CamelCase, accents kept."""
         words = [w for w in re.split(r"[^\w]+", tag) if w]
         if len(words) == 1:
             return "#" + words[0]

@@ -162,8 +162,10 @@ def _twemoji_spans(text: str) -> list[tuple[int, int]]:
         position = candidate.start()
         if position < cursor:
             continue
-        # Only a keycap (#, * or a digit, U+FE0F, U+20E3) or ©/® + U+FE0F starts before a candidate.
-        for start in range(max(cursor, position - 2), position + 1):
+        # Only a keycap (#, * or a digit, U+FE0F, U+20E3) or ©/® + U+FE0F starts before a candidate,
+        # and then the candidate is U+FE0F or U+20E3.
+        earliest = position - 2 if text[position] in "\ufe0f\u20e3" else position
+        for start in range(max(cursor, earliest), position + 1):
             match = pattern.match(text, start)
             if match is not None:
                 spans.append((start, match.end()))

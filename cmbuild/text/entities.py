@@ -144,7 +144,8 @@ def emoji_spans(text: str) -> list[Span]:
         if position < cursor:
             continue
         # A keycap starts up to two code points before its U+20E3; anything else starts on a hint.
-        for start in range(max(cursor, position - 2), position + 1):
+        earliest = position - 2 if text[position] == "\u20e3" else position
+        for start in range(max(cursor, earliest), position + 1):
             match = pattern.match(text, start)
             if match is not None:
                 spans.append((start, match.end()))

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from datetime import UTC
 from typing import Any
 
+import orjson
+
 from cmbuild import __version__
 from cmbuild.model import Variant
 
@@ -86,4 +88,5 @@ def manifest_bytes(variants: Iterable[Variant], inputs_digest: str) -> bytes:
         "build": {"tool": "cmbuild", "version": __version__, "inputs": inputs_digest},
         "variants": [entry(v) for v in listed],
     }
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    # orjson: the standard library's encoder is pure Python as soon as it indents (~10x slower).
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)

@@ -42,7 +42,7 @@ class NotAPlatform:
 def plugins(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[EntryPoint]]:
     """Entry points the registry sees, as if installed by other packages."""
     found: list[EntryPoint] = []
-    monkeypatch.setattr(registry, "entry_points", lambda group: found)
+    monkeypatch.setattr(registry, "_entry_points", lambda: found)
     registry._plugins.cache_clear()
     registry._instance.cache_clear()
     yield found
@@ -84,6 +84,8 @@ def test_a_plugin_may_not_take_a_builtin_name(plugins: list[EntryPoint]) -> None
     plugins.append(entry_point("x", f"{__name__}:Plugin"))
     with pytest.raises(registry.PlatformRegistryError, match=r"'x' .* already registered"):
         registry.names()
+    with pytest.raises(registry.PlatformRegistryError, match=r"'x' .* already registered"):
+        registry.get("x")
 
 
 def test_two_plugins_may_not_share_a_name(plugins: list[EntryPoint]) -> None:

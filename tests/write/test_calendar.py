@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 import re
 from bisect import bisect_right
@@ -21,6 +22,11 @@ from icalendar.parser import Contentline
 import cmbuild
 from cmbuild.model import Variant
 from cmbuild.write.calendar import _fold, calendar_ics, event_ics
+
+try:  # a second iCalendar parser, independent of icalendar
+    vobject: Any = importlib.import_module("vobject")
+except ImportError:
+    vobject = None
 
 DTSTAMP = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)
 PARIS = ZoneInfo("Europe/Paris")
@@ -453,8 +459,8 @@ def test_vtimezone_without_dst() -> None:
 # --- a second, independent parser --------------------------------------------------------------
 
 
+@pytest.mark.skipif(vobject is None, reason="vobject is not installed")
 def test_vobject_reads_the_calendar() -> None:
-    vobject = pytest.importorskip("vobject")
     variants = [
         make_variant(id="a", title="Été, déjà ; 🌞", text="Ligne 1\nLigne 2 " + "é" * 200),
         make_variant(id="b", **at("America/New_York", 2026, 11, 1, 1, 30, fold=1)),
@@ -495,6 +501,10 @@ def test_any_text_round_trips_through_the_calendar(title: str, text: str, campai
     assert str(event["DESCRIPTION"]) == cleaned(text)
     assert categories(event) == [cleaned(campaign), "instagram"]
     assert max(len(line) for line in physical_lines(data)) <= 75
+    if vobject is not None:
+        event = vobject.readOne(data.decode()).vevent
+        assert event.summary.value == cleaned(f"[instagram-fr] {title}")
+        assert event.description.value == cleaned(text)
 
 
 @settings(max_examples=300, deadline=None)
@@ -503,3 +513,67 @@ def test_fold_is_icalendars_folding(line: str) -> None:
     line = line.replace("\r", "").replace("\n", "")
     content_line: Any = Contentline(line)  # type: ignore[no-untyped-call]
     assert _fold(line) == content_line.to_ical()
+
+
+def reference_event(variant: Variant, dtstamp: datetime) -> bytes:
+    """The same event built as an icalendar `Event`, serialised by icalendar itself."""
+    from cmbuild.write.calendar import _STATUS, _clean, _html_to_text
+
+    zone = ZoneInfo(variant.timezone)
+    start = variant.scheduled.astimezone(UTC)
+    event = Event()
+    event.add("UID", variant.id)
+    event.add("DTSTAMP", dtstamp.astimezone(UTC))
+    for name, instant in (("DTSTART", start), ("DTEND", start + timedelta(minutes=15))):
+        local = instant.astimezone(zone)
+        if local.fold and local.utcoffset() != local.replace(fold=0).utcoffset():
+            event.add(name, instant)
+        else:
+            event.add(name, local.replace(tzinfo=None), parameters={"TZID": variant.timezone})
+    event.add("SUMMARY", _clean(f"[{variant.channel}] {variant.title}"))
+    text = _html_to_text(variant.text) if variant.text_format == "html" else variant.text
+    event.add("DESCRIPTION", _clean(text))
+    if variant.link:
+        event.add("URL", variant.link)
+    categories = [variant.campaign, variant.platform] if variant.campaign else [variant.platform]
+    event.add("CATEGORIES", [_clean(category) for category in categories])
+    if variant.status in _STATUS:
+        event.add("STATUS", _STATUS[variant.status])
+    return bytes(event.to_ical())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    title=st.text(max_size=120),
+    text=st.text(max_size=600),
+    campaign=st.one_of(st.none(), st.text(min_size=1, max_size=30)),
+    link=st.one_of(st.none(), st.just("https://cm-bordeaux.fr/a?utm_source=x&b=1,2;3")),
+    status=st.sampled_from(["review", "approved", "draft"]),
+    zone=st.sampled_from(["Europe/Paris", "America/New_York", "Africa/Abidjan", "Asia/Tokyo"]),
+    minutes=st.integers(min_value=0, max_value=60 * 24 * 400),
+    html=st.booleans(),
+)
+def test_event_bytes_are_what_icalendar_writes(
+    title: str,
+    text: str,
+    campaign: str | None,
+    link: str | None,
+    status: str,
+    zone: str,
+    minutes: int,
+    html: bool,
+) -> None:
+    when = (datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=minutes)).astimezone(
+        ZoneInfo(zone)
+    )
+    variant = make_variant(
+        title=title,
+        text=f"<p>{text}</p>" if html else text,
+        text_format="html" if html else "plain",
+        campaign=campaign,
+        link=link,
+        status=status,
+        timezone=zone,
+        scheduled=when,
+    )
+    assert event_ics(variant, dtstamp=when) == reference_event(variant, when)
