@@ -7,13 +7,16 @@ Heavy imports happen inside commands so that `--help` and a no-op build stay fas
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
 from cmbuild import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+T = TypeVar("T")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -125,8 +128,14 @@ def _run(
             f"{root} is not a content repository (no channels.toml, no posts/); "
             "run it where channels.toml is, pass --root, or create one with `cmbuild init DIR`"
         )
+    interactive = sys.stderr.isatty() and not (quiet or as_json)
     try:
-        result = run_build(root, out, jobs=jobs, write=write)
+        if interactive:
+            result = _with_status(
+                lambda progress: run_build(root, out, jobs=jobs, write=write, progress=progress)
+            )
+        else:
+            result = run_build(root, out, jobs=jobs, write=write)
     except InputErrors as errors:
         if as_json:
             click.echo(dump({"ok": False, "errors": [e.to_dict() for e in errors]}))
@@ -160,6 +169,27 @@ def _run(
         plain_summary(summary, click.echo)
         click.echo(_changes(result, write))
     sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+_STAGES = {
+    "read": "reading {total} changed posts",
+    "render": "rendering {total} posts",
+    "write": "writing outputs",
+}
+
+
+def _with_status(run: Callable[[Callable[[str, int, int], None]], T]) -> T:
+    """Run a build with a spinner on the terminal naming the stage it is in."""
+    from rich.console import Console
+
+    status = Console(stderr=True).status("loading channels, charter and templates")
+
+    def progress(stage: str, done: int, total: int) -> None:
+        del done
+        status.update(_STAGES.get(stage, stage).format(total=total))
+
+    with status:
+        return run(progress)
 
 
 def plain_summary_errors_only(summary: object) -> None:
@@ -207,7 +237,7 @@ def count(platform_name: str, as_json: bool, text: str) -> None:
 
     \b
     Examples:
-      cmbuild count --platform x "Bonjour 👋 https://cm-bordeaux.fr"      → x 33/280
+      cmbuild count --platform x "Bonjour 👋 https://cm-bordeaux.fr"      → x 34/280
       echo "Salut" | cmbuild count -p bluesky --json -
     """
     from cmbuild import platforms

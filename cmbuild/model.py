@@ -197,6 +197,7 @@ class Variant:
     limit: int | None = None
     unit: str = "characters"
     findings: tuple[Finding, ...] = field(default=())
+    content_hash: str = ""  # digest of what would be published (see write.manifest.content_hash)
 
 
 @dataclass(frozen=True)

@@ -206,6 +206,7 @@ class Pipeline:
         unchanged = 0
         pruned: tuple[str, ...] = ()
         if write:
+            self.progress("write", 0, len(variants))
             new_state = State(
                 config_hash=config_hash,
                 posts=records,

@@ -104,7 +104,7 @@ def rich_summary(summary: Summary, *, show: Iterable[str] = ("error", "warning")
         )
     console.print(table)
     if summary.drafts:
-        console.print(f"drafts (not in the manifest): {len(summary.drafts)}")
+        console.print(f"drafts (not in the manifest): {len(summary.drafts)}", highlight=False)
         for source, title in summary.drafts:
             console.print(f"  [dim]{source}[/dim]  {_escape(title)}", highlight=False)
     console.print(totals(summary), highlight=False)

@@ -180,6 +180,7 @@ def variant_to_dict(v: Variant) -> dict[str, Any]:
         "limit": v.limit,
         "unit": v.unit,
         "findings": [f.to_dict() for f in v.findings],
+        "content_hash": v.content_hash,
     }
 
 
@@ -214,4 +215,5 @@ def variant_from_dict(d: dict[str, Any]) -> Variant:
         limit=d["limit"],
         unit=d["unit"],
         findings=tuple(Finding.from_dict(f) for f in d["findings"]),
+        content_hash=d["content_hash"],
     )

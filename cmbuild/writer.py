@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,12 +42,14 @@ def write_outputs(
     unchanged = 0
     previous = dict(state.outputs)
     current: dict[str, str] = {}
+    listing = _Listing(out)
     for variant in variants:
         data = variant.text.encode("utf-8")
         sha = digest(data)
         current[variant.output] = sha
         path = out / variant.output
-        if (previous.get(variant.output) == sha and path.exists()) or same_content(path, data):
+        known = previous.get(variant.output) == sha and listing.has(variant.output)
+        if known or same_content(path, data):
             unchanged += 1
             continue
         write_in_place(path, data)
@@ -80,3 +83,22 @@ def write_outputs(
     return WriteReport(
         tuple(written), unchanged, tuple(pruned), [*sorted(current), MANIFEST, CALENDAR]
     )
+
+
+class _Listing:
+    """Which output files exist, one directory listing per folder (no stat per file)."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.folders: dict[str, set[str]] = {}
+
+    def has(self, relative: str) -> bool:
+        folder, _, name = relative.rpartition("/")
+        names = self.folders.get(folder)
+        if names is None:
+            try:
+                names = set(os.listdir(self.out / folder))
+            except FileNotFoundError:
+                names = set()
+            self.folders[folder] = names
+        return name in names

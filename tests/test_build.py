@@ -152,3 +152,16 @@ def _id(source: str, channel: str) -> str:
     from cmbuild.render.variant import variant_id
 
     return variant_id(source, channel)
+
+
+def test_outputs_are_readable_by_everyone_like_any_new_file(basic: Path) -> None:
+    import os
+    import stat
+
+    previous = os.umask(0o022)
+    try:
+        build(basic)
+    finally:
+        os.umask(previous)
+    for name in ("manifest.json", "calendar.ics", "x-test/2026-12-05-conseil.txt"):
+        assert stat.S_IMODE((basic / "output" / name).stat().st_mode) == 0o644, name

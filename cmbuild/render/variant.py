@@ -25,6 +25,7 @@ from cmbuild.platforms.base import Platform
 from cmbuild.render import markdown
 from cmbuild.render.links import add_utm
 from cmbuild.render.templates import Scope, TemplateFailure, render
+from cmbuild.write.manifest import content_hash
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _TRAILING = re.compile(r"[ \t]+\n")
@@ -208,7 +209,11 @@ def _render_one(
         )
         for key in sorted(set(unknown))
     ]
-    return replace(variant, findings=tuple(sorted(set(findings), key=Finding.sort_key)))
+    return replace(
+        variant,
+        findings=tuple(sorted(set(findings), key=Finding.sort_key)),
+        content_hash=content_hash(variant),
+    )
 
 
 def _tidy(text: str) -> str:

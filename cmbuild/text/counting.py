@@ -29,6 +29,7 @@ _STANDALONE = (
 )
 _NOT_STANDALONE = re.compile(f"[^{_STANDALONE}]")
 _STANDALONE_CHAR = re.compile(f"[{_STANDALONE}]")
+_STANDALONE_PAIR = re.compile(f"[{_STANDALONE}](?=[{_STANDALONE}]|\\Z)")
 
 # twitter-text v3 (config/v3.json): these ranges weigh 1, every other code point 2.
 _X_LIGHT = "\x00-\u10ff\u2000-\u200d\u2010-\u201f\u2032-\u2037"
@@ -65,9 +66,28 @@ def graphemes(text: str) -> int:
 
 def grapheme_ends(text: str) -> list[int]:
     """Where each grapheme cluster of `text` ends, in order (the last is `len(text)`)."""
-    if "\r\n" not in text and (text.isascii() or _NOT_STANDALONE.search(text) is None):
+    if "\r\n" in text:
+        return [match.end() for match in _grapheme_pattern().finditer(text)]
+    if text.isascii() or _NOT_STANDALONE.search(text) is None:
         return list(range(1, len(text) + 1))
-    return [match.end() for match in _grapheme_pattern().finditer(text)]
+    # Only the runs of other code points need segmenting, each with the standalone code point
+    # before it (an accent joins the letter it follows) and those after it up to the next two
+    # standalone ones in a row (a prepended mark joins the letter it precedes).
+    pattern = _grapheme_pattern()
+    ends: list[int] = []
+    done = 0
+    run = _NOT_STANDALONE.search(text)
+    while run is not None:
+        start = max(run.start() - 1, done)
+        ends.extend(range(done + 1, start + 1))
+        # Two standalone code points in a row always have a boundary between them.
+        pair = _STANDALONE_PAIR.search(text, run.start())
+        stop = pair.start() + 1 if pair else len(text)
+        ends.extend(match.end() for match in pattern.finditer(text, start, stop))
+        done = stop
+        run = _NOT_STANDALONE.search(text, stop) if pair else None
+    ends.extend(range(done + 1, len(text) + 1))
+    return ends
 
 
 def utf16_units(text: str) -> int:

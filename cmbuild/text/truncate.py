@@ -42,6 +42,22 @@ def truncate_to_fit(
 
     # Invariant: keeping `low` clusters fits; keeping `high` does not (keeping all is not a cut).
     low, high = 0, len(ends) - 1
+    # Most texts count about one unit per cluster, so the answer is usually near `limit`
+    # clusters: gallop from there to bracket it, measuring short prefixes rather than halving
+    # a long text.
+    guess = min(limit, high - 1)
+    if guess > 0:
+        step = max(1, limit // 16)
+        if fits(guess):
+            low = guess
+            while low + step < high and fits(low + step):
+                low, step = low + step, step * 2
+            high = min(high, low + step)
+        else:
+            high = guess
+            while high - step > low and not fits(high - step):
+                high, step = high - step, step * 2
+            low = max(low, high - step)
     while high - low > 1:
         middle = (low + high) // 2
         if fits(middle):

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Component, Timezone, TimezoneDaylight, TimezoneStandard
 from icalendar.parser import dquote
-from icalendar.prop import vCategory, vDDDTypes, vText, vUri
+from icalendar.prop import vCategory, vText, vUri
 
 from cmbuild import __version__
 from cmbuild.model import Variant
@@ -57,7 +57,7 @@ def event_ics(variant: Variant, *, dtstamp: datetime) -> bytes:
         ("SUMMARY", vText(_clean(f"[{variant.channel}] {variant.title}")).to_ical()),
         _time_line("DTSTART", start, variant.timezone, zone),
         _time_line("DTEND", start + DURATION, variant.timezone, zone),
-        ("DTSTAMP", vDDDTypes(dtstamp.astimezone(UTC)).to_ical()),
+        ("DTSTAMP", _utc(dtstamp)),
         ("UID", vText(variant.id).to_ical()),
         ("CATEGORIES", vCategory([_clean(c) for c in categories]).to_ical()),
         ("DESCRIPTION", vText(_clean(text)).to_ical()),
@@ -75,10 +75,19 @@ def _time_line(name: str, instant: datetime, tzid: str, zone: ZoneInfo) -> tuple
     if local.fold and local.utcoffset() != local.replace(fold=0).utcoffset():
         # The second pass through a repeated hour: RFC 5545 §3.3.5 reads a local time there as
         # the first pass, so only UTC says it right.
-        return name, vDDDTypes(instant).to_ical()
+        return name, _utc(instant)
     # A local time with an explicit TZID: icalendar would write UTC instead of a TZID for zones
     # it finds equivalent to UTC (Africa/Abidjan, Atlantic/Reykjavik...).
-    return f"{name};TZID={dquote(tzid)}", vDDDTypes(local.replace(tzinfo=None)).to_ical()
+    return f"{name};TZID={dquote(tzid)}", local.strftime(_DATE_TIME).encode()
+
+
+# RFC 5545 §3.3.5 DATE-TIME, as icalendar's vDatetime writes it (its property objects cost ~10 µs
+# each, three per event; the tests compare whole events with icalendar's own serialisation).
+_DATE_TIME = "%Y%m%dT%H%M%S"
+
+
+def _utc(instant: datetime) -> bytes:
+    return instant.astimezone(UTC).strftime(_DATE_TIME + "Z").encode()
 
 
 def calendar_ics(

@@ -70,14 +70,14 @@ def entry(variant: Variant) -> dict[str, Any]:
         "tags": list(variant.tags),
         "sponsored": variant.sponsored,
         "lang": variant.lang,
-        "content_hash": content_hash(variant),
+        "content_hash": variant.content_hash or content_hash(variant),
         "findings": [f.to_dict() for f in variant.findings],
     }
 
 
 def order(variants: Iterable[Variant]) -> list[Variant]:
     """Manifest and calendar order: by time, then channel, then id."""
-    return sorted(variants, key=lambda v: (utc_iso(v), v.channel, v.id))
+    return sorted(variants, key=lambda v: (v.scheduled, v.channel, v.id))
 
 
 def manifest_bytes(variants: Iterable[Variant], inputs_digest: str) -> bytes:
