@@ -63,11 +63,24 @@ class MediaSpec:
     max_pixels: int | None = None
     min_width: int | None = None
     max_width: int | None = None
+    max_height: int | None = None
     aspect_min: float | None = None
     aspect_max: float | None = None
+    # The size the platform shows best; the image stage scales images down so that their long
+    # edge is no longer than this size's long edge (it never enlarges them to reach it).
     recommended: tuple[int, int] | None = None
+    # Named output sizes a channel may choose with `options.image_format` ("portrait", "square",
+    # "landscape"...): the image is cropped to that exact ratio around its focal point.
+    shapes: tuple[tuple[str, tuple[int, int]], ...] = ()
     alt_text_limit: int | None = None  # None: the platform takes no alt text
     requires_image: bool = False
+
+    def shape(self, name: str) -> tuple[int, int] | None:
+        """The output size of the shape called `name`, or None if the platform has none."""
+        for shape, size in self.shapes:
+            if shape == name:
+                return size
+        return None
 
 
 class Platform(ABC):

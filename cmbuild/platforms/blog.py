@@ -23,6 +23,7 @@ class Blog(Platform):
         formats=("jpeg", "png", "webp"),
         max_images=50,
         recommended=(1200, 630),  # the size link previews (Open Graph) use
+        shapes=(("landscape", (1200, 630)),),
         # HTML sets no limit; past a few sentences an alt text should be a caption instead.
         alt_text_limit=1000,
     )

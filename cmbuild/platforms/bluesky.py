@@ -32,6 +32,7 @@ class Bluesky(Platform):
         # images over 1,000,000: staying under the old limit costs little at 2000 px.
         max_bytes=1_000_000,
         max_width=2000,  # the app resizes to at most 2000x2000 (M)
+        max_height=2000,
         alt_text_limit=2000,  # the official app's cap; the protocol sets none
     )
 

@@ -24,6 +24,7 @@ class Facebook(Platform):
         max_images=10,  # multi-photo posts through attached_media; 10 per third parties (M)
         max_bytes=4_000_000,
         recommended=(1200, 630),  # 1.91:1 for link images; 1080x1080 or 1080x1350 in the feed
+        shapes=(("landscape", (1200, 630)), ("square", (1080, 1080)), ("portrait", (1080, 1350))),
         alt_text_limit=None,  # the Pages API takes no alt text
     )
 

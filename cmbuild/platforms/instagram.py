@@ -33,6 +33,8 @@ class Instagram(Platform):
         aspect_min=0.8,  # 4:5
         aspect_max=1.91,
         recommended=(1080, 1350),
+        # 4:5, 1:1 and 1.91:1 as Instagram documents them (ig-ads, M)
+        shapes=(("portrait", (1080, 1350)), ("square", (1080, 1080)), ("landscape", (1080, 566))),
         alt_text_limit=1000,  # `alt_text`, images only (length: Ayrshare, M)
         requires_image=True,
     )

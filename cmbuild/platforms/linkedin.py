@@ -45,6 +45,8 @@ class LinkedIn(Platform):
         max_bytes=5_000_000,  # Ayrshare (M); another source says 8 MB
         max_pixels=36_152_319,  # must be under 36,152,320 pixels (images API)
         recommended=(1200, 627),
+        # 1.91:1, or 1:1 and 4:5 in the feed (common practice, M)
+        shapes=(("landscape", (1200, 627)), ("square", (1080, 1080)), ("portrait", (1080, 1350))),
         alt_text_limit=4086,  # a third-party validator quoting LinkedIn's limit (M)
     )
 

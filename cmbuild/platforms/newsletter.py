@@ -22,6 +22,7 @@ class Newsletter(Platform):
         formats=("jpeg", "png", "gif"),
         max_images=50,
         recommended=(1200, 630),
+        shapes=(("landscape", (1200, 630)),),
         # HTML sets no limit; past a few sentences an alt text should be a caption instead.
         alt_text_limit=1000,
     )

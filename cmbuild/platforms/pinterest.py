@@ -29,6 +29,7 @@ class Pinterest(Platform):
         max_images=5,  # a carousel of 2-5 (multiple_image_urls / multiple_image_base64)
         max_bytes=20_000_000,
         recommended=(1000, 1500),  # 2:3
+        shapes=(("portrait", (1000, 1500)), ("square", (1000, 1000))),
         alt_text_limit=500,
         requires_image=True,
     )

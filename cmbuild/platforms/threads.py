@@ -36,6 +36,7 @@ class Threads(Platform):
         aspect_min=0.1,
         aspect_max=10.0,
         recommended=(1080, 1350),
+        shapes=(("portrait", (1080, 1350)), ("square", (1080, 1080))),
         # The API takes `alt_text`, but no length limit was found (L): Instagram's 1000, the same
         # company's, stands in until one is.
         alt_text_limit=1000,

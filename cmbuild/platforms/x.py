@@ -27,6 +27,7 @@ class X(Platform):
         max_bytes=5_000_000,  # 15 MB for an animated GIF
         alt_text_limit=1000,  # POST /2/media/metadata alt_text.text maxLength
         recommended=(1600, 900),  # 16:9 shows uncropped in the timeline (common practice, M)
+        shapes=(("landscape", (1600, 900)),),
     )
 
     def length(self, text: str) -> int:

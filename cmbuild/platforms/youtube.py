@@ -38,7 +38,12 @@ class YouTube(Platform):
         formats=("jpeg", "png"),
         max_images=1,  # the custom thumbnail
         max_bytes=2_000_000,
+        # Thumbnails show at 16:9 (1.7778); other ratios get black bars. The range leaves room
+        # for whole-pixel sizes of small sources.
+        aspect_min=1.77,
+        aspect_max=1.78,
         recommended=(1280, 720),
+        shapes=(("landscape", (1280, 720)),),
         alt_text_limit=None,  # thumbnails take no alt text
     )
 

@@ -61,7 +61,7 @@ def boundaries(text: str) -> set[int]:
     return ends
 
 
-# No deadline: the first link counted imports twitter_text, which takes about half a second.
+# No deadline: the first link counted compiles the link patterns (about a tenth of a second).
 @settings(deadline=None)
 @given(TEXTS, st.integers(min_value=0, max_value=300), st.sampled_from(LENGTHS))
 def test_always_fits_and_never_splits_a_cluster(
