@@ -13,18 +13,21 @@ DEFAULT_OUTPUT = "output"
 
 
 def post_files(root: Path) -> list[Path]:
-    """Every Markdown post under posts/, in a stable order (hidden and `_` files skipped)."""
+    """Every Markdown post under posts/, in a stable order (README.md, hidden and `_` files skipped)."""
     found: list[Path] = []
     base = root / POSTS_DIR
     if not base.is_dir():
         return found
     for folder, dirs, files in os.walk(base):
         dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
-        found.extend(
-            Path(folder) / f for f in files if f.endswith(".md") and not f.startswith((".", "_"))
-        )
+        found.extend(Path(folder) / f for f in files if _is_post(f))
     found.sort()
     return found
+
+
+def _is_post(name: str) -> bool:
+    # README.md explains a folder to writers; `_draft.md` and hidden files are set aside.
+    return name.endswith(".md") and not name.startswith((".", "_")) and name.lower() != "readme.md"
 
 
 def resolve_image(post_source: str, path: str) -> str:

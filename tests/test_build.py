@@ -165,3 +165,11 @@ def test_outputs_are_readable_by_everyone_like_any_new_file(basic: Path) -> None
         os.umask(previous)
     for name in ("manifest.json", "calendar.ics", "x-test/2026-12-05-conseil.txt"):
         assert stat.S_IMODE((basic / "output" / name).stat().st_mode) == 0o644, name
+
+
+def test_readme_and_underscore_files_in_posts_are_not_posts(basic: Path) -> None:
+    (basic / "posts/README.md").write_text("# How we write\n", encoding="utf-8")
+    (basic / "posts/_idea.md").write_text("an idea, no front matter\n", encoding="utf-8")
+    (basic / "posts/_archive").mkdir()
+    (basic / "posts/_archive/old.md").write_text("old\n", encoding="utf-8")
+    assert build(basic).summary.posts == 5

@@ -295,7 +295,9 @@ def _utm(ctx: _Context) -> Iterator[Finding]:
     ):
         return
     main_link = (ctx.variant.link,) if ctx.variant.link else ()
-    for link in dict.fromkeys([*ctx.links, *main_link]):
+    # Links in a text that does not make them clickable (Instagram) lead nowhere to track.
+    in_text = ctx.links if platforms.get(ctx.variant.platform).links_clickable else []
+    for link in dict.fromkeys([*in_text, *main_link]):
         if not is_brand_link(link, domains):
             continue
         missing = missing_utm(link)

@@ -194,9 +194,7 @@ def load_brand(root: Path, data: Mapping[str, Any]) -> Brand:
         "images.title_color", images.title_color, BLACK, required="title_color" in images_set
     )
     if images.min_quality > images.quality:
-        problems.append(
-            _error(root, "images.min_quality", "is higher than images.quality", None)
-        )
+        problems.append(_error(root, "images.min_quality", "is higher than images.quality", None))
     if problems:
         raise InputErrors(problems)
     return Brand(

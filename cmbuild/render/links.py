@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from cmbuild.model import Utm
@@ -42,3 +43,23 @@ def missing_utm(url: str) -> list[str]:
     except ValueError:
         return list(UTM_KEYS)
     return [key for key in UTM_KEYS if not query.get(key, "").strip()]
+
+
+def rewrite_bare_links(text: str, rewrite: Callable[[str], str]) -> str:
+    """`text` with every http(s) link written as plain text (not Markdown) passed to `rewrite`.
+
+    Markdown links are rewritten by the renderer; a link typed as is (`https://...`) is only text
+    to Markdown, yet the brand's links must carry UTM wherever they appear.
+    """
+    if "://" not in text:
+        return text
+    from cmbuild.text.entities import url_spans
+
+    pieces = []
+    last = 0
+    for start, end in url_spans(text):
+        pieces.append(text[last:start])
+        pieces.append(rewrite(text[start:end]))
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)

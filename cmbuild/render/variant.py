@@ -23,7 +23,7 @@ from cmbuild.layout import resolve_image
 from cmbuild.model import Channel, Charter, Finding, Media, Post, Variant
 from cmbuild.platforms.base import Platform
 from cmbuild.render import markdown
-from cmbuild.render.links import add_utm
+from cmbuild.render.links import add_utm, rewrite_bare_links
 from cmbuild.render.templates import Scope, TemplateFailure, render
 from cmbuild.write.manifest import content_hash
 
@@ -120,6 +120,8 @@ def _render_one(
         body = markdown.to_plain(
             document, links_clickable=platform.links_clickable, rewrite_link=rewrite
         )
+        if platform.links_clickable:
+            body = rewrite_bare_links(body, rewrite)
     unknown: list[str] = []
 
     def resolve(key: str) -> str:
