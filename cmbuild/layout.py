@@ -13,7 +13,7 @@ DEFAULT_OUTPUT = "output"
 
 
 def post_files(root: Path) -> list[Path]:
-    """Every Markdown post under posts/, in a stable order (README.md, hidden and `_` files skipped)."""
+    """Every Markdown post under posts/, in order (README.md, `.` and `_` files skipped)."""
     found: list[Path] = []
     base = root / POSTS_DIR
     if not base.is_dir():
