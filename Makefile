@@ -32,6 +32,7 @@ lint: $(BIN)/.installed
 ## golden: regenerate the expected output trees under tests/golden/
 golden: $(BIN)/.installed
 	$(BIN)/python -m tests.golden_update
+	$(BIN)/python -m tests.review.history
 
 ## bench: print the build benchmark figures
 bench: $(BIN)/.installed

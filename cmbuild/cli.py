@@ -293,3 +293,38 @@ def init(directory: Path) -> None:
         sys.exit(EXIT_INPUT)
     click.echo(f"created {len(written)} files in {directory}")
     click.echo(f"next: cd {directory} && cmbuild build")
+
+
+@main.command()
+@_root_option
+@click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
+@click.argument("base")
+@click.argument("head", required=False)
+def diff(root: Path, as_json: bool, base: str, head: str | None) -> None:
+    """Show what HEAD changes in the schedule since BASE, as Markdown for a pull request.
+
+    BASE and HEAD are git revisions; without HEAD, the working tree (uncommitted edits included).
+    Both sides are built in temporary folders: the working tree and output/ are not touched.
+    Lists variants added, removed, rescheduled, with text or image changed, per channel, and the
+    findings that are new or resolved. A diff is not a failure: exit 0; bad revision or input: 2.
+
+    \b
+    Examples:
+      cmbuild diff origin/main                 this branch, uncommitted edits included
+      cmbuild diff origin/main HEAD > diff.md  for `gh pr comment --body-file diff.md`
+      cmbuild diff HEAD~1 HEAD --json
+    """
+    from cmbuild.report import as_json as dump
+    from cmbuild.review.compare import SideError, compare
+    from cmbuild.review.markdown import render
+
+    try:
+        review = compare(root, base, head)
+    except SideError as error:
+        if as_json:
+            click.echo(dump({"ok": False, "side": error.side, "errors": error.problems}))
+        for line in error.lines():
+            click.echo(f"error: {line}", err=True)
+        sys.exit(EXIT_INPUT)
+    click.echo(dump(review.to_dict()) if as_json else render(review), nl=as_json)
+    sys.exit(EXIT_OK)

@@ -173,3 +173,8 @@ def test_unknown_front_matter_key_is_a_warning(basic: Path) -> None:
     result = cli("build", "--root", str(basic))
     assert result.code in (0, 1)
     assert f"{POST}:11: warning: unknown key 'publsh' is ignored (post.unknown-key)" in result.out
+
+
+def test_impossible_date(basic: Path) -> None:
+    edit(basic / POST, "publish: 2026-12-01 09:00", "publish: 2026-13-45")
+    assert_error(basic, f"{POST}:3: invalid value '2026-13-45' in the front matter")

@@ -139,6 +139,7 @@ def read_post(root: Path, path: Path) -> LoadedPost:
 
 def _compose(front: str, source: str, first_line: int) -> tuple[Any, dict[str, int]]:
     loader = _Loader(front)
+    node: yaml.Node | None = None
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -160,12 +161,43 @@ def _compose(front: str, source: str, first_line: int) -> tuple[Any, dict[str, i
             hint="check indentation, and quote values that contain ': ' "
             "or start with '@', '#', '[' or '{'",
         ) from None
+    except (ValueError, TypeError) as error:
+        # A value YAML recognises but cannot build, such as the date 2026-13-45.
+        bad = _unbuildable(node)
+        line = first_line + bad.start_mark.line if bad is not None else first_line
+        shown = f" {bad.value!r}" if bad is not None else ""
+        raise InputError(
+            source,
+            f"invalid value{shown} in the front matter ({error})",
+            line=line,
+            hint="write dates as 2026-12-01 and times as 2026-12-01 09:00, or quote the value",
+        ) from None
     finally:
         loader.dispose()
     lines: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
         _walk(node, "", first_line, lines, depth=0)
     return data, lines
+
+
+def _unbuildable(node: yaml.Node | None) -> yaml.ScalarNode | None:
+    """The first scalar of `node` that PyYAML recognises (a date...) but cannot build."""
+    if isinstance(node, yaml.ScalarNode):
+        try:
+            yaml.SafeLoader("").construct_object(node, deep=True)
+        except (ValueError, TypeError, yaml.YAMLError):
+            return node
+        return None
+    children: list[yaml.Node] = []
+    if isinstance(node, yaml.MappingNode):
+        children = [value for _, value in node.value]
+    elif isinstance(node, yaml.SequenceNode):
+        children = list(node.value)
+    for child in children:
+        found = _unbuildable(child)
+        if found is not None:
+            return found
+    return None
 
 
 def _walk(
