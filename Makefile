@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: build test lint golden bench clean
+.PHONY: build test lint golden bench clean system-deps
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,11 @@ tests/oracle/node_modules/.installed: tests/oracle/package.json tests/oracle/pac
 build: $(BIN)/.installed
 	$(BIN)/cmbuild build
 
+system-deps:
+	scripts/system-deps
+
 ## test: run the whole test suite
-test: $(BIN)/.installed tests/oracle/node_modules/.installed
+test: $(BIN)/.installed tests/oracle/node_modules/.installed system-deps
 	$(BIN)/pytest
 
 ## lint: ruff (lint and format) and mypy

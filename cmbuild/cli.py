@@ -328,3 +328,227 @@ def diff(root: Path, as_json: bool, base: str, head: str | None) -> None:
         sys.exit(EXIT_INPUT)
     click.echo(dump(review.to_dict()) if as_json else render(review), nl=as_json)
     sys.exit(EXIT_OK)
+
+
+# --- Publishing: push, plan, halt, resume, retract, resolve (library: cmbuild/push/) -----------
+
+
+def _state_options(function: click.decorators.FC) -> click.decorators.FC:
+    for option in reversed(
+        [
+            click.option(
+                "--manifest",
+                type=click.Path(dir_okay=False, path_type=Path),
+                default=None,
+                help="The manifest to publish from (default: ROOT/output/manifest.json).",
+            ),
+            click.option(
+                "--ledger",
+                type=click.Path(dir_okay=False, path_type=Path),
+                default=None,
+                help="What was published (default: ROOT/state/ledger.jsonl).",
+            ),
+            click.option(
+                "--halt-file",
+                type=click.Path(dir_okay=False, path_type=Path),
+                default=None,
+                help="Halted campaigns and channels (default: ROOT/state/halt.toml).",
+            ),
+            click.option(
+                "--channel",
+                "channels",
+                multiple=True,
+                help="Only this channel (repeat for several).",
+            ),
+        ]
+    ):
+        function = option(function)
+    return _root_option(function)
+
+
+_WAIT = click.option("--wait", is_flag=True, help="Wait for another push on this ledger to end.")
+
+
+_NOW = click.option(
+    "--now", default=None, help="Act as if it were this time (ISO 8601 with zone; default: now)."
+)
+
+
+@main.command()
+@_state_options
+@_WAIT
+@_NOW
+@click.option("--dry-run", is_flag=True, help="Show what would be published; publish nothing.")
+def push(
+    root: Path,
+    manifest: Path | None,
+    ledger: Path | None,
+    halt_file: Path | None,
+    channels: tuple[str, ...],
+    wait: bool,
+    now: str | None,
+    dry_run: bool,
+) -> None:
+    """Publish what is due from the manifest, exactly once, recording it in the ledger.
+
+    Due: scheduled at or before now, publishable, not in the ledger, not halted, and not more than
+    the channel's stale_after_hours late (then reported as missed). Re-running is always safe.
+    Exit 0 all due published, 1 something failed, 2 bad input, 3 another push is running.
+
+    \b
+    Examples:
+      cmbuild push
+      cmbuild push --dry-run --now 2026-12-01T09:00:00Z
+      cmbuild push --channel mastodon-cmb --wait
+    """
+    from cmbuild.push import apply, commands
+
+    options = (root, manifest, ledger, halt_file, now, channels)
+    settings = commands.settings(*options, dry_run=dry_run, wait=wait)
+    sys.exit(commands.run(lambda: apply.push(settings), fails=not dry_run))
+
+
+@main.command()
+@_state_options
+@_NOW
+def plan(
+    root: Path,
+    manifest: Path | None,
+    ledger: Path | None,
+    halt_file: Path | None,
+    channels: tuple[str, ...],
+    now: str | None,
+) -> None:
+    """Show what `cmbuild push` would publish now, and what it would not and why.
+
+    Needs no credentials and changes nothing.
+
+    \b
+    Examples:
+      cmbuild plan --now 2026-12-01T09:00:00+01:00
+    """
+    from cmbuild.push import apply, commands
+
+    settings = commands.settings(root, manifest, ledger, halt_file, now, channels)
+    sys.exit(commands.run(lambda: apply.plan(settings), fails=False))
+
+
+def _selector_options(function: click.decorators.FC) -> click.decorators.FC:
+    function = click.option("--all", "everything", is_flag=True, help="Every channel.")(function)
+    function = click.option("--channel", default=None, help="One channel.")(function)
+    function = click.option("--campaign", default=None, help="One campaign.")(function)
+    return click.option(
+        "--halt-file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="The halt file (default: ROOT/state/halt.toml).",
+    )(_root_option(function))
+
+
+@main.command()
+@_selector_options
+@click.option("--reason", required=True, help="Why: shown by every push it stops.")
+def halt(
+    root: Path,
+    halt_file: Path | None,
+    campaign: str | None,
+    channel: str | None,
+    everything: bool,
+    reason: str,
+) -> None:
+    """Stop publishing a campaign, a channel, or everything, at once, until `cmbuild resume`.
+
+    A running push reads the halt file before each send. Commit state/halt.toml so CI sees it.
+
+    \b
+    Examples:
+      cmbuild halt --campaign meetup-decembre --reason "venue cancelled"
+      cmbuild halt --all --reason "national mourning"
+    """
+    from cmbuild.push import commands
+
+    scope, name = commands.selector(campaign, channel, everything)
+    sys.exit(commands.halt(halt_file or root / "state" / "halt.toml", scope, name, reason))
+
+
+@main.command()
+@_selector_options
+def resume(
+    root: Path, halt_file: Path | None, campaign: str | None, channel: str | None, everything: bool
+) -> None:
+    """Lift a halt (--all lifts every halt). Variants now stale are reported as missed.
+
+    \b
+    Examples:
+      cmbuild resume --campaign meetup-decembre
+    """
+    from cmbuild.push import commands
+
+    scope, name = commands.selector(campaign, channel, everything)
+    sys.exit(commands.resume(halt_file or root / "state" / "halt.toml", scope, name))
+
+
+@main.command()
+@_state_options
+@_WAIT
+@click.option("--campaign", required=True, help="The campaign whose posts to delete.")
+@click.option("--reason", default="retracted", show_default=True, help="Recorded with the halt.")
+def retract(
+    root: Path,
+    manifest: Path | None,
+    ledger: Path | None,
+    halt_file: Path | None,
+    channels: tuple[str, ...],
+    wait: bool,
+    campaign: str,
+    reason: str,
+) -> None:
+    """Halt a campaign and delete its published posts wherever the platform allows it.
+
+    Uses the ledger's remote ids; records each deletion in the ledger. Exit 1 if a post could not
+    be deleted (the table says where it is, to remove by hand).
+
+    \b
+    Examples:
+      cmbuild retract --campaign meetup-decembre --reason "wrong date"
+    """
+    from cmbuild.push import commands
+    from cmbuild.push import retract as retracting
+
+    settings = commands.settings(root, manifest, ledger, halt_file, None, channels, wait=wait)
+    sys.exit(commands.run(lambda: retracting.retract(settings, campaign, reason)))
+
+
+@main.command()
+@_state_options
+@_WAIT
+@click.argument("variant")
+@click.option("--sent/--not-sent", required=True, help="Whether the post did go out.")
+@click.option("--remote-id", default=None, help="Its id on the platform, if known.")
+@click.option("--url", default=None, help="Its address, if known.")
+def resolve(
+    root: Path,
+    manifest: Path | None,
+    ledger: Path | None,
+    halt_file: Path | None,
+    channels: tuple[str, ...],
+    wait: bool,
+    variant: str,
+    sent: bool,
+    remote_id: str | None,
+    url: str | None,
+) -> None:
+    """Settle an interrupted send that cannot be checked automatically (an e-mail).
+
+    \b
+    Examples:
+      cmbuild resolve 5898f4e092f71929bba5 --sent
+      cmbuild resolve 5898f4e092f71929bba5 --not-sent
+    """
+    from cmbuild.push import commands
+    from cmbuild.push.retract import resolve as settle
+
+    settings = commands.settings(root, manifest, ledger, halt_file, None, channels, wait=wait)
+    sys.exit(
+        commands.run(lambda: settle(settings, variant, sent=sent, remote_id=remote_id, url=url))
+    )

@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from cmbuild.layout import CHANNELS_FILE, CHARTER_FILE, TEMPLATES_DIR, post_files
+from cmbuild.layout import CHANNELS_FILE, CHARTER_FILE, HALT_FILE, TEMPLATES_DIR, post_files
 from cmbuild.state import Stat
 
 
@@ -40,6 +40,10 @@ def scan(root: Path) -> dict[str, Stat]:
         stat = stat_of(root / relative)
         if stat is not None:
             found[relative] = stat
+    # The halt file changes what the preview shows (not what is rendered): watched, not digested.
+    halt = stat_of(root / HALT_FILE)
+    if halt is not None:
+        found[HALT_FILE] = halt
     for path in post_files(root):
         stat = stat_of(path)
         if stat is not None:

@@ -10,6 +10,7 @@ CHARTER_FILE = "brand/charter.toml"
 TEMPLATES_DIR = "brand/templates"
 POSTS_DIR = "posts"
 DEFAULT_OUTPUT = "output"
+HALT_FILE = "state/halt.toml"  # campaigns and channels stopped by `cmbuild halt`
 
 
 def post_files(root: Path) -> list[Path]:

@@ -22,12 +22,12 @@ from cmbuild.inputs import config_digest, digest, stat_of
 from cmbuild.layout import resolve_image
 from cmbuild.load.site import load_config
 from cmbuild.media import describe_image
-from cmbuild.model import Charter, Finding, Media, Post, Variant
+from cmbuild.model import Channel, Charter, Finding, Media, Post, Variant
 from cmbuild.render.templates import compile_templates, make_environment
 from cmbuild.render.variant import RenderContext
 from cmbuild.schedule import Request, requests_for, schedule
 from cmbuild.state import PostRecord, Stamp, State, read_state
-from cmbuild.summary import summarize
+from cmbuild.summary import Summary, summarize
 from cmbuild.workers import (
     ParseResult,
     Pool,
@@ -221,6 +221,7 @@ class Pipeline:
                 charter.brand_name or "cmbuild",
                 _inputs_digest(config_hash, shas, media),
                 new_state,
+                extra=self._preview(variants, summary, channels, charter),
             )
             written, unchanged, pruned = report.written, report.unchanged, report.pruned
             stamp_inputs = dict(inputs)
@@ -243,6 +244,18 @@ class Pipeline:
         )
 
     _image_stats: dict[str, tuple[tuple[int, int], Media]]
+
+    def _preview(
+        self,
+        variants: list[Variant],
+        summary: Summary,
+        channels: tuple[Channel, ...],
+        charter: Charter,
+    ) -> dict[str, bytes]:
+        from cmbuild.preview import HALT_FILE, read_halts, render_preview
+
+        halts = read_halts(self.root / HALT_FILE)
+        return render_preview(variants, summary, channels, charter, halts=halts, root=self.root)
 
     def _images_of(self, post: Post) -> list[str]:
         paths = [resolve_image(post.source, i.path) for i in post.images]

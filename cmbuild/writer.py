@@ -32,8 +32,11 @@ def write_outputs(
     calendar_name: str,
     inputs_digest: str,
     state: State,
+    extra: Mapping[str, bytes] | None = None,
 ) -> WriteReport:
     """Write every output that differs from what is on disk, prune the stale ones, save the state.
+
+    `extra` are more output files (the preview site), by output-relative path.
 
     `state.outputs` holds the digests written last time; it is updated in place and saved last, so
     an interrupted build is simply redone by the next one.
@@ -43,17 +46,17 @@ def write_outputs(
     previous = dict(state.outputs)
     current: dict[str, str] = {}
     listing = _Listing(out)
-    for variant in variants:
-        data = variant.text.encode("utf-8")
+    files = [(variant.output, variant.text.encode("utf-8")) for variant in variants]
+    files.extend(sorted((extra or {}).items()))
+    for relative, data in files:
         sha = digest(data)
-        current[variant.output] = sha
-        path = out / variant.output
-        known = previous.get(variant.output) == sha and listing.has(variant.output)
-        if known or same_content(path, data):
+        current[relative] = sha
+        known = previous.get(relative) == sha and listing.has(relative)
+        if known or same_content(out / relative, data):
             unchanged += 1
             continue
-        write_in_place(path, data)
-        written.append(variant.output)
+        write_in_place(out / relative, data)
+        written.append(relative)
 
     from cmbuild.write.calendar import calendar_ics
 

@@ -68,7 +68,8 @@ def test_editing_one_post_rerenders_only_that_post(basic: Path) -> None:
         "calendar.ics",
         "manifest.json",
         "mastodon-test/2026-12-05-conseil.txt",
-        "x-test/2026-12-05-conseil.txt",
+        "preview/posts/2026-12-05-conseil.html",  # the post's preview page; the calendar
+        "x-test/2026-12-05-conseil.txt",  # shows titles only, so index.html is unchanged
     ]
 
 

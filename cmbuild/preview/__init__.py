@@ -1,0 +1,44 @@
+"""The preview site: ``output/index.html`` and ``output/preview/``, for reviewing a build offline.
+
+An editorial calendar (month and week views) in the brand's zone, a page per post with its
+variants side by side as each platform shows them, and every finding where it applies. The site
+is static and self-contained: no request leaves the page, and it works from ``file://``.
+See docs/preview.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cmbuild.preview.halts import HALT_FILE, Halt, read_halts
+
+if TYPE_CHECKING:
+    from cmbuild.model import Channel, Charter, Variant
+    from cmbuild.summary import Summary
+
+__all__ = ["HALT_FILE", "Halt", "read_halts", "render_preview"]
+
+
+def render_preview(
+    variants: Sequence[Variant],
+    summary: Summary,
+    channels: Sequence[Channel],
+    charter: Charter,
+    *,
+    halts: Sequence[Halt] = (),
+    root: Path | None = None,
+) -> dict[str, bytes]:
+    """Every file of the preview site, by output-relative path (``index.html``, ``preview/...``).
+
+    `variants` are all the build's variants, drafts included (they are shown, marked). `halts` are
+    the halts in force (`read_halts(root / HALT_FILE)`). `root` is the content repository, where
+    the source images are read (`Media.path` is relative to it); without it, or for an image that
+    cannot be read, a card shows a placeholder with the alt text.
+
+    Deterministic: the same inputs give the same bytes. Nothing is written.
+    """
+    from cmbuild.preview.site import render_site
+
+    return render_site(variants, summary, channels, charter, tuple(halts), root)

@@ -1,0 +1,271 @@
+"""The preview site: pages assembled from cards and calendar grids, rendered with Jinja.
+
+Every page is rendered from the same inputs in a fixed order, with no clock: the same build gives
+the same bytes. Links between pages are relative, so the site works from ``file://`` and from
+any folder it is copied to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from cmbuild import platforms
+from cmbuild.model import Channel, Charter, Finding, Variant
+from cmbuild.preview import calendar
+from cmbuild.preview.cards import Card, channel_colours, make_card
+from cmbuild.preview.halts import Halt, halts_for
+from cmbuild.preview.media import copy_media
+from cmbuild.summary import Summary
+
+INDEX = "index.html"
+FINDINGS = "preview/findings.html"
+STYLE = "preview/style.css"
+POSTS_DIR = "preview/posts"
+_SAFE_SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,120}")
+
+
+@dataclass(frozen=True)
+class PostPage:
+    source: str
+    title: str
+    path: str  # output-relative
+    variants: tuple[Variant, ...]  # in calendar order
+    findings: tuple[Finding, ...] = ()  # findings on the post itself, not on one variant
+    cards: tuple[Card, ...] = field(default=())
+
+    @property
+    def first(self) -> datetime:
+        return self.variants[0].scheduled
+
+    @property
+    def campaign(self) -> str | None:
+        return next((v.campaign for v in self.variants if v.campaign), None)
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return self.variants[0].tags
+
+    @property
+    def statuses(self) -> list[str]:
+        return sorted({v.status for v in self.variants})
+
+    @property
+    def finding_count(self) -> int:
+        return len(self.findings) + sum(len(v.findings) for v in self.variants)
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    finding: Finding
+    href: str | None  # relative to the findings page
+    title: str | None
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every page shares."""
+
+    brand: str
+    zone: str
+    colours: dict[str, str]
+    channels: tuple[Channel, ...]
+    labels: dict[str, str]  # channel → platform label
+    summary: Summary
+    halts: tuple[Halt, ...]
+    halted: int  # variants a halt stops
+    drafts: int
+
+
+def render_site(
+    variants: Sequence[Variant],
+    summary: Summary,
+    channels: Sequence[Channel],
+    charter: Charter,
+    halts: tuple[Halt, ...],
+    root: Path | None,
+) -> dict[str, bytes]:
+    """Every file of the preview, by output-relative path (see `cmbuild.preview.render_preview`)."""
+    files = copy_media(variants, root)
+    findings = all_findings(variants, summary)
+    context = _context(variants, summary, channels, charter, halts)
+    by_name = {c.name: c for c in channels}
+    pages = [
+        _with_cards(page, by_name, charter, context, frozenset(files))
+        for page in _post_pages(variants, findings)
+    ]
+    env = _environment()
+    entries = calendar.entries(variants, context.zone)
+    files[INDEX] = _page(
+        env,
+        "index.html.j2",
+        context,
+        page_id="calendar",
+        root="",
+        months=calendar.months(entries),
+        weeks=calendar.weeks(entries),
+        pages=pages,
+        post_of={v.id: p for p in pages for v in p.variants},
+        card_of={c.variant.id: c for p in pages for c in p.cards},
+    )
+    for page in pages:
+        files[page.path] = _page(
+            env,
+            "post.html.j2",
+            context,
+            page_id="post",
+            root="../../",
+            page=page,
+            neighbours=_neighbours(pages, page),
+        )
+    rows = _finding_rows(findings, pages)
+    files[FINDINGS] = _page(
+        env, "findings.html.j2", context, page_id="findings", root="../", rows=rows
+    )
+    files[STYLE] = _asset("style.css").encode("utf-8")
+    return dict(sorted(files.items()))
+
+
+def _context(
+    variants: Sequence[Variant],
+    summary: Summary,
+    channels: Sequence[Channel],
+    charter: Charter,
+    halts: tuple[Halt, ...],
+) -> Context:
+    return Context(
+        brand=charter.brand_name or "cmbuild",
+        zone=calendar.brand_zone(channels, variants),
+        colours=channel_colours(channels, variants),
+        channels=tuple(sorted(channels, key=lambda c: c.name)),
+        labels={c.name: _label(c.platform) for c in channels},
+        summary=summary,
+        halts=halts,
+        halted=sum(1 for v in variants if halts_for(v, halts)),
+        drafts=sum(1 for v in variants if v.status == "draft"),
+    )
+
+
+def _page(env: Environment, name: str, context: Context, **values: object) -> bytes:
+    script = Markup(_asset("preview.js"))  # our own file, inlined as is
+    text = env.get_template(name).render(ctx=context, script=script, style=STYLE, **values)
+    return text.encode("utf-8")
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("cmbuild.preview", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["plural"] = _plural
+    return env
+
+
+@cache
+def _asset(name: str) -> str:
+    return (resources.files("cmbuild.preview") / "templates" / name).read_text(encoding="utf-8")
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (plural or word + 's')}"
+
+
+def _label(platform: str) -> str:
+    try:
+        return platforms.get(platform).label
+    except (KeyError, platforms.PlatformRegistryError):
+        return platform
+
+
+def _post_pages(variants: Sequence[Variant], findings: list[Finding]) -> list[PostPage]:
+    grouped: dict[str, list[Variant]] = {}
+    for variant in sorted(variants, key=lambda v: (v.scheduled, v.channel, v.id)):
+        grouped.setdefault(variant.source, []).append(variant)
+    taken: set[str] = set()
+    pages = []
+    for source, listed in grouped.items():
+        on_variants = {f for v in listed for f in v.findings}
+        own = tuple(f for f in findings if f.file == source and f not in on_variants)
+        name = _page_name(listed[0].slug, source, taken)
+        path = f"{POSTS_DIR}/{name}.html"
+        pages.append(PostPage(source, listed[0].title, path, tuple(listed), own))
+    pages.sort(key=lambda p: (p.first, p.source))
+    return pages
+
+
+def _page_name(slug: str, source: str, taken: set[str]) -> str:
+    name = slug if _SAFE_SLUG.fullmatch(slug) else "post"
+    if name in taken or name != slug:
+        name = f"{name}-{hashlib.sha256(source.encode()).hexdigest()[:10]}"
+    taken.add(name)
+    return name
+
+
+def _with_cards(
+    page: PostPage,
+    channels: dict[str, Channel],
+    charter: Charter,
+    context: Context,
+    copied: frozenset[str],
+) -> PostPage:
+    cards = tuple(
+        make_card(
+            v,
+            channel=channels.get(v.channel),
+            charter=charter,
+            colour=context.colours.get(v.channel, "#374151"),
+            zone=context.zone,
+            halts=context.halts,
+            media_prefix="../../",
+            copied=copied,
+        )
+        for v in page.variants
+    )
+    return replace(page, cards=cards)
+
+
+def _neighbours(pages: list[PostPage], page: PostPage) -> tuple[PostPage | None, PostPage | None]:
+    index = pages.index(page)
+    before = pages[index - 1] if index > 0 else None
+    after = pages[index + 1] if index + 1 < len(pages) else None
+    return before, after
+
+
+def all_findings(variants: Sequence[Variant], summary: Summary) -> list[Finding]:
+    """The build's findings: the summary's and every variant's, once each, in report order."""
+    found = set(summary.findings) | {f for v in variants for f in v.findings}
+    return sorted(found, key=Finding.sort_key)
+
+
+def _finding_rows(findings: list[Finding], pages: list[PostPage]) -> list[FindingRow]:
+    """Every finding, each linked to the card (or the post) it concerns."""
+    rows = []
+    for finding in findings:
+        href = title = None
+        for page in pages:
+            if page.source != finding.file:
+                continue
+            title = page.title
+            href = page.path.removeprefix("preview/")
+            target = next((v for v in page.variants if finding in v.findings), None)
+            if target is None and finding.channel is not None:
+                target = next((v for v in page.variants if v.channel == finding.channel), None)
+            if target is not None:
+                href += f"#v-{target.id}"
+            break
+        rows.append(FindingRow(finding, href, title))
+    return rows

@@ -1,0 +1,235 @@
+"""A push: reconcile what an interrupted push left pending, then publish what is due, in order.
+
+1. Read the manifest, channels.toml and the halts; take the ledger's lock; read the ledger.
+2. Reconcile: a `pending` line with nothing after it is a send that may or may not have happened.
+   The platform is asked (`find`) before anything is sent again; a receiver that drops repeated
+   idempotency keys gets the same key again; an e-mail, which nobody can ask, waits for a person
+   (`cmbuild resolve`).
+3. Plan (plan.py), record newly missed variants, then publish each due variant: `pending` line,
+   send (with retries), `published` line. The halt file is read again before each send.
+
+One channel's failure never stops the others; an auth failure stops its channel only.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from cmbuild.errors import InputError, InputErrors
+from cmbuild.load.config import load_channels
+from cmbuild.model import Channel
+from cmbuild.push.halt import halted_by, read_halts
+from cmbuild.push.ledger import LedgerLine, LedgerWriter, Record, fold, locked, read_ledger
+from cmbuild.push.manifest import VariantEntry, read_manifest
+from cmbuild.push.media import load_media
+from cmbuild.push.plan import Plan, make_plan
+from cmbuild.push.publishers.base import Lookup, Publisher, PublishError
+from cmbuild.push.report import Outcome, Report, Row, plan_report
+from cmbuild.push.retry import with_retry
+from cmbuild.push.session import PushSettings, Session
+
+
+def inputs(settings: PushSettings) -> tuple[tuple[VariantEntry, ...], dict[str, Channel]]:
+    """The manifest's variants and the channels; InputErrors if either is bad."""
+    entries = read_manifest(settings.manifest_path, settings.display(settings.manifest_path))
+    channels = {c.name: c for c in load_channels(settings.root)}
+    unknown = [c for c in settings.channels if c not in channels]
+    if unknown:
+        raise InputErrors(
+            [
+                InputError(
+                    "channels.toml",
+                    f"--channel {name}: no such channel",
+                    hint=f"channels: {', '.join(sorted(channels))}",
+                )
+                for name in unknown
+            ]
+        )
+    return entries, channels
+
+
+def plan(settings: PushSettings) -> Report:
+    """What a push would do now: no lock, no credentials, nothing written."""
+    entries, channels = inputs(settings)
+    contents = read_ledger(settings.ledger_path, settings.display(settings.ledger_path))
+    halts = read_halts(settings.halt_path, settings.display(settings.halt_path))
+    now = _now(settings)
+    planned = make_plan(entries, fold(contents.lines), halts, channels, now, settings.channels)
+    what = "dry run" if settings.dry_run else "plan"
+    report = plan_report(planned, f"{what} at {_iso(now)}: nothing is published")
+    if contents.torn:
+        report.notes.append(
+            f"{settings.display(settings.ledger_path)}:{contents.torn_line}: the last line was "
+            "cut short by an interrupted write; the next push sets it aside"
+        )
+    return report
+
+
+def push(settings: PushSettings) -> Report:
+    """Publish what is due; the report says what was published, skipped and failed, and why."""
+    if settings.dry_run:
+        return plan(settings)
+    entries, channels = inputs(settings)
+    show = settings.display
+    read_halts(settings.halt_path, show(settings.halt_path))  # a bad halt file stops everything
+    ledger = settings.ledger_path
+    with locked(ledger, show(ledger), wait=settings.wait):
+        contents = read_ledger(ledger, show(ledger))
+        writer = LedgerWriter(ledger, show(ledger))
+        now = _now(settings)
+        report = Report(f"push at {_iso(now)}")
+        note = writer.repair(contents)
+        if note:
+            report.notes.append(note)
+        session = Session(settings, channels, writer, report)
+        by_id = {e.id: e for e in entries}
+        _reconcile(session, fold(contents.lines), by_id)
+        records = fold(read_ledger(ledger, show(ledger)).lines)
+        planned = make_plan(
+            entries, records, session.halts.current(), channels, now, settings.channels
+        )
+        _apply(session, planned)
+    return report
+
+
+def _apply(session: Session, planned: Plan) -> None:
+    session.report.counts.update(planned.counts)
+    for item in planned.missed:
+        session.record("failed", item.entry, code="missed", reason=item.reason)
+        session.report.add("missed", item.entry, item.reason)
+    for item in planned.skipped:
+        session.report.add("skipped", item.entry, item.reason)
+    for item in planned.due:
+        _publish(session, item.entry)
+
+
+def _publish(session: Session, entry: VariantEntry) -> None:
+    report = session.report
+    halt = halted_by(session.halts.current(), entry)
+    if halt is not None:
+        report.add("skipped", entry, halt.describe())
+        return
+    if entry.channel in session.stopped:
+        report.add("failed", entry, f"not attempted: {session.stopped[entry.channel]}")
+        return
+    try:
+        publisher = session.publisher(entry.channel)
+        media = load_media(entry, session.settings.output_dir, session.settings.root)
+    except PublishError as error:
+        _failed(session, entry, error, record=False)
+        return
+    pending = session.record("pending", entry)
+    lookup = Lookup(entry.idempotency_key, entry.id, entry.text_sha256, pending.at)
+    try:
+        receipt = with_retry(
+            session.settings.retry,
+            session.guarded(functools.partial(publisher.publish, entry, media)),
+            check=session.guarded(functools.partial(publisher.find, lookup))
+            if publisher.can_find
+            else None,
+            resend_is_safe=publisher.resend_is_safe,
+        )
+    except PublishError as error:
+        _failed(session, entry, error, record=True, publisher=publisher)
+        return
+    session.sent()
+    session.record(
+        "published",
+        entry,
+        remote_id=receipt.remote_id,
+        url=receipt.url,
+        published_at=receipt.published_at or datetime.now(UTC).replace(microsecond=0),
+    )
+    report.add("published", entry, receipt.url or receipt.remote_id)
+
+
+def _failed(
+    session: Session,
+    entry: VariantEntry,
+    error: PublishError,
+    *,
+    record: bool,
+    publisher: Publisher | None = None,
+) -> None:
+    reason = session.redact(error.message)
+    if error.kind == "ambiguous" and publisher is not None:
+        # The pending line stays: the next push reconciles it before anything is sent again.
+        if publisher.can_find:
+            reason += "; the next push checks the platform before sending again"
+        elif publisher.resend_is_safe:
+            reason += "; the next push sends it again with the same idempotency key"
+        else:
+            reason += f"; {_unconfirmed_hint(entry.id)}"
+    elif record:
+        session.record("failed", entry, code=error.kind, reason=reason)
+    if error.kind in ("auth", "config"):
+        session.stop(entry.channel, reason)
+    session.report.add("failed", entry, reason)
+
+
+def _reconcile(
+    session: Session, records: Mapping[str, Record], by_id: dict[str, VariantEntry]
+) -> None:
+    only = session.settings.channels
+    for record in records.values():
+        line = record.last
+        if record.state != "pending" or (only and line.channel not in only):
+            continue
+        entry = by_id.get(line.variant)
+        try:
+            publisher = session.publisher(line.channel)
+            if publisher.can_find:
+                lookup = Lookup(line.idempotency_key, line.variant, line.text_sha256, line.at)
+                found = with_retry(
+                    session.settings.retry, functools.partial(publisher.find, lookup)
+                )
+            elif publisher.resend_is_safe:
+                session.record_after("failed", line, code="unconfirmed", reason=_RESEND)
+                continue
+            else:
+                session.report.add_row(
+                    _ledger_row("failed", line, entry, _unconfirmed_hint(line.variant))
+                )
+                continue
+        except PublishError as error:
+            reason = f"cannot check an interrupted send: {session.redact(error.message)}"
+            if error.kind in ("auth", "config"):
+                session.stop(line.channel, reason)
+            session.report.add_row(_ledger_row("failed", line, entry, reason))
+            continue
+        if found is None:
+            session.record_after("failed", line, code="not-sent", reason=_NOT_FOUND)
+            continue
+        published = found.published_at or line.at
+        session.record_after(
+            "reconciled", line, remote_id=found.remote_id, url=found.url, published_at=published
+        )
+        session.report.add_row(
+            _ledger_row("reconciled", line, entry, "sent before an interruption; now recorded")
+        )
+
+
+_RESEND = "interrupted send, unconfirmed: sent again with the same idempotency key"
+_NOT_FOUND = "interrupted send: not on the platform, so it was not sent"
+
+
+def _unconfirmed_hint(variant: str) -> str:
+    return (
+        "may or may not have been sent (it cannot be checked automatically): check, then run "
+        f"`cmbuild resolve {variant} --sent` or `--not-sent`"
+    )
+
+
+def _ledger_row(outcome: Outcome, line: LedgerLine, entry: VariantEntry | None, detail: str) -> Row:
+    scheduled = entry.scheduled.astimezone(UTC).strftime("%Y-%m-%d %H:%MZ") if entry else ""
+    return Row(outcome, line.channel, line.variant, line.post or "", scheduled, detail)
+
+
+def _now(settings: PushSettings) -> datetime:
+    return settings.now if settings.now is not None else datetime.now(UTC).replace(microsecond=0)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,167 @@
+"""state/halt.toml: what must not be published now, whatever the calendar says.
+
+`cmbuild halt` adds an entry (a campaign, a channel, or everything) with a reason; `cmbuild resume`
+removes it. The file is replaced atomically (temporary file, fsync, rename), so a push reading it
+at any moment sees the old or the new list, never half of one. A running push reads it again
+before every send, so a halt takes effect at once, not at the next scheduled run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from cmbuild.errors import InputErrors
+from cmbuild.load.tomlfile import nearest_line, read_toml
+from cmbuild.load.validation import errors_from_validation
+from cmbuild.push.manifest import VariantEntry
+from cmbuild.write.files import write_atomic
+
+Scope = Literal["all", "campaign", "channel"]
+
+_HEADER = """\
+# Publishing halted: `cmbuild push` publishes nothing that an entry below matches.
+# Written by `cmbuild halt`; `cmbuild resume` lifts an entry. Commit this file with the ledger.
+"""
+
+
+class _HaltModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    scope: Scope
+    name: str | None = None
+    reason: str = Field(min_length=1)
+    since: str
+
+    @model_validator(mode="after")
+    def _named(self) -> _HaltModel:
+        if (self.scope == "all") != (self.name is None):
+            raise ValueError("`name` is required for a campaign or channel halt, and only then")
+        return self
+
+
+class _HaltFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    halt: list[_HaltModel] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Halt:
+    """One halt: everything, a campaign, or a channel, since when and why."""
+
+    scope: Scope
+    name: str | None
+    reason: str
+    since: str
+
+    def matches(self, entry: VariantEntry) -> bool:
+        if self.scope == "all":
+            return True
+        if self.scope == "campaign":
+            return entry.campaign == self.name
+        return entry.channel == self.name
+
+    def describe(self) -> str:
+        what = "everything" if self.scope == "all" else f"{self.scope} {self.name}"
+        return f"halted ({what}) since {self.since}: {self.reason}"
+
+
+def read_halts(path: Path, display: str) -> tuple[Halt, ...]:
+    """The halts in force; none when the file does not exist. InputErrors if it is invalid."""
+    if not path.exists():
+        return ()
+    data, lines = read_toml(path, display)  # raises a located InputError
+    try:
+        parsed = _HaltFile.model_validate(data)
+    except ValidationError as error:
+        raise InputErrors(
+            errors_from_validation(error, display, lambda key: nearest_line(lines, key))
+        ) from None
+    return tuple(Halt(h.scope, h.name, h.reason, h.since) for h in parsed.halt)
+
+
+def write_halts(path: Path, halts: tuple[Halt, ...]) -> None:
+    """Replace the halt file atomically with `halts`."""
+    parts = [_HEADER]
+    for halt in halts:
+        parts.append("\n[[halt]]\n")
+        parts.append(f"scope = {_toml_string(halt.scope)}\n")
+        if halt.name is not None:
+            parts.append(f"name = {_toml_string(halt.name)}\n")
+        parts.append(f"reason = {_toml_string(halt.reason)}\n")
+        parts.append(f"since = {_toml_string(halt.since)}\n")
+    write_atomic(path, "".join(parts).encode("utf-8"))
+
+
+def add_halt(path: Path, display: str, halt: Halt) -> tuple[Halt, ...]:
+    """Add (or replace, for the same scope and name) a halt; the halts now in force."""
+    with _editing(path):
+        kept = tuple(
+            h for h in read_halts(path, display) if (h.scope, h.name) != (halt.scope, halt.name)
+        )
+        halts = (*kept, halt)
+        write_halts(path, halts)
+    return halts
+
+
+def lift(path: Path, display: str, scope: Scope, name: str | None) -> tuple[Halt, ...]:
+    """Remove the halt for `scope`/`name` (every halt for scope "all"); the halts removed."""
+    with _editing(path):
+        halts = read_halts(path, display)
+        removed = tuple(h for h in halts if scope == "all" or (h.scope, h.name) == (scope, name))
+        if removed:
+            write_halts(path, tuple(h for h in halts if h not in removed))
+    return removed
+
+
+def halted_by(halts: tuple[Halt, ...], entry: VariantEntry) -> Halt | None:
+    return next((h for h in halts if h.matches(entry)), None)
+
+
+class HaltWatch:
+    """The halts in force, read again whenever the file changes (cheap: one stat per check)."""
+
+    def __init__(self, path: Path, display: str) -> None:
+        self.path = path
+        self.display = display
+        self._stamp: tuple[int, int, int] | None = None
+        self._halts: tuple[Halt, ...] = ()
+
+    def current(self) -> tuple[Halt, ...]:
+        try:
+            stat = self.path.stat()
+            stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        except FileNotFoundError:
+            self._stamp, self._halts = None, ()
+            return ()
+        if stamp != self._stamp:
+            self._halts = read_halts(self.path, self.display)
+            self._stamp = stamp
+        return self._halts
+
+
+def _toml_string(value: str) -> str:
+    # A JSON string is a valid TOML basic string: same quotes, same escapes (\n, \", \uXXXX).
+    # TOML also forbids a raw DEL, which JSON leaves alone.
+    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+@contextlib.contextmanager
+def _editing(path: Path) -> Iterator[None]:
+    """Serialise halt and resume: two at once must not lose one of the two changes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)

@@ -1,0 +1,113 @@
+"""What is due at a given time: the plan a push carries out, and `cmbuild plan` shows.
+
+A variant is due when it is scheduled at or before now, `publishable` in the manifest, not in the
+ledger as published (or retracted), not halted, and not stale: more than `stale_after_hours` (the
+channel's, default 6) past its time, it is reported as missed instead of being published late.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from cmbuild.model import Channel
+from cmbuild.push.halt import Halt, halted_by
+from cmbuild.push.ledger import Record
+from cmbuild.push.manifest import VariantEntry
+from cmbuild.push.publishers import NoPublisher, publisher_name
+
+DEFAULT_STALE_HOURS = 6.0
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A variant and what the plan does with it (and why)."""
+
+    entry: VariantEntry
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Plan:
+    now: datetime
+    due: tuple[Planned, ...]  # to publish, in schedule order (reason: a known problem, if any)
+    skipped: tuple[Planned, ...]  # not published now, and why
+    missed: tuple[Planned, ...]  # stale: newly reported as missed
+    pending: tuple[Planned, ...]  # a send interrupted earlier: checked before anything else
+    counts: dict[str, int] = field(default_factory=dict)  # later, already published...
+
+
+def stale_hours(channel: Channel | None) -> float:
+    if channel is None or channel.stale_after_hours is None:
+        return DEFAULT_STALE_HOURS
+    return channel.stale_after_hours
+
+
+def make_plan(
+    entries: Sequence[VariantEntry],
+    records: Mapping[str, Record],
+    halts: tuple[Halt, ...],
+    channels: Mapping[str, Channel],
+    now: datetime,
+    only: Sequence[str] = (),
+) -> Plan:
+    """The plan at `now` for `entries` (in schedule order), restricted to channels `only`."""
+    due: list[Planned] = []
+    skipped: list[Planned] = []
+    missed: list[Planned] = []
+    pending: list[Planned] = []
+    counts = {"later": 0, "already published": 0, "missed earlier": 0, "never approved": 0}
+    for entry in entries:
+        if only and entry.channel not in only:
+            continue
+        if entry.scheduled > now:
+            counts["later"] += 1
+            continue
+        record = records.get(entry.id)
+        state = record.state if record else None
+        late = now - entry.scheduled
+        stale = late > timedelta(hours=stale_hours(channels.get(entry.channel)))
+        if state in ("published", "retracted"):
+            counts["already published"] += 1
+        elif state == "pending":
+            pending.append(Planned(entry, "a send was interrupted: checking the platform first"))
+        elif record is not None and record.last.code == "missed":
+            counts["missed earlier"] += 1
+        elif not entry.publishable:
+            if stale:
+                counts["never approved"] += 1
+            else:
+                skipped.append(Planned(entry, _unpublishable(entry)))
+        elif stale:
+            missed.append(Planned(entry, _late(late, stale_hours(channels.get(entry.channel)))))
+        elif (halt := halted_by(halts, entry)) is not None:
+            skipped.append(Planned(entry, halt.describe()))
+        else:
+            due.append(Planned(entry, _problem(entry, channels)))
+    return Plan(now, tuple(due), tuple(skipped), tuple(missed), tuple(pending), counts)
+
+
+def _unpublishable(entry: VariantEntry) -> str:
+    if entry.status != "approved":
+        return f"not publishable: status is {entry.status}, not approved"
+    return "not publishable: it has error-level findings (see `cmbuild check`)"
+
+
+def _late(late: timedelta, hours: float) -> str:
+    return (
+        f"missed: due {late.total_seconds() / 3600:.1f} h ago, "
+        f"more than the {hours:g} h its channel allows (stale_after_hours): not published late"
+    )
+
+
+def _problem(entry: VariantEntry, channels: Mapping[str, Channel]) -> str:
+    """What will stop a due variant from being published, known before trying (else "")."""
+    channel = channels.get(entry.channel)
+    if channel is None:
+        return f"channel {entry.channel} is not in channels.toml"
+    try:
+        publisher_name(channel)
+    except NoPublisher as error:
+        return str(error)
+    return ""

@@ -1,0 +1,93 @@
+"""Fixtures for push tests: the Mastodon mock server, a push runner with a pinned clock."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cmbuild.push.apply import push
+from cmbuild.push.report import Report
+from cmbuild.push.retry import RetryPolicy
+from cmbuild.push.session import PushSettings
+
+MASTODON_TOKEN = "alice_token"  # the mock's seeded account (mastodon_mock.testing.seed)
+
+
+class Sleeps(list[float]):
+    """An injectable sleep that records what it was asked to wait, and does not wait."""
+
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+@pytest.fixture
+def sleeps() -> Sleeps:
+    return Sleeps()
+
+
+@pytest.fixture
+def run_push(sleeps: Sleeps) -> Callable[..., Report]:
+    """Push `root` at `now`, in-process, with a recording sleep and short timeouts."""
+
+    def run(root: Path, now: str, environ: dict[str, str] | None = None, **options: Any) -> Report:
+        settings = PushSettings(
+            root=root,
+            now=datetime.fromisoformat(now),
+            timeout=options.pop("timeout", 5.0),
+            retry=RetryPolicy(sleep=sleeps),
+            environ=environ or {},
+        )
+        return push(replace(settings, **options))
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def mastodon_server() -> Iterator[Any]:
+    """mastodon_mock's stateful server, in a thread on 127.0.0.1 and a free port."""
+    from mastodon_mock.testing.server import MockServer
+
+    with MockServer(host="127.0.0.1") as server:
+        yield server
+
+
+@pytest.fixture
+def mastodon(mastodon_server: Any) -> Iterator[Any]:
+    """The Mastodon mock, reset to its seed state (no statuses) for this test."""
+    request = urllib.request.Request(
+        f"{mastodon_server.base_url}/api/v1/_mock/reset", method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=10):
+        pass
+    yield mastodon_server
+
+
+def statuses(server: Any) -> list[dict[str, Any]]:
+    """The statuses of the seeded account, as the server has them."""
+    client = server.client(token=MASTODON_TOKEN)
+    me = client.account_verify_credentials()
+    found = client.account_statuses(me["id"], limit=40)
+    return [dict(s) for s in found]
+
+
+def cli(
+    root: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `cmbuild ARGS` in a subprocess in `root` (bounded in time)."""
+    return subprocess.run(
+        [sys.executable, "-m", "cmbuild", *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )

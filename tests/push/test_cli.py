@@ -1,0 +1,92 @@
+"""The commands end to end: exit codes, platforms without a publisher, missed posts, dry runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.push.conftest import cli
+from tests.push.servers import FaultServer, environ
+from tests.push.sites import kinds, ledger_lines, make_site, variant
+from tests.push.test_faults import channels
+
+ENV = {"CMB_HOOK_SECRET": "s3cret"}
+
+NOT_YET = """
+[channels.x-main]
+platform = "x"
+credentials = { token = "CMB_X_TOKEN" }
+
+[channels.insta]
+platform = "instagram"
+"""
+
+
+def test_platforms_without_a_publisher_fail_loudly_and_others_publish(tmp_path: Path) -> None:
+    entries = [
+        variant("x-main", "x", "2026-12-01T08:00:00Z", slug="a"),
+        variant("insta", "instagram", "2026-12-01T08:00:00Z", slug="b"),
+        variant("hook", "x", "2026-12-01T08:30:00Z", slug="c"),
+    ]
+    with FaultServer() as server:
+        root = make_site(tmp_path / "site", channels(server.url) + NOT_YET, entries)
+        result = cli(root, "push", "--now", "2026-12-01T09:00:00Z", env=environ(**ENV))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert any("hook" in line and line.lstrip().startswith("published") for line in lines)
+    assert "publishing to X is not implemented yet" in result.stdout
+    assert "publishing to Instagram is not implemented yet" in result.stdout
+    assert lines[-1] == "1 published, 2 failed"
+    # Nothing was attempted on them: no pending line, so nothing to reconcile later.
+    assert [k for k, _ in kinds(root)] == ["pending", "published"]
+
+
+def test_dry_run_needs_no_credentials_and_writes_nothing(tmp_path: Path) -> None:
+    entries = [variant("hook", "x", "2026-12-01T08:00:00Z")]
+    with FaultServer() as server:
+        root = make_site(tmp_path / "site", channels(server.url), entries)
+        result = cli(root, "push", "--dry-run", "--now", "2026-12-01T09:00:00Z")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("dry run at 2026-12-01T09:00:00Z: nothing is published")
+    assert "1 due" in result.stdout
+    assert server.seen == []
+    assert not (root / "state").exists()
+
+
+def test_missed_variants_are_reported_once_and_fail_the_push_once(tmp_path: Path) -> None:
+    entries = [variant("hook", "x", "2026-12-01T01:00:00Z")]
+    with FaultServer() as server:
+        root = make_site(tmp_path / "site", channels(server.url), entries)
+        first = cli(root, "push", "--now", "2026-12-01T09:00:00Z", env=environ(**ENV))
+        second = cli(root, "push", "--now", "2026-12-01T09:15:00Z", env=environ(**ENV))
+    assert first.returncode == 1
+    assert "missed: due 8.0 h ago, more than the 6 h" in first.stdout
+    assert (second.returncode, second.stdout.splitlines()[-1]) == (0, "1 missed earlier")
+    assert server.seen == []
+    assert [(line["kind"], line["code"]) for line in ledger_lines(root)] == [("failed", "missed")]
+
+
+def test_unknown_channel_option_is_bad_input(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site", channels("http://127.0.0.1:9"), [])
+    result = cli(root, "push", "--channel", "nope")
+    assert result.returncode == 2
+    assert "--channel nope: no such channel (channels: hook)" in result.stderr
+
+
+def test_resolve_refuses_a_variant_without_an_unconfirmed_send(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site", channels("http://127.0.0.1:9"), [])
+    result = cli(root, "resolve", "0123456789abcdef0123", "--sent")
+    assert result.returncode == 2
+    assert (
+        "variant 0123456789abcdef0123 has no unconfirmed send (not in the ledger)" in result.stderr
+    )
+
+
+def test_everything_published_exits_zero_and_publishing_again_is_a_no_op(tmp_path: Path) -> None:
+    entries = [variant("hook", "x", "2026-12-01T08:00:00Z")]
+    with FaultServer() as server:
+        root = make_site(tmp_path / "site", channels(server.url), entries)
+        first = cli(root, "push", "--now", "2026-12-01T09:00:00Z", env=environ(**ENV))
+        again = cli(root, "push", "--now", "2026-12-01T09:05:00Z", env=environ(**ENV))
+    assert (first.returncode, again.returncode) == (0, 0)
+    assert again.stdout.splitlines()[-1] == "1 already published"
+    assert len(server.seen) == 1

@@ -1,0 +1,121 @@
+"""The ledger: append-only, torn last lines set aside, bad lines reported, one push at a time."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from cmbuild.push.report import Report
+from tests.push.conftest import cli
+from tests.push.servers import Fault, FaultServer, environ
+from tests.push.sites import kinds, make_site, variant
+from tests.push.test_faults import channels
+
+ENV = {"CMB_HOOK_SECRET": "s3cret"}
+NOW = "2026-12-01T09:00:00Z"
+
+
+def two_due(tmp_path: Path, server: FaultServer) -> tuple[Path, list[dict[str, str]]]:
+    entries = [
+        variant("hook", "x", "2026-12-01T08:00:00Z", slug="a"),
+        variant("hook", "x", "2026-12-01T08:30:00Z", slug="b"),
+    ]
+    return make_site(tmp_path / "site", channels(server.url), entries), entries
+
+
+def test_a_torn_last_line_is_set_aside_and_earlier_lines_kept(
+    tmp_path: Path, run_push: Callable[..., Report]
+) -> None:
+    with FaultServer() as server:
+        root, (a, b) = two_due(tmp_path, server)
+        run_push(root, "2026-12-01T08:10:00Z", ENV)  # a only
+        ledger = root / "state" / "ledger.jsonl"
+        # Then half of a third line: a crash in the middle of a write.
+        lines = ledger.read_bytes().splitlines(keepends=True)
+        assert len(lines) == 2
+        torn = b'{"kind":"pending","variant":"' + b["id"].encode()
+        ledger.write_bytes(b"".join(lines) + torn)
+
+        plan = cli(root, "plan", "--now", NOW)
+        assert plan.returncode == 0
+        assert "state/ledger.jsonl:3: the last line was cut short" in plan.stdout
+
+        report = run_push(root, NOW, ENV)
+    assert report.notes == [
+        "state/ledger.jsonl:3: the last line was cut short by an interrupted write; its "
+        f"{len(torn)} bytes were moved to ledger.jsonl.torn, earlier lines kept"
+    ]
+    assert (root / "state" / "ledger.jsonl.torn").read_bytes() == torn + b"\n"
+    assert [(r.outcome, r.variant) for r in report.rows] == [("published", b["id"])]
+    assert kinds(root) == [
+        ("pending", a["id"]),
+        ("published", a["id"]),
+        ("pending", b["id"]),
+        ("published", b["id"]),
+    ]
+    assert len(server.seen) == 2  # a was not sent again
+
+
+def test_a_complete_last_line_without_newline_is_kept(
+    tmp_path: Path, run_push: Callable[..., Report]
+) -> None:
+    with FaultServer() as server:
+        root, _ = two_due(tmp_path, server)
+        run_push(root, NOW, ENV)
+        ledger = root / "state" / "ledger.jsonl"
+        ledger.write_bytes(ledger.read_bytes().rstrip(b"\n"))
+        report = run_push(root, NOW, ENV)
+        assert (report.rows, report.notes) == ([], [])
+        assert ledger.read_bytes().endswith(b"}\n")
+        assert len(kinds(root)) == 4
+
+
+def test_a_corrupt_line_is_an_input_error_naming_its_line(tmp_path: Path) -> None:
+    with FaultServer() as server:
+        root, _ = two_due(tmp_path, server)
+        ledger = root / "state" / "ledger.jsonl"
+        ledger.parent.mkdir()
+        ledger.write_text('{"kind":"pending"}\n<<<<<<< HEAD\n', encoding="utf-8")
+        for command in ("push", "plan"):
+            result = cli(root, command, "--now", NOW, env=environ(**ENV))
+            assert result.returncode == 2
+            assert "state/ledger.jsonl:1: variant: missing" in result.stderr
+            assert "state/ledger.jsonl:2: not valid JSON" in result.stderr
+            assert "Traceback" not in result.stderr
+        assert server.seen == []
+        assert ledger.read_text(encoding="utf-8") == '{"kind":"pending"}\n<<<<<<< HEAD\n'
+
+
+def test_a_second_push_on_the_same_ledger_refuses_or_waits(tmp_path: Path) -> None:
+    with FaultServer([Fault(delay=1.5)]) as server:
+        root, _ = two_due(tmp_path, server)
+        env = environ(**ENV)
+        first = subprocess.Popen(
+            [sys.executable, "-m", "cmbuild", "push", "--now", NOW],
+            cwd=root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 20
+            while not server.seen and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert server.seen, "the first push never reached the server"
+            second = cli(root, "push", "--now", NOW, env=env)
+            waiting = cli(root, "push", "--now", NOW, "--wait", env=env)
+        finally:
+            out, err = first.communicate(timeout=30)
+    assert first.returncode == 0, out + err
+    assert second.returncode == 3
+    assert "another push is running on state/ledger.jsonl" in second.stderr
+    assert second.stdout == ""
+    # --wait waited for the first push, then found nothing left to do.
+    assert waiting.returncode == 0
+    assert waiting.stdout.strip().endswith("2 already published")
+    assert len(server.seen) == 2
+    assert [k for k, _ in kinds(root)] == ["pending", "published", "pending", "published"]

@@ -1,0 +1,99 @@
+"""Secrets come from the environment only, and never appear in output, ledger or errors."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from cmbuild.push.apply import inputs
+from cmbuild.push.publishers.base import PublishError
+from cmbuild.push.report import Report, render
+from cmbuild.push.session import PushSettings, Session
+from tests.push.conftest import cli
+from tests.push.servers import Fault, FaultServer, environ
+from tests.push.sites import make_site, variant
+from tests.push.test_faults import channels
+
+SECRET = "sk-live-9f8e7d6c5b4a"
+TOKEN = "masto/token+with=chars"
+
+
+def echoing(status: int) -> Fault:
+    # A careless server quoting what it was given, in several encodings.
+    body = (
+        f'{{"error": "bad key {SECRET}", "token": "{TOKEN}", "q": "masto%2Ftoken%2Bwith%3Dchars"}}'
+    )
+    return Fault(status, body=body.encode())
+
+
+SECRETS = (SECRET, TOKEN, "masto%2Ftoken%2Bwith%3Dchars")
+ENV = {"CMB_HOOK_SECRET": SECRET, "CMB_MASTODON_TOKEN": TOKEN, "CMB_OTHER_SECRET": "x"}
+ENTRIES = [
+    variant("hook", "x", "2026-12-01T08:00:00Z", slug="a"),
+    variant("masto", "mastodon", "2026-12-01T08:05:00Z", slug="b"),
+]
+
+
+@pytest.mark.parametrize("status", [400, 401, 422, 500])
+def test_a_secret_echoed_by_a_server_is_not_in_the_report_or_ledger(
+    tmp_path: Path, status: int, run_push: Callable[..., Report]
+) -> None:
+    with FaultServer([echoing(status)] * 10) as server:
+        root = make_site(tmp_path / "site", channels(server.url, mastodon_url=server.url), ENTRIES)
+        report = run_push(root, "2026-12-01T09:00:00Z", ENV)
+    assert [r.outcome for r in report.rows] == ["failed", "failed"]
+    shown: list[str] = []
+    render(report, shown.append)
+    ledger = (root / "state" / "ledger.jsonl").read_text(encoding="utf-8")
+    assert "[secret]" in "\n".join(shown)
+    for text in ("\n".join(shown), ledger):
+        for secret in SECRETS:
+            assert secret not in text
+
+
+def test_a_secret_echoed_by_a_server_is_not_in_the_command_output(tmp_path: Path) -> None:
+    with FaultServer([echoing(400)] * 4) as server:
+        root = make_site(tmp_path / "site", channels(server.url, mastodon_url=server.url), ENTRIES)
+        result = cli(root, "push", "--now", "2026-12-01T09:00:00Z", env=environ(**ENV))
+    assert result.returncode == 1
+    ledger = (root / "state" / "ledger.jsonl").read_text(encoding="utf-8")
+    assert result.stdout.count("[secret]") >= 2
+    for text in (result.stdout, result.stderr, ledger):
+        for secret in SECRETS:
+            assert secret not in text
+
+
+def test_errors_raised_by_publishers_are_redacted_before_anyone_sees_them(tmp_path: Path) -> None:
+    entry = variant("hook", "x", "2026-12-01T08:00:00Z")
+    with FaultServer([echoing(422)] * 2) as server:
+        root = make_site(tmp_path / "site", channels(server.url), [entry])
+        settings = PushSettings(root=root, environ={"CMB_HOOK_SECRET": SECRET})
+        entries, found = inputs(settings)
+        session = Session(settings, found, writer=None, report=None)  # type: ignore[arg-type]
+        publisher = session.publisher("hook")
+        with pytest.raises(PublishError) as raw:
+            publisher.publish(entries[0], ())
+        assert SECRET in str(raw.value)  # the server did echo it...
+        with pytest.raises(PublishError) as guarded:
+            session.guarded(functools.partial(publisher.publish, entries[0], ()))()
+    assert SECRET not in str(guarded.value)  # ...and the session removed it
+    assert guarded.value.__cause__ is None and guarded.value.__suppress_context__
+
+
+def test_credentials_are_read_only_from_the_named_variables(tmp_path: Path) -> None:
+    entry = variant("hook", "x", "2026-12-01T08:00:00Z")
+    with FaultServer() as server:
+        root = make_site(tmp_path / "site", channels(server.url), [entry])
+        result = cli(
+            root, "push", "--now", "2026-12-01T09:00:00Z", env=environ(WEBHOOK_SECRET=SECRET)
+        )
+    assert result.returncode == 1
+    assert (
+        "environment variable CMB_HOOK_SECRET (channels.hook.credentials.webhook_secret) is not set"
+        in result.stdout
+    )
+    assert server.seen == []
+    assert not (root / "state" / "ledger.jsonl").exists()  # nothing was attempted
