@@ -25,11 +25,13 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from cmbuild.images.notes import Note
 
 # The formats a post may use; others (EPS, PSD, ICO...) are refused rather than half-supported.
-READABLE = ("JPEG", "MPO", "PNG", "GIF", "WEBP", "TIFF", "BMP", "AVIF")
+READABLE = ("JPEG", "PNG", "GIF", "WEBP", "TIFF", "BMP", "AVIF")  # JPEG covers MPO
 _BOMB_PIXELS = re.compile(r"\((\d+) pixels\)")
 # What Pillow raises on broken data, depending on the format and where the damage is.
 DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError)
 _SRGB_NAMES = ("srgb",)
+_DAMAGED = "copy it again from the original, or export it again"
+_TOO_LARGE = "downscale it before adding it, or raise images.max_source_pixels in the charter"
 
 
 class SourceError(Exception):
@@ -50,7 +52,7 @@ class ColorTransforms:
 
 
 @contextlib.contextmanager
-def pixel_cap(max_pixels: int) -> Iterator[None]:
+def pixel_cap(max_pixels: int | None) -> Iterator[None]:
     """Let Pillow refuse images over `max_pixels` (its warning becomes an error too)."""
     previous = Image.MAX_IMAGE_PIXELS
     Image.MAX_IMAGE_PIXELS = max_pixels
@@ -63,18 +65,14 @@ def pixel_cap(max_pixels: int) -> Iterator[None]:
 
 
 def open_source(path: Path, max_pixels: int) -> Image.Image:
-    """Open `path` (its header only), or say why it cannot be used."""
-    megapixels = max_pixels / 1_000_000
+    """Open `path` (its header only), or say why it cannot be used.
+
+    Opening reads only the header, so the size is checked here, before any pixel is allocated;
+    Pillow's own guard (MAX_IMAGE_PIXELS) stays on for the decoding that follows.
+    """
     try:
-        with pixel_cap(max_pixels):
+        with pixel_cap(None):
             image = Image.open(path, formats=READABLE)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        found = _BOMB_PIXELS.search(str(exc))
-        size = f"{int(found.group(1)) / 1_000_000:.1f} megapixels" if found else "too large"
-        raise SourceError(
-            f"is {size}, over the {megapixels:g}-megapixel limit (refused before decoding)",
-            "downscale it before adding it, or raise images.max_source_pixels in the charter",
-        ) from None
     except UnidentifiedImageError:
         raise SourceError(
             "is not an image cmbuild can read (corrupt, or not JPEG, PNG, GIF, WebP, TIFF, BMP"
@@ -84,14 +82,14 @@ def open_source(path: Path, max_pixels: int) -> Image.Image:
     except FileNotFoundError:
         raise SourceError("not found") from None
     except DECODE_ERRORS as exc:
-        raise SourceError(f"is corrupt ({exc})", "export it again as JPEG or PNG") from None
+        raise SourceError(f"is truncated or corrupt ({exc})", _DAMAGED) from None
     width, height = image.size
-    if width * height > max_pixels:  # Pillow only warns from here; say it plainly
+    if width * height > max_pixels:
         image.close()
         raise SourceError(
             f"is {width}×{height} ({width * height / 1_000_000:.1f} megapixels), over the"
-            f" {megapixels:g}-megapixel limit (refused before decoding)",
-            "downscale it before adding it, or raise images.max_source_pixels in the charter",
+            f" {max_pixels / 1_000_000:g}-megapixel limit (refused before decoding)",
+            _TOO_LARGE,
         )
     return image
 
@@ -127,10 +125,14 @@ def decode(
         with pixel_cap(max_pixels):
             image.seek(0)
             image.load()
-    except DECODE_ERRORS as exc:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        found = _BOMB_PIXELS.search(str(exc))
+        size = f"{int(found.group(1)) / 1_000_000:.1f} megapixels" if found else "too large"
         raise SourceError(
-            f"is truncated or corrupt ({exc})", "export it again, or copy it again"
+            f"decodes to {size}, over the {max_pixels / 1_000_000:g}-megapixel limit", _TOO_LARGE
         ) from None
+    except DECODE_ERRORS as exc:
+        raise SourceError(f"is truncated or corrupt ({exc})", _DAMAGED) from None
     icc = image.info.get("icc_profile")
     ImageOps.exif_transpose(image, in_place=True)
     pixels = _normalise_mode(image)

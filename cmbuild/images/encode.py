@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from PIL import Image
 
+OPTIMIZE_PIXELS = 2_500_000
+
 
 @dataclass(frozen=True)
 class Encoded:
@@ -33,7 +35,10 @@ def save(image: Image.Image, fmt: str, quality: int | None) -> bytes:
     image.info = {}  # Pillow writes some of `info` back (a JPEG comment, a PNG profile)
     buffer = io.BytesIO()
     if fmt == "jpeg":
-        image.save(buffer, "JPEG", quality=quality, optimize=True)
+        # Optimised Huffman tables save 5-10% for a second pass; past a few megapixels the pass
+        # costs more time than the bytes are worth.
+        optimize = image.width * image.height <= OPTIMIZE_PIXELS
+        image.save(buffer, "JPEG", quality=quality, optimize=optimize)
     elif fmt == "webp":
         image.save(buffer, "WEBP", quality=quality, method=4)
     elif fmt == "png":

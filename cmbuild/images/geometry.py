@@ -119,6 +119,8 @@ def fit(crop_w: float, crop_h: float, limits: Limits) -> Fit:
     height = max(1, round(crop_h * scale))
     width, height = _within_caps(width, height, limits)
     width, height = _within_ratio(width, height, limits)
+    # A narrow ratio range and a minimum width can leave no size but a slightly larger one.
+    upscaled = upscaled or width > crop_w + 1 or height > crop_h + 1
     return Fit(width, height, small=small, upscaled=upscaled)
 
 
@@ -164,25 +166,55 @@ def _within_caps(width: int, height: int, limits: Limits) -> tuple[int, int]:
 
 
 def _within_ratio(width: int, height: int, limits: Limits) -> tuple[int, int]:
-    """Bring a rounded size back inside the platform's ratio range.
+    """The whole-pixel size nearest to `width` × `height` whose ratio the platform accepts.
 
-    Only shrinks a side, so the hard limits still hold, except to keep the platform's minimum
-    width, where the height grows by a pixel instead.
+    Rounding moves a ratio by up to a pixel's worth; near a bound of the range that is enough to
+    fall outside it. Heights close to the rounded one are tried (smaller first), each with the
+    width that keeps the ratio and the hard limits, and the closest size wins.
     """
-    low, high = limits.aspect_min, limits.aspect_max
-    for _ in range(64):
-        ratio = width / height
-        if high is not None and ratio > high + EPSILON:
-            narrower = math.floor(height * high)
-            if narrower >= max(1, limits.min_width or 1):
-                width = narrower
-            else:
-                height = math.ceil(width / high)
-        elif low is not None and ratio < low - EPSILON and height > 1:
-            height = max(1, math.floor(width / low))
-        else:
+    if _ratio_fits(width, height, limits):
+        return width, height
+    best: tuple[float, int, int] | None = None
+    for step in range(64):
+        for candidate in (height - step, height + step) if step else (height,):
+            found = _width_for(candidate, width, limits)
+            if found is None:
+                continue
+            cost = abs(found - width) / width + abs(candidate - height) / height
+            if best is None or cost < best[0]:
+                best = (cost, found, candidate)
+        if best is not None and step >= 2:
             break
-    return width, height
+    return (best[1], best[2]) if best is not None else (width, height)
+
+
+def _width_for(height: int, wanted: int, limits: Limits) -> int | None:
+    """The width nearest to `wanted` that fits every limit at `height`, if there is one."""
+    if height < 1 or (limits.max_height is not None and height > limits.max_height):
+        return None
+    low = max(limits.min_width or 1, 1)
+    high = limits.max_width if limits.max_width is not None else max(wanted, low) * 4
+    if limits.max_pixels is not None:
+        high = min(high, limits.max_pixels // height)
+    if limits.aspect_min is not None:
+        low = max(low, math.floor(height * limits.aspect_min))
+    if limits.aspect_max is not None:
+        high = min(high, math.ceil(height * limits.aspect_max))
+    if low > high:
+        return None
+    nearest = min(max(wanted, low), high)
+    # The bounds came from float products: check the neighbours too.
+    for width in (nearest, nearest + 1, nearest - 1, nearest + 2, nearest - 2):
+        if low <= width <= high and _ratio_fits(width, height, limits):
+            return width
+    return None
+
+
+def _ratio_fits(width: int, height: int, limits: Limits) -> bool:
+    ratio = width / height
+    if limits.aspect_min is not None and ratio < limits.aspect_min - EPSILON:
+        return False
+    return limits.aspect_max is None or ratio <= limits.aspect_max + EPSILON
 
 
 def _clamp(value: float, low: float, high: float) -> float:

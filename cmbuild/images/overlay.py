@@ -61,9 +61,11 @@ class LogoCache:
         return self._source
 
 
-def apply_overlay(image: Image.Image, brand: Brand, logos: LogoCache) -> Image.Image:
-    """A copy of `image` with the brand's band, frame and logo drawn on it."""
-    marked = image.copy()
+def apply_overlay(
+    image: Image.Image, brand: Brand, logos: LogoCache, *, in_place: bool = False
+) -> Image.Image:
+    """`image` (or a copy of it) with the brand's band, frame and logo drawn on it."""
+    marked = image if in_place else image.copy()
     if brand.overlay.visible:
         _band_and_frame(marked, brand.overlay)
     if brand.logo is not None:

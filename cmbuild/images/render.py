@@ -1,16 +1,15 @@
 """Rendering one source image into every variant that needs it (the unit of parallel work).
 
-A source is decoded once, at the smallest size that still serves its largest output. Each output
-is then resampled from a shared pyramid (the decoded image, halved, thirded... by box averaging,
-which costs a few milliseconds) so that the final Lanczos pass starts from less than twice the
-output size: that pass is most of the time a build spends on images. Outputs of the same size and
-crop share their pixels, and outputs of the same pixels and format share their encoding.
+A source is decoded once, at the smallest size that still serves its largest output (JPEG draft
+mode), then each output is resampled from the cheapest good starting point (see pyramid.py).
+Outputs of the same crop and size share their pixels, and outputs of the same pixels and format
+share their encoding.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from PIL import Image
@@ -18,55 +17,16 @@ from PIL import Image
 from cmbuild.images.brand import Brand
 from cmbuild.images.decode import ColorTransforms, SourceError, decode, open_source, upright_size
 from cmbuild.images.encode import Encoded, Memo, encode_within
-from cmbuild.images.geometry import Box, Fit, Limits, fit, plan
+from cmbuild.images.geometry import Box, Fit, Limits, Plan, fit, plan
 from cmbuild.images.notes import AssetError, Note
 from cmbuild.images.overlay import LogoCache, apply_overlay
+from cmbuild.images.pyramid import Pyramid
 from cmbuild.images.targets import EXTENSIONS, Target
 from cmbuild.images.titlecard import TitleFonts, title_card
+from cmbuild.images.work import Group, GroupResult, Rendered, Task, Written
 
-# Box-reduce until the Lanczos pass has less than this ratio left to cover. 1.0 is the speed of
-# JPEG draft decoding (1/2, 1/4...) with any integer factor; larger is closer to a pure Lanczos.
-REDUCE_GAP = 1.0
 TITLE_CARD_SIZE = (1200, 630)  # for platforms that recommend no size
 SHRINK_STEPS = 5  # tries at 85% of the size when even the lowest quality is too large
-
-
-@dataclass(frozen=True)
-class Task:
-    """One distinct image to produce (variants with the same key share it)."""
-
-    key: str
-    target: Target
-    focus: tuple[float, float] = (0.5, 0.5)
-    title: str | None = None  # set for a title card
-
-
-@dataclass(frozen=True)
-class Group:
-    """Every task of one source image (decoded once), or one title card (source None)."""
-
-    source: str | None
-    tasks: tuple[Task, ...]
-    cost: int = 0  # a rough size of the work, to start the largest first
-
-
-@dataclass(frozen=True)
-class Rendered:
-    key: str
-    data: bytes
-    sha256: str
-    extension: str
-    width: int
-    height: int
-    notes: tuple[Note, ...] = ()
-
-
-@dataclass(frozen=True)
-class GroupResult:
-    source: str | None
-    rendered: tuple[Rendered, ...] = ()
-    error: tuple[str, str | None] | None = None  # the source cannot be used: message, hint
-    asset_error: tuple[str, str, str | None] | None = None  # a brand asset: key, message, hint
 
 
 @dataclass
@@ -74,30 +34,59 @@ class _Picture:
     """Pixels at output size, without overlay, and what was already made from them."""
 
     image: Image.Image
+    overlays: set[bool] = field(default_factory=set)  # with and/or without overlay
+    finished: bool = False  # the overlay (if any) is already on these pixels
     memo: dict[tuple[bool, bool], tuple[Image.Image, Memo]] = field(default_factory=dict)
 
 
 class Studio:
     """Renders groups; one per process, holding the brand and everything decoded once."""
 
-    def __init__(self, root: Path, brand: Brand, logo: bytes | None, font: bytes | None) -> None:
+    def __init__(
+        self, root: Path, out: Path, brand: Brand, logo: bytes | None, font: bytes | None
+    ) -> None:
         self.root = root
+        self.out = out
         self.brand = brand
         self.logos = LogoCache(logo)
         self.fonts = TitleFonts(font)
         self.transforms = ColorTransforms()
 
     def render(self, group: Group) -> GroupResult:
+        """Render every task of `group`, then write its files; or say why the source is bad.
+
+        Nothing is written for a group until all its outputs are encoded, so a bad source leaves
+        no output half-updated.
+        """
+        keys = tuple(task.key for task in group.tasks)
         try:
             if group.source is None:
-                return GroupResult(None, tuple(self._title_card(t) for t in group.tasks))
-            return self._photo(group, group.source)
+                made = [self._title_card(task) for task in group.tasks]
+            else:
+                made = self._photo(group, group.source)
         except SourceError as exc:
-            return GroupResult(group.source, error=(exc.message, exc.hint))
+            return GroupResult(group.source, keys, error=(exc.message, exc.hint))
         except AssetError as exc:
-            return GroupResult(group.source, asset_error=(exc.key, exc.message, exc.hint))
+            return GroupResult(group.source, keys, asset_error=(exc.key, exc.message, exc.hint))
+        outputs = {task.key: task.outputs for task in group.tasks}
+        written = tuple(self._write(r, data, outputs[r.key]) for r, data in made)
+        return GroupResult(group.source, keys, written)
 
-    def _photo(self, group: Group, source: str) -> GroupResult:
+    def _write(self, rendered: Rendered, data: bytes, outputs: tuple[str, ...]) -> Rendered:
+        from cmbuild.write.files import same_content, write_in_place
+
+        files = []
+        for output in outputs:
+            path = f"{output}.{rendered.extension}"
+            target = self.out / path
+            changed = not same_content(target, data)
+            if changed:
+                write_in_place(target, data)
+            stat = target.stat()
+            files.append(Written(path, changed, (stat.st_size, stat.st_mtime_ns)))
+        return replace(rendered, files=tuple(files))
+
+    def _photo(self, group: Group, source: str) -> list[tuple[Rendered, bytes]]:
         cap = self.brand.max_source_pixels
         image = open_source(self.root / source, cap)
         try:
@@ -114,22 +103,27 @@ class Studio:
             image.close()
         factor = base.width / width
         shared = [Note(n.rule, f"image {source} {n.message}", n.hint) for n in notes]
-        pyramid = _Pyramid(base)
+        pyramid = Pyramid(base)
+        crops = {t.key: _crop_key(plans[t.key], factor) for t in group.tasks}
         pictures: dict[tuple[tuple[float, ...], tuple[int, int]], _Picture] = {}
+        # Resample everything first, largest first: a large output of the whole frame is a cheap
+        # start for smaller ones. Only then draw overlays, on pixels nothing resamples any more.
+        for task in sorted(group.tasks, key=lambda t: -crops[t.key][1][0] * crops[t.key][1][1]):
+            box, size = crops[task.key]
+            picture = pictures.get((box, size))
+            if picture is None:
+                pixels = pyramid.resample(Box(*box), size)
+                picture = pictures[(box, size)] = _Picture(pixels)
+            picture.overlays.add(task.target.overlay)
+        del pyramid
         rendered = []
         for task in group.tasks:
             planned = plans[task.key]
-            size = (planned.fit.width, planned.fit.height)
-            box = planned.box.scaled(factor)
-            picture = pictures.get((box.as_tuple(), size))
-            if picture is None:
-                picture = _Picture(pyramid.resample(box, size))
-                pictures[(box.as_tuple(), size)] = picture
             own = [*shared, *_size_notes(source, planned.box, planned.fit, task.target)]
-            rendered.append(self._finish(task, picture, own))
-        return GroupResult(source, tuple(rendered))
+            rendered.append(self._finish(task, pictures[crops[task.key]], own))
+        return rendered
 
-    def _title_card(self, task: Task) -> Rendered:
+    def _title_card(self, task: Task) -> tuple[Rendered, bytes]:
         target = task.target
         limits = target.limits
         wanted = limits.shape or target.recommended or TITLE_CARD_SIZE
@@ -142,9 +136,9 @@ class Studio:
         card, notes = title_card(
             (size.width, size.height), task.title or "", self.brand, self.fonts, reserve
         )
-        return self._finish(task, _Picture(card), notes)
+        return self._finish(task, _Picture(card, {target.overlay}), notes)
 
-    def _finish(self, task: Task, picture: _Picture, notes: list[Note]) -> Rendered:
+    def _finish(self, task: Task, picture: _Picture, notes: list[Note]) -> tuple[Rendered, bytes]:
         """Overlay, flatten if the format needs it, and encode within the byte limit."""
         target = task.target
         notes = list(notes)
@@ -162,21 +156,22 @@ class Studio:
             shrunk += 1
             if shrunk > SHRINK_STEPS:
                 raise SourceError(f"cannot be made to fit {target.label}'s byte limit")
-            image = picture.image
-            smaller = (max(1, round(image.width * 0.85)), max(1, round(image.height * 0.85)))
-            picture = _Picture(image.resize(smaller, Image.Resampling.LANCZOS))
+            smaller = fit(prepared.width * 0.85, prepared.height * 0.85, _caps_only(target.limits))
+            pixels = prepared.resize((smaller.width, smaller.height), Image.Resampling.LANCZOS)
+            picture = _Picture(pixels, {target.overlay}, finished=True)
             encoded, prepared = self._encode(picture, target, fmt)
         if shrunk:
             notes.append(_shrunk_note(target, prepared.size))
-        return Rendered(
+        rendered = Rendered(
             key=task.key,
-            data=encoded.data,
             sha256=hashlib.sha256(encoded.data).hexdigest(),
+            bytes=len(encoded.data),
             extension=EXTENSIONS[encoded.format],
             width=prepared.width,
             height=prepared.height,
             notes=tuple(notes),
         )
+        return rendered, encoded.data
 
     def _encode(
         self, picture: _Picture, target: Target, fmt: str
@@ -191,7 +186,7 @@ class Studio:
     def _prepared(
         self, picture: _Picture, overlay: bool, flatten: bool
     ) -> tuple[Image.Image, Memo]:
-        key = (overlay, flatten)
+        key = (overlay, flatten and picture.image.mode == "RGBA")
         found = picture.memo.get(key)
         if found is None:
             image = picture.image
@@ -199,34 +194,18 @@ class Studio:
                 flat = Image.new("RGB", image.size, self.brand.background)
                 flat.paste(image, (0, 0), image)
                 image = flat
-            if overlay:
-                image = apply_overlay(image, self.brand, self.logos)
+            if overlay and not picture.finished:
+                # When every output of these pixels wants the overlay, draw it on them and save
+                # a copy; transparent pixels may still be needed plain (flattened instead).
+                in_place = picture.overlays == {True} and image.mode == "RGB"
+                image = apply_overlay(image, self.brand, self.logos, in_place=in_place)
             found = picture.memo[key] = (image, Memo())
         return found
 
 
-class _Pyramid:
-    """The decoded image and its box-reduced copies, made on demand and shared by outputs."""
-
-    def __init__(self, base: Image.Image) -> None:
-        self.levels: dict[int, Image.Image] = {1: base}
-
-    def resample(self, box: Box, size: tuple[int, int]) -> Image.Image:
-        ratio = min(box.width / size[0], box.height / size[1])
-        step = max(1, int(ratio / REDUCE_GAP))
-        level = self.levels.get(step)
-        if level is None:
-            level = self.levels[step] = self.levels[1].reduce(step)
-        scaled = box.scaled(1 / step)
-        bounds = (
-            max(0.0, scaled.left),
-            max(0.0, scaled.top),
-            min(float(level.width), scaled.right),
-            min(float(level.height), scaled.bottom),
-        )
-        if size == level.size and bounds == (0.0, 0.0, float(level.width), float(level.height)):
-            return level
-        return level.resize(size, Image.Resampling.LANCZOS, box=bounds)
+def _crop_key(planned: Plan, factor: float) -> tuple[tuple[float, ...], tuple[int, int]]:
+    """Where to cut in the decoded pixels, and the output size: equal keys, equal pixels."""
+    return planned.box.scaled(factor).as_tuple(), (planned.fit.width, planned.fit.height)
 
 
 def _caps_only(limits: Limits) -> Limits:
@@ -287,9 +266,11 @@ def _shrunk_note(target: Target, size: tuple[int, int]) -> Note:
 _studio: Studio | None = None
 
 
-def init_worker(root: Path, brand: Brand, logo: bytes | None, font: bytes | None) -> None:
+def init_worker(
+    root: Path, out: Path, brand: Brand, logo: bytes | None, font: bytes | None
+) -> None:
     global _studio
-    _studio = Studio(root, brand, logo, font)
+    _studio = Studio(root, out, brand, logo, font)
 
 
 def render_in_worker(group: Group) -> GroupResult:

@@ -40,7 +40,7 @@ class YouTube(Platform):
         max_bytes=2_000_000,
         # Thumbnails show at 16:9 (1.7778); other ratios get black bars. The range leaves room
         # for whole-pixel sizes of small sources.
-        aspect_min=1.77,
+        aspect_min=1.775,
         aspect_max=1.78,
         recommended=(1280, 720),
         shapes=(("landscape", (1280, 720)),),
