@@ -174,6 +174,7 @@ def _run(
 _STAGES = {
     "read": "reading {total} changed posts",
     "render": "rendering {total} posts",
+    "images": "cutting and encoding images",
     "write": "writing outputs",
 }
 

@@ -157,6 +157,10 @@ class Media:
     alt: str | None
     width: int | None = None
     height: int | None = None
+    # Where the image came from in the post (not published, not in the manifest): the focal
+    # point the crops keep, and the line of the image in the front matter.
+    focus: tuple[float, float] = (0.5, 0.5)
+    line: int | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {

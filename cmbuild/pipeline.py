@@ -18,6 +18,7 @@ from pathlib import Path
 from cmbuild import __version__
 from cmbuild.build import BuildResult, Progress
 from cmbuild.errors import ErrorCollector, InputError, InputErrors
+from cmbuild.imaging import Imaged, attach_images, charter_data
 from cmbuild.inputs import config_digest, digest, stat_of
 from cmbuild.layout import resolve_image
 from cmbuild.load.site import load_config
@@ -39,6 +40,7 @@ from cmbuild.workers import (
     parse_posts,
     render_posts,
 )
+from cmbuild.write.files import prune
 from cmbuild.writer import write_outputs
 
 
@@ -192,6 +194,10 @@ class Pipeline:
         variants = self._cross_checks(
             [v for s in sources for v in records[s].variants], prints, charter, lazy
         )
+        imaged = self._images(variants, by_name, write=write)
+        if imaged is not None:
+            variants = imaged.variants
+        lap = self._lap("images", lap)
         post_warnings = [w for s in sources for w in records[s].warnings]
         drafts = sorted({(v.source, v.title) for v in variants if v.status == "draft"})
         summary = summarize(
@@ -226,6 +232,14 @@ class Pipeline:
             written, unchanged, pruned = report.written, report.unchanged, report.pruned
             stamp_inputs = dict(inputs)
             stamp_inputs.update({p: stat for p, (stat, _) in self._image_stats.items()})
+            if imaged is not None:
+                written += imaged.written
+                unchanged += imaged.unchanged
+                pruned += tuple(prune(self.out, imaged.stale))
+                for relative in imaged.brand_files:
+                    brand_stat = stat_of(root / relative)
+                    if brand_stat is not None:
+                        stamp_inputs[relative] = brand_stat
             from cmbuild.state import write_stamp
 
             write_stamp(self.out, Stamp(stamp_inputs, report.outputs, summary.to_dict()))
@@ -245,6 +259,21 @@ class Pipeline:
 
     _image_stats: dict[str, tuple[tuple[int, int], Media]]
 
+    def _images(
+        self, variants: list[Variant], channels: dict[str, Channel], *, write: bool
+    ) -> Imaged | None:
+        """Cut, brand and encode the variants' images (only validate the brand when not writing)."""
+        if not write:
+            from cmbuild.images import load_brand
+
+            load_brand(self.root, charter_data(self.root))
+            return None
+        self.progress("images", 0, len(variants))
+        imaged = attach_images(self.root, self.out, variants, channels, workers=self.jobs)
+        if imaged.errors:
+            raise InputErrors(imaged.errors)
+        return imaged
+
     def _preview(
         self,
         variants: list[Variant],
@@ -255,7 +284,8 @@ class Pipeline:
         from cmbuild.preview import HALT_FILE, read_halts, render_preview
 
         halts = read_halts(self.root / HALT_FILE)
-        return render_preview(variants, summary, channels, charter, halts=halts, root=self.root)
+        # Variants' media are the processed images, under the output folder.
+        return render_preview(variants, summary, channels, charter, halts=halts, root=self.out)
 
     def _images_of(self, post: Post) -> list[str]:
         paths = [resolve_image(post.source, i.path) for i in post.images]

@@ -144,6 +144,7 @@ def _record_from(data: dict[str, Any], source: str = "") -> PostRecord:
 
 
 def _media_from(data: dict[str, Any]) -> Media:
+    focus = data.get("focus") or (0.5, 0.5)
     return Media(
         path=data["path"],
         sha256=data["sha256"],
@@ -151,6 +152,8 @@ def _media_from(data: dict[str, Any]) -> Media:
         alt=data["alt"],
         width=data["width"],
         height=data["height"],
+        focus=(float(focus[0]), float(focus[1])),
+        line=data.get("line"),
     )
 
 
@@ -169,7 +172,7 @@ def variant_to_dict(v: Variant) -> dict[str, Any]:
         "scheduled": v.scheduled.isoformat(),
         "timezone": v.timezone,
         "link": v.link,
-        "media": [m.to_dict() for m in v.media],
+        "media": [{**m.to_dict(), "focus": list(m.focus), "line": m.line} for m in v.media],
         "campaign": v.campaign,
         "tags": list(v.tags),
         "status": v.status,

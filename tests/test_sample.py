@@ -25,8 +25,12 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("posts", "brand", "media"):
         shutil.copytree(REPO / name, root / name)
     shutil.copy(REPO / "channels.toml", root / "channels.toml")
-    result = cli("build", "--root", str(root), "--strict")
+    result = cli("build", "--root", str(root), "--json")
     assert result.code == 0, result.out + result.err
+    summary = json.loads(result.out)
+    assert summary["errors"] == 0
+    # The sample keeps one small photo on purpose, to show the "not enlarged" warning.
+    assert {f["rule"] for f in summary["findings"]} <= {"images.small"}
     return root
 
 

@@ -117,16 +117,23 @@ class Brand:
     def severity(self, rule: str, default: Severity) -> Severity:
         return dict(self.severities).get(rule, default)
 
-    def fingerprint(self) -> dict[str, object]:
-        """Every setting that changes pixels (asset bytes are digested separately)."""
-        return {
-            "colors": [[name, list(rgb)] for name, rgb in self.colors],
-            "logo": None if self.logo is None else vars(self.logo),
-            "overlay": vars(self.overlay),
-            "title": [list(self.title_background), list(self.title_color)],
+    def fingerprint(self, *, overlay: bool, title_card: bool) -> dict[str, object]:
+        """The settings that shape an image's pixels (asset bytes are digested separately).
+
+        A photo without overlay depends only on the flattening colour and the qualities, so that
+        a new logo re-renders exactly the images that show it.
+        """
+        found: dict[str, object] = {
             "background": list(self.background),
             "quality": [self.quality, self.min_quality],
         }
+        if overlay:
+            found["logo"] = None if self.logo is None else vars(self.logo)
+            found["overlay"] = vars(self.overlay)
+        if title_card:
+            found["colors"] = [[name, list(rgb)] for name, rgb in self.colors]
+            found["title"] = [list(self.title_background), list(self.title_color)]
+        return found
 
 
 def load_brand(root: Path, data: Mapping[str, Any]) -> Brand:
@@ -141,74 +148,73 @@ def load_brand(root: Path, data: Mapping[str, Any]) -> Brand:
         from cmbuild.load.validation import errors_from_validation
 
         raise InputErrors(errors_from_validation(exc, CHARTER_FILE, _line_finder(root))) from None
-    colors = {name: parse_hex(value) for name, value in model.colors.items()}
-    problems: list[InputError] = []
-
-    def color(key: str, value: str, default: RGB, *, required: bool) -> RGB:
-        if is_hex(value):
-            return parse_hex(value)
-        if value in colors:
-            return colors[value]
-        if required:
-            known = ", ".join(sorted(colors)) or "none"
-            problems.append(
-                _error(root, key, f"unknown colour {value!r}", f"[colors] defines: {known}")
-            )
-        return default
-
-    fields = model.model_fields_set
-    overlay_set = model.overlay.model_fields_set
-    images_set = model.images.model_fields_set if "images" in fields else set()
-    overlay = Overlay(
-        band=model.overlay.band,
-        band_color=color(
-            "overlay.band_color",
-            model.overlay.band_color,
-            BLACK,
-            required=model.overlay.band != "none" or "band_color" in overlay_set,
-        ),
-        band_height=model.overlay.band_height,
-        band_opacity=model.overlay.band_opacity,
-        frame=model.overlay.frame,
-        frame_color=color(
-            "overlay.frame_color",
-            model.overlay.frame_color,
-            BLACK,
-            required=model.overlay.frame > 0 or "frame_color" in overlay_set,
-        ),
+    palette = _Palette(root, {name: parse_hex(v) for name, v in model.colors.items()})
+    overlay = _overlay(model.overlay, palette)
+    images = model.images
+    chosen = images.model_fields_set
+    title_background = palette.get(
+        "images.title_background", images.title_background, WHITE, "title_background" in chosen
     )
-    logo = None
+    title_color = palette.get(
+        "images.title_color", images.title_color, BLACK, "title_color" in chosen
+    )
+    problems = palette.problems
     if model.logo is not None:
         _check_asset(root, "logo.path", model.logo.path, problems)
-        logo = Logo(**model.logo.model_dump())
     if model.fonts.title is not None:
         _check_asset(root, "fonts.title", model.fonts.title, problems)
-    images = model.images
-    title_background = color(
-        "images.title_background",
-        images.title_background,
-        WHITE,
-        required="title_background" in images_set,
-    )
-    title_color = color(
-        "images.title_color", images.title_color, BLACK, required="title_color" in images_set
-    )
     if images.min_quality > images.quality:
         problems.append(_error(root, "images.min_quality", "is higher than images.quality", None))
     if problems:
         raise InputErrors(problems)
     return Brand(
-        colors=tuple(sorted(colors.items())),
-        logo=logo,
+        colors=tuple(sorted(palette.colors.items())),
+        logo=Logo(**model.logo.model_dump()) if model.logo is not None else None,
         overlay=overlay,
         title_font=model.fonts.title,
         title_background=title_background,
         title_color=title_color,
-        background=colors.get("background", WHITE),
+        background=palette.colors.get("background", WHITE),
         quality=images.quality,
         min_quality=images.min_quality,
         max_source_pixels=images.max_source_pixels,
         severities=_severities(data.get("severity")),
+    )
+
+
+class _Palette:
+    """The [colors] table, and the colour references found wrong so far."""
+
+    def __init__(self, root: Path, colors: dict[str, RGB]) -> None:
+        self.root = root
+        self.colors = colors
+        self.problems: list[InputError] = []
+
+    def get(self, key: str, value: str, default: RGB, required: bool) -> RGB:
+        """`value` ("#RRGGBB" or a [colors] name) as a colour; `default` if unset and unknown."""
+        if is_hex(value):
+            return parse_hex(value)
+        if value in self.colors:
+            return self.colors[value]
+        if required:
+            known = ", ".join(sorted(self.colors)) or "none"
+            self.problems.append(
+                _error(self.root, key, f"unknown colour {value!r}", f"[colors] defines: {known}")
+            )
+        return default
+
+
+def _overlay(model: OverlayModel, palette: _Palette) -> Overlay:
+    chosen = model.model_fields_set
+    band = model.band != "none" or "band_color" in chosen
+    frame = model.frame > 0 or "frame_color" in chosen
+    return Overlay(
+        band=model.band,
+        band_color=palette.get("overlay.band_color", model.band_color, BLACK, band),
+        band_height=model.band_height,
+        band_opacity=model.band_opacity,
+        frame=model.frame,
+        frame_color=palette.get("overlay.frame_color", model.frame_color, BLACK, frame),
     )
 
 

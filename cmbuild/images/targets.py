@@ -56,33 +56,11 @@ def resolve_target(
     spec = platform.media
     errors: list[InputError] = []
     shape = _shape(spec, platform.label, channel, options.get("image_format"), errors)
-    accepted = [f for f in WRITABLE if f in spec.formats]
-    chosen = options.get("image_type")
-    if chosen is not None and chosen.lower() not in accepted:
-        errors.append(
-            _option_error(
-                channel,
-                "image_type",
-                f"{platform.label} does not take {chosen!r} images",
-                f"choose one of: {', '.join(accepted) or 'none'}",
-            )
-        )
+    formats = _formats(platform, channel, options.get("image_type"), errors)
     overlay = _flag(channel, "overlay", options.get("overlay"), errors)
-    if not accepted:
-        errors.append(
-            _option_error(
-                channel,
-                "platform",
-                f"{platform.label} takes none of the formats cmbuild writes (JPEG, WebP, PNG)",
-                None,
-            )
-        )
-    if errors:
+    if errors or formats is None:
         return errors
-    opaque = chosen.lower() if chosen is not None else accepted[0]
-    alpha = opaque if opaque in ("png", "webp") else ("png" if "png" in accepted else None)
-    if chosen is not None and opaque == "jpeg":
-        alpha = None  # the channel asked for JPEG: flatten transparency
+    opaque, alpha = formats
     return Target(
         platform=platform.name,
         label=platform.label,
@@ -102,6 +80,34 @@ def resolve_target(
         recommended=shape or spec.recommended,
         overlay=overlay,
     )
+
+
+def _formats(
+    platform: Platform, channel: str, chosen: str | None, errors: list[InputError]
+) -> tuple[str, str | None] | None:
+    """The format for opaque pictures, and for transparent ones (None: flatten them)."""
+    accepted = [f for f in WRITABLE if f in platform.media.formats]
+    if not accepted:
+        message = f"{platform.label} takes none of the formats cmbuild writes (JPEG, WebP, PNG)"
+        errors.append(_option_error(channel, "platform", message, None))
+        return None
+    if chosen is None:
+        opaque = accepted[0]
+        if opaque != "jpeg":
+            return opaque, opaque  # WebP and PNG keep transparency themselves
+        return opaque, "png" if "png" in accepted else None
+    if chosen.lower() not in accepted:
+        errors.append(
+            _option_error(
+                channel,
+                "image_type",
+                f"{platform.label} does not take {chosen!r} images",
+                f"choose one of: {', '.join(accepted)}",
+            )
+        )
+        return None
+    opaque = chosen.lower()
+    return opaque, None if opaque == "jpeg" else opaque  # asked for JPEG: flatten transparency
 
 
 def _shape(

@@ -138,7 +138,13 @@ def _render_one(
     link = rewrite(raw_link) if raw_link else None
     images = override.images if override.images is not None else post.images
     variant_media = tuple(
-        replace(media[resolve_image(post.source, image.path)], alt=image.alt) for image in images
+        replace(
+            media[resolve_image(post.source, image.path)],
+            alt=image.alt,
+            focus=image.focus,
+            line=image.line,
+        )
+        for image in images
     )
     lang = override.lang or post.lang or charter.lang
     variables = {

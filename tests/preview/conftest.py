@@ -41,13 +41,16 @@ class Preview:
 
 
 def make_preview(root: Path, out: Path) -> Preview:
-    """Build `root` into `out`, render its preview and write the files, as the write stage does."""
+    """Build `root` into `out`, render its preview and write the files, as the write stage does.
+
+    The variants' media are the processed images, under `out`: the preview reads them there.
+    """
     result = build(root, out)
     assert result.variants is not None
     channels, charter = load_config(root)
     halts = read_halts(root / HALT_FILE)
     files = render_preview(
-        result.variants, result.summary, channels, charter, halts=halts, root=root
+        result.variants, result.summary, channels, charter, halts=halts, root=out
     )
     for relative, data in files.items():
         target = out / relative

@@ -162,7 +162,7 @@ def test_cards(browser: WebDriver, preview: Preview) -> None:
     assert finding.is_displayed()
     assert variant.findings[0].message in card.text
     _screenshot(browser, "post")
-    _assert_all_local(browser, f"/{variant.slug}.html", "/preview/style.css", "-photo.jpg")
+    _assert_all_local(browser, f"/{variant.slug}.html", "/preview/style.css", "-problemes-1.jpg")
 
 
 def test_alt_text_on_demand(browser: WebDriver, preview: Preview) -> None:

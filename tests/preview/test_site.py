@@ -87,14 +87,14 @@ def test_a_card_shows_its_whole_text_and_its_image(preview: Preview) -> None:
             assert image.attrs["src"] == "../../" + media_name(media)
 
 
-def test_image_copies_are_the_source_images(preview: Preview) -> None:
+def test_image_copies_are_the_channel_images(preview: Preview) -> None:
     variant = preview.variant(f"{LAUNCH}#x-test")
     media = variant.media[0]
     card = _card(preview, variant.key)
     src = card.find("img").attrs["src"]
     assert src == "../../" + media_name(media)
     copy = preview.out / "preview/posts" / src
-    assert copy.resolve().read_bytes() == (preview.root / media.path).read_bytes()
+    assert copy.resolve().read_bytes() == (preview.out / media.path).read_bytes()
     assert "Une salle de formation lumineuse." in card.find("details", cls="alt").text()
 
 
@@ -215,7 +215,7 @@ def test_same_inputs_same_bytes(preview: Preview) -> None:
         preview.channels,
         preview.charter,
         halts=(),
-        root=preview.root,
+        root=preview.out,
     )
     assert again.keys() == preview.files.keys()
     changed = [p for p in again if again[p] != preview.files[p]]
@@ -227,7 +227,7 @@ def test_same_inputs_same_bytes(preview: Preview) -> None:
         preview.summary,
         preview.channels,
         preview.charter,
-        root=preview.root,
+        root=preview.out,
     )
 
 

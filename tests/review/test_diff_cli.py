@@ -57,7 +57,7 @@ def test_json_has_the_same_diff_as_data(repo: Path) -> None:
         "rescheduled": 2,
         "text_changed": 3,
         "image_changed": 2,
-        "new_findings": 1,
+        "new_findings": 2,
         "resolved_findings": 5,
     }
     changes = {
@@ -70,7 +70,7 @@ def test_json_has_the_same_diff_as_data(repo: Path) -> None:
         "new": "2026-12-07T09:00:00+01:00",
     }
     assert moved["text"] is None
-    assert [m["path"] for m in moved["image"]["new"]] == ["media/carnet.png"]
+    assert [m["path"] for m in moved["image"]["new"]] == ["x-test/2026-12-05-conseil-1.jpg"]
     edited = changes["linkedin-test", "posts/2026-12-01-lancement.md#linkedin-test"]
     assert {"op": "delete", "text": "huit"} in edited["text"]["diff"]
     assert {"op": "insert", "text": "dix"} in edited["text"]["diff"]
@@ -80,12 +80,10 @@ def test_json_has_the_same_diff_as_data(repo: Path) -> None:
     assert (
         changes["mastodon-test", "posts/2026-12-15-nouveau.md#mastodon-test"]["change"] == "added"
     )
-    (new,) = data["new_findings"]
-    assert (new["file"], new["channel"], new["rule"]) == (
-        "posts/2026-12-01-lancement.md",
-        "bluesky-test",
-        "charter.banned-wording",
-    )
+    assert sorted((f["file"], f["channel"], f["rule"]) for f in data["new_findings"]) == [
+        ("posts/2026-12-01-lancement.md", "bluesky-test", "charter.banned-wording"),
+        ("posts/2026-12-05-conseil.md", "x-test", "images.small"),  # a 40×30 image on X
+    ]
     _untouched(repo)
 
 
