@@ -6,7 +6,7 @@ rebuild, the rebuild after editing one post, and peak memory.
 Each figure is the median of several runs of the `cmbuild build` command in a fresh process
 (start-up and imports included), on a generated repository in a temporary folder.
 
-    python bench/build.py [--posts 2000] [--runs 5] [--jobs N]
+    python bench/build.py [--posts 2000] [--runs 5] [--jobs N] [--with-preview]
 
 Targets (2-core machine): cold ≤ 2.5 s, no-op ≤ 0.25 s, one-post edit ≤ 0.3 s, peak RSS ≤ 300 MB.
 """
@@ -123,8 +123,8 @@ def make_repository(root: Path, posts: int) -> None:
         )
 
 
-def run(root: Path, jobs: int | None) -> float:
-    command = [sys.executable, "-m", "cmbuild", "build", "--quiet", "--root", str(root)]
+def run(root: Path, jobs: int | None, extra: tuple[str, ...]) -> float:
+    command = [sys.executable, "-m", "cmbuild", "build", "--quiet", "--root", str(root), *extra]
     if jobs:
         command += ["--jobs", str(jobs)]
     start = time.perf_counter()
@@ -140,7 +140,13 @@ def main() -> int:
     parser.add_argument("--posts", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument(
+        "--with-preview",
+        action="store_true",
+        help="also render the preview site (by default: variants, manifest and calendar only)",
+    )
     args = parser.parse_args()
+    extra = () if args.with_preview else ("--no-preview",)
     with tempfile.TemporaryDirectory(prefix="cmbuild-bench-") as temp:
         base = Path(temp) / "repo"
         make_repository(base, args.posts)
@@ -148,13 +154,13 @@ def main() -> int:
         for attempt in range(args.runs):
             root = Path(temp) / f"first-{attempt}"
             shutil.copytree(base, root)
-            first.append(run(root, args.jobs))
+            first.append(run(root, args.jobs, extra))
         root = Path(temp) / "first-0"
         cold = []
         for _ in range(args.runs):
             shutil.rmtree(root / "output" / ".cmbuild")  # no build state: every post is rendered
-            cold.append(run(root, args.jobs))
-        noop = [run(root, args.jobs) for _ in range(args.runs)]
+            cold.append(run(root, args.jobs, extra))
+        noop = [run(root, args.jobs, extra) for _ in range(args.runs)]
         edits = []
         post = root / f"posts/{args.posts // 2:05d}-post.md"
         for attempt in range(args.runs):
@@ -162,10 +168,12 @@ def main() -> int:
             post.write_text(
                 text.replace("\n---\n", f"\n---\nÉdition {attempt}. ", 1), encoding="utf-8"
             )
-            edits.append(run(root, args.jobs))
+            edits.append(run(root, args.jobs, extra))
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         outputs = sum(1 for p in (root / "output").rglob("*") if p.is_file())
+    mode = "with the preview site" if args.with_preview else "text pipeline, --no-preview"
     print(f"repository: {args.posts} posts x {len(CHANNELS)} channels -> {outputs} output files")
+    print(f"mode: {mode}")
     rows = [
         ("first build (empty output/)", first, None),
         ("cold build (no state, output/ exists)", cold, 2.5),

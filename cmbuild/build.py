@@ -43,16 +43,20 @@ def build(
     *,
     jobs: int | None = None,
     write: bool = True,
+    preview: bool = True,
     progress: Progress = _quiet,
 ) -> BuildResult:
     """Build the content repository at `root` into `out` (default `root/output`).
 
-    With `write=False` (cmbuild check) everything is validated and nothing is written.
+    With `write=False` (cmbuild check) everything is validated and nothing is written. With
+    `preview=False` the preview site is not rendered (and an earlier one is removed).
     Raises `InputErrors` for bad input.
     """
     start = time.perf_counter()
     out = out if out is not None else root / "output"
     inputs = scan(root)
+    # Options that change the outputs count as inputs: switching one is not a no-op.
+    inputs[":preview"] = (int(preview), 0)
     if write:
         stamp = read_stamp(out)
         if stamp is not None and _unchanged(root, out, inputs, stamp):
@@ -66,7 +70,7 @@ def build(
             )
     from cmbuild.pipeline import Pipeline
 
-    pipeline = Pipeline(root, out, jobs=jobs, progress=progress)
+    pipeline = Pipeline(root, out, jobs=jobs, progress=progress, preview=preview)
     try:
         return pipeline.run(inputs, write=write, start=start)
     finally:

@@ -78,12 +78,24 @@ def _common_build_options(function: click.decorators.FC) -> click.decorators.FC:
     default=None,
     help="Output folder (default: ROOT/output).",
 )
+@click.option(
+    "--no-preview",
+    is_flag=True,
+    help="Skip the preview site (faster; an earlier preview is removed from the output).",
+)
 def build(
-    root: Path, out: Path | None, strict: bool, as_json: bool, quiet: bool, jobs: int | None
+    root: Path,
+    out: Path | None,
+    strict: bool,
+    as_json: bool,
+    quiet: bool,
+    jobs: int | None,
+    no_preview: bool,
 ) -> None:
     """Compile every post for every channel into output/.
 
-    Writes output/<channel>/<post>.txt (or .html), output/manifest.json and output/calendar.ics.
+    Writes output/<channel>/<post>.txt (or .html) and each channel's images,
+    output/manifest.json, output/calendar.ics and the preview site output/index.html.
     Only what changed is rebuilt; unchanged files are not rewritten.
 
     \b
@@ -91,8 +103,18 @@ def build(
       cmbuild build
       cmbuild build --strict --json > summary.json
       cmbuild build -C ../other-brand -o /tmp/preview
+      cmbuild build --no-preview          (for a push job: manifest only)
     """
-    _run(root, out, write=True, strict=strict, as_json=as_json, quiet=quiet, jobs=jobs)
+    _run(
+        root,
+        out,
+        write=True,
+        strict=strict,
+        as_json=as_json,
+        quiet=quiet,
+        jobs=jobs,
+        preview=not no_preview,
+    )
 
 
 @main.command()
@@ -117,6 +139,7 @@ def _run(
     as_json: bool,
     quiet: bool,
     jobs: int | None,
+    preview: bool = True,
 ) -> None:
     from cmbuild.build import build as run_build
     from cmbuild.errors import InputErrors
@@ -132,10 +155,12 @@ def _run(
     try:
         if interactive:
             result = _with_status(
-                lambda progress: run_build(root, out, jobs=jobs, write=write, progress=progress)
+                lambda progress: run_build(
+                    root, out, jobs=jobs, write=write, preview=preview, progress=progress
+                )
             )
         else:
-            result = run_build(root, out, jobs=jobs, write=write)
+            result = run_build(root, out, jobs=jobs, write=write, preview=preview)
     except InputErrors as errors:
         if as_json:
             click.echo(dump({"ok": False, "errors": [e.to_dict() for e in errors]}))

@@ -72,8 +72,11 @@ class _LazyPosts(Mapping[str, Post]):
 
 
 class Pipeline:
-    def __init__(self, root: Path, out: Path, *, jobs: int | None, progress: Progress) -> None:
+    def __init__(
+        self, root: Path, out: Path, *, jobs: int | None, progress: Progress, preview: bool = True
+    ) -> None:
         self.root = root
+        self.preview = preview
         self.out = out
         self.jobs = jobs if jobs is not None else default_jobs()
         self.progress = progress
@@ -227,7 +230,7 @@ class Pipeline:
                 charter.brand_name or "cmbuild",
                 _inputs_digest(config_hash, shas, media),
                 new_state,
-                extra=self._preview(variants, summary, channels, charter),
+                extra=self._preview(variants, summary, channels, charter) if self.preview else {},
             )
             written, unchanged, pruned = report.written, report.unchanged, report.pruned
             stamp_inputs = dict(inputs)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from cmbuild.model import Finding, Post, Variant
@@ -31,7 +33,11 @@ class Summary:
     findings: tuple[Finding, ...]
 
     def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
+        return self._counts.get(severity, 0)
+
+    @cached_property
+    def _counts(self) -> dict[str, int]:
+        return dict(Counter(f.severity for f in self.findings))
 
     def to_dict(self) -> dict[str, Any]:
         return {

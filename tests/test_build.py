@@ -178,3 +178,15 @@ def test_readme_and_underscore_files_in_posts_are_not_posts(basic: Path) -> None
     (basic / "posts/_archive").mkdir()
     (basic / "posts/_archive/old.md").write_text("old\n", encoding="utf-8")
     assert build(basic).summary.posts == 5
+
+
+def test_no_preview_skips_and_removes_the_preview_and_is_not_a_noop(basic: Path) -> None:
+    build(basic)
+    assert (basic / "output/index.html").exists()
+    without = build(basic, preview=False)
+    assert not without.noop
+    assert not (basic / "output/index.html").exists()
+    assert (basic / "output/manifest.json").exists()
+    again = build(basic)
+    assert not again.noop
+    assert (basic / "output/index.html").exists()

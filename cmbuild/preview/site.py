@@ -117,7 +117,7 @@ def render_site(
         post_of={v.id: p for p in pages for v in p.variants},
         card_of={c.variant.id: c for p in pages for c in p.cards},
     )
-    for page in pages:
+    for number, page in enumerate(pages):
         files[page.path] = _page(
             env,
             "post.html.j2",
@@ -125,7 +125,7 @@ def render_site(
             page_id="post",
             root="../../",
             page=page,
-            neighbours=_neighbours(pages, page),
+            neighbours=_neighbours(pages, number),
         )
     rows = _finding_rows(findings, pages)
     files[FINDINGS] = _page(
@@ -195,11 +195,14 @@ def _post_pages(variants: Sequence[Variant], findings: list[Finding]) -> list[Po
     grouped: dict[str, list[Variant]] = {}
     for variant in sorted(variants, key=lambda v: (v.scheduled, v.channel, v.id)):
         grouped.setdefault(variant.source, []).append(variant)
+    by_file: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_file.setdefault(finding.file, []).append(finding)
     taken: set[str] = set()
     pages = []
     for source, listed in grouped.items():
         on_variants = {f for v in listed for f in v.findings}
-        own = tuple(f for f in findings if f.file == source and f not in on_variants)
+        own = tuple(f for f in by_file.get(source, ()) if f not in on_variants)
         name = _page_name(listed[0].slug, source, taken)
         path = f"{POSTS_DIR}/{name}.html"
         pages.append(PostPage(source, listed[0].title, path, tuple(listed), own))
@@ -238,8 +241,7 @@ def _with_cards(
     return replace(page, cards=cards)
 
 
-def _neighbours(pages: list[PostPage], page: PostPage) -> tuple[PostPage | None, PostPage | None]:
-    index = pages.index(page)
+def _neighbours(pages: list[PostPage], index: int) -> tuple[PostPage | None, PostPage | None]:
     before = pages[index - 1] if index > 0 else None
     after = pages[index + 1] if index + 1 < len(pages) else None
     return before, after
