@@ -19,6 +19,7 @@ from frontmatter.default_handlers import YAMLHandler
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from cmbuild.errors import InputError
+from cmbuild.load.tomlfile import nearest_line
 from cmbuild.load.validation import errors_from_validation
 from cmbuild.model import ChannelOverride, Finding, ImageRef, Post
 
@@ -222,13 +223,8 @@ def _body_line(text: str, body: str) -> int:
 
 
 def _nearest(lines: dict[str, int], key: str) -> int | None:
-    parts = key.split(".")
-    while parts:
-        line = lines.get(".".join(parts))
-        if line is not None:
-            return line
-        parts.pop()
-    return min(lines.values()) if lines else None
+    """The line of `key` or of its closest parent; else the first line of the front matter."""
+    return nearest_line(lines, key) or (min(lines.values()) if lines else None)
 
 
 def _unknown_keys(model: FrontMatter, source: str, lines: dict[str, int]) -> list[Finding]:
