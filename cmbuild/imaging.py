@@ -94,8 +94,12 @@ def attach_images(
     carded = {job.variant_id for job in jobs if job.source is None}
     updated = []
     for variant in variants:
+        mine = extra.get((variant.source, variant.channel))
+        if variant.id not in result.media and not mine:
+            updated.append(variant)  # no image, no image finding: nothing to change
+            continue
         processed = result.media.get(variant.id, variant.media)
-        findings = set(variant.findings) | set(extra.get((variant.source, variant.channel), ()))
+        findings = set(variant.findings) | set(mine or ())
         if variant.id in carded:
             # The title card is the image the platform requires.
             findings = {f for f in findings if f.rule != "platform.image-required"}
