@@ -9,6 +9,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI runs the property tests with a fixed seed and no time limit per example: a failure there is
+# reproducible, and a slow machine is not a failure. Locally they explore new examples each run.
+settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI", "").lower() not in ("", "0", "false"):
+    settings.load_profile("ci")
 
 SITES = Path(__file__).parent / "sites"
 REPO = Path(__file__).parent.parent

@@ -143,7 +143,8 @@ def _html_to_text(html: str) -> str:
 
 
 def _clean(text: str) -> str:
-    return _CONTROLS.sub("", _LINE_BREAKS.sub("\n", text))
+    # A leading U+FEFF reads as a byte-order mark: icalendar drops it, and so do we.
+    return _CONTROLS.sub("", _LINE_BREAKS.sub("\n", text)).removeprefix("\ufeff")
 
 
 def _serialise(component: Component) -> bytes:
