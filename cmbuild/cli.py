@@ -578,3 +578,33 @@ def resolve(
     sys.exit(
         commands.run(lambda: settle(settings, variant, sent=sent, remote_id=remote_id, url=url))
     )
+
+
+@main.command()
+@_root_option
+@click.option(
+    "--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0: any."
+)
+def serve(root: Path, port: int) -> None:
+    """Build, serve output/ on 127.0.0.1, rebuild on every save and reload the browser.
+
+    Watches posts/, brand/ and channels.toml. A failed build shows its errors in the browser
+    until the next successful one. Ctrl-C stops.
+
+    \b
+    Examples:
+      cmbuild serve                      then open http://127.0.0.1:8000/
+      cmbuild serve -C ../other-brand --port 8001
+    """
+    import threading
+
+    from cmbuild.serve.loop import serve as run_serve
+    from cmbuild.serve.report import line
+
+    try:
+        run_serve(root, port=port, stop=threading.Event(), report=lambda e: click.echo(line(e)))
+    except KeyboardInterrupt:
+        sys.exit(EXIT_OK)
+    except OSError as error:
+        click.echo(f"error: cannot serve on 127.0.0.1:{port}: {error}", err=True)
+        sys.exit(EXIT_INPUT)
