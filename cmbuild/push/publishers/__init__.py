@@ -18,6 +18,7 @@ BUILTIN: dict[str, str] = {
     "newsletter": "cmbuild.push.publishers.newsletter:Newsletter",
     "blog": "cmbuild.push.publishers.blog:BlogPublisher",
     "webhook": "cmbuild.push.publishers.webhook:Webhook",
+    "x": "cmbuild.push.publishers.x:XPublisher",
 }
 
 
