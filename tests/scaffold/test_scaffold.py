@@ -37,6 +37,9 @@ def test_writes_a_complete_repository(starter: tuple[Path, list[Path]]) -> None:
     expected = {
         "README.md",
         ".gitignore",
+        ".github/CODEOWNERS",
+        ".github/workflows/publish.yml",
+        ".github/workflows/review.yml",
         "channels.toml",
         "brand/charter.toml",
         "posts/hello.md",
