@@ -12,13 +12,16 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cmbuild import platforms
 from cmbuild.errors import InputError
 from cmbuild.layout import CHARTER_FILE
-from cmbuild.model import Channel, Finding, Variant
+from cmbuild.model import Channel, Finding, Media, Variant
 from cmbuild.write.manifest import content_hash
+
+if TYPE_CHECKING:
+    from cmbuild.images import ImageJob
 
 
 @dataclass(frozen=True)
@@ -46,46 +49,20 @@ def attach_images(
     *,
     workers: int,
 ) -> Imaged:
-    from cmbuild.images import ImageJob, load_brand, process_images
+    from cmbuild.images import load_brand, process_images
 
-    jobs = []
+    jobs: list[ImageJob] = []
     for variant in variants:
         channel = channels[variant.channel]
         base = f"{variant.channel}/{variant.slug}"
+
         if variant.media:
-            for number, media in enumerate(variant.media, start=1):
-                jobs.append(
-                    ImageJob(
-                        variant_id=variant.id,
-                        channel=variant.channel,
-                        platform=variant.platform,
-                        options=channel.options,
-                        source=media.path,
-                        focus=media.focus,
-                        alt=media.alt,
-                        title=variant.title,
-                        output=f"{base}-{number}",
-                        post=variant.source,
-                        line=media.line,
-                        source_sha256=media.sha256,
-                    )
-                )
-        elif platforms.get(variant.platform).media.requires_image:
-            jobs.append(
-                ImageJob(
-                    variant_id=variant.id,
-                    channel=variant.channel,
-                    platform=variant.platform,
-                    options=channel.options,
-                    source=None,
-                    focus=(0.5, 0.5),
-                    alt=None,
-                    title=variant.title,
-                    output=f"{base}-card",
-                    post=variant.source,
-                    line=None,
-                )
+            jobs.extend(
+                _job(variant, channel, f"{base}-{n}", m)
+                for n, m in enumerate(variant.media, start=1)
             )
+        elif platforms.get(variant.platform).media.requires_image:
+            jobs.append(_job(variant, channel, f"{base}-card", None))  # a title card
     data = charter_data(root)
     result = process_images(root, out, jobs, data, workers=workers, cache_dir=out / ".cmbuild")
     extra: dict[tuple[str, str], list[Finding]] = {}
@@ -119,4 +96,24 @@ def attach_images(
         written=result.written,
         unchanged=len(result.unchanged),
         brand_files=brand_files,
+    )
+
+
+def _job(variant: Variant, channel: Channel, output: str, media: Media | None) -> ImageJob:
+    """One image `variant` needs: `media` cut for its channel, or a title card (None)."""
+    from cmbuild.images import ImageJob
+
+    return ImageJob(
+        variant_id=variant.id,
+        channel=variant.channel,
+        platform=variant.platform,
+        options=channel.options,
+        source=media.path if media else None,
+        focus=media.focus if media else (0.5, 0.5),
+        alt=media.alt if media else None,
+        title=variant.title,
+        output=output,
+        post=variant.source,
+        line=media.line if media else None,
+        source_sha256=media.sha256 if media else None,
     )

@@ -294,28 +294,17 @@ def load_charter(root: Path, channel_names: set[str]) -> Charter:
                     )
                 )
     for index, required in enumerate(parsed.required):
-        for name in required.channels:
-            if name not in channel_names:
-                key = f"required.{index}.channels"
-                errors.add(
-                    InputError(
-                        CHARTER_FILE,
-                        f"unknown channel {name!r}",
-                        line=nearest_line(lines, key),
-                        key=key,
-                    )
+        unknown = [("channel", "channels", n) for n in required.channels if n not in channel_names]
+        unknown += [
+            ("platform", "platforms", n) for n in required.platforms if n not in platforms.names()
+        ]
+        for kind, field, name in unknown:
+            key = f"required.{index}.{field}"
+            errors.add(
+                InputError(
+                    CHARTER_FILE, f"unknown {kind} {name!r}", line=nearest_line(lines, key), key=key
                 )
-        for name in required.platforms:
-            if name not in platforms.names():
-                key = f"required.{index}.platforms"
-                errors.add(
-                    InputError(
-                        CHARTER_FILE,
-                        f"unknown platform {name!r}",
-                        line=nearest_line(lines, key),
-                        key=key,
-                    )
-                )
+            )
     for key in parsed.handles:
         if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", key):
             errors.add(
