@@ -86,7 +86,7 @@ def make_repository(root: Path, posts: int) -> None:
         encoding="utf-8",
     )
     social = (
-        "{{ body | fit(200) }}\n{% if post.link and platform.links_clickable %}\n{{ post.link }}\n"
+        "{{ body | fit(170) }}\n{% if post.link and platform.links_clickable %}\n{{ post.link }}\n"
         "{% endif %}\n{{ post.tags | hashtags }}\n"
     )
     for _, platform in CHANNELS:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from cmbuild.inputs import outputs_present, scan, stat_of
@@ -26,7 +27,8 @@ def _quiet(stage: str, done: int, total: int) -> None:
 @dataclass(frozen=True)
 class BuildResult:
     summary: Summary
-    variants: tuple[Variant, ...] | None  # None when nothing changed (the no-op path loads none)
+    # Gives every variant (read back from the build state when needed); None on the no-op path.
+    load: Callable[[], tuple[Variant, ...]] | None
     written: tuple[str, ...] = ()
     unchanged: int = 0
     pruned: tuple[str, ...] = ()
@@ -35,6 +37,11 @@ class BuildResult:
     noop: bool = False
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+
+    @cached_property
+    def variants(self) -> tuple[Variant, ...] | None:
+        """Every variant of the build, final (None when nothing changed: the no-op path)."""
+        return self.load() if self.load is not None else None
 
 
 def build(
@@ -68,11 +75,15 @@ def build(
                 noop=True,
                 seconds=time.perf_counter() - start,
             )
-    from cmbuild.pipeline import Pipeline
+    from cmbuild.pipeline import Pipeline, StateLost
 
     pipeline = Pipeline(root, out, jobs=jobs, progress=progress, preview=preview)
     try:
-        return pipeline.run(inputs, write=write, start=start)
+        try:
+            return pipeline.run(inputs, write=write, start=start)
+        except StateLost:
+            pipeline.fresh = True  # part of the build state is gone: do not trust the rest
+            return pipeline.run(inputs, write=write, start=start)
     finally:
         pipeline.close()
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Literal, Protocol
 
 Severity = Literal["error", "warning", "info"]
 Status = Literal["draft", "review", "approved"]
@@ -202,6 +202,28 @@ class Variant:
     unit: str = "characters"
     findings: tuple[Finding, ...] = field(default=())
     content_hash: str = ""  # digest of what would be published (see write.manifest.content_hash)
+
+    @property
+    def timestamp(self) -> float:
+        """When it is scheduled, in seconds since the epoch."""
+        return self.scheduled.timestamp()
+
+
+class Placed(Protocol):
+    """What build-wide stages read of a variant: a `Variant`, or its light row (`cmbuild.rows`)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def timestamp(self) -> float: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def findings(self) -> tuple[Finding, ...]: ...
 
 
 @dataclass(frozen=True)

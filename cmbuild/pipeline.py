@@ -11,14 +11,14 @@ import hashlib
 import json
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from cmbuild import __version__
 from cmbuild.build import BuildResult, Progress
 from cmbuild.errors import ErrorCollector, InputError, InputErrors
-from cmbuild.imaging import Imaged, attach_images, charter_data
+from cmbuild.imaging import NO_IMAGES, Imaged, charter_data, image_jobs, run_images
 from cmbuild.inputs import config_digest, digest, stat_of
 from cmbuild.layout import resolve_image
 from cmbuild.load.site import load_config
@@ -26,8 +26,19 @@ from cmbuild.media import describe_image
 from cmbuild.model import Channel, Charter, Finding, Media, Post, Variant
 from cmbuild.render.templates import compile_templates, make_environment
 from cmbuild.render.variant import RenderContext
-from cmbuild.schedule import Request, requests_for, schedule
-from cmbuild.state import PostRecord, Stamp, State, read_state
+from cmbuild.rows import Row, finalise
+from cmbuild.schedule import Request, Times, requests_for, schedule
+from cmbuild.state import (
+    Index,
+    PostEntry,
+    Shard,
+    Shards,
+    Stamp,
+    local_time,
+    read_index,
+    variant_from_dict,
+    variant_to_dict,
+)
 from cmbuild.summary import Summary, summarize
 from cmbuild.workers import (
     ParseResult,
@@ -41,7 +52,10 @@ from cmbuild.workers import (
     render_posts,
 )
 from cmbuild.write.files import prune
-from cmbuild.writer import write_outputs
+
+if TYPE_CHECKING:
+    from cmbuild.images import ImageJob
+from cmbuild.writer import Sources, write_outputs
 
 
 class _LazyPosts(Mapping[str, Post]):
@@ -82,6 +96,7 @@ class Pipeline:
         self.progress = progress
         self.timings: dict[str, float] = {}
         self._pool: Pool | None = None
+        self.fresh = False  # ignore the build state: render everything
 
     def close(self) -> None:
         if self._pool is not None:
@@ -102,25 +117,27 @@ class Pipeline:
         if template_errors:
             raise InputErrors(template_errors)
         config_hash = config_digest(root, __version__)
-        state = read_state(self.out)
-        same_config = state.config_hash == config_hash
+        index = Index() if self.fresh else read_index(self.out)
+        if not Shards(self.out).complete(index.posts):
+            index = Index()  # part of the build state was deleted: trust none of it
+        same_config = index.config_hash == config_hash
         self._pool = Pool(self.jobs, root, channels, charter)
         lap = self._lap("config", lap)
 
-        # Posts: reuse the cached record of every post whose bytes and configuration are unchanged.
+        # Posts: reuse the index entry of every post whose bytes and configuration are unchanged.
         sources = sorted(p for p in inputs if p.startswith("posts/"))
         shas: dict[str, str] = {}
-        cached: dict[str, PostRecord] = {}
+        cached: dict[str, PostEntry] = {}
         to_parse: list[Path] = []
         for source in sources:
-            known = state.files.get(source)
+            known = index.files.get(source)
             if known is not None and known[0] == inputs[source]:
                 shas[source] = known[1]
             else:
                 shas[source] = digest((root / source).read_bytes())
-            record = state.posts.get(source)
-            if same_config and record is not None and record.sha == shas[source]:
-                cached[source] = record
+            entry = index.posts.get(source)
+            if same_config and entry is not None and entry.sha == shas[source]:
+                cached[source] = entry
             else:
                 to_parse.append(root / source)
         names = frozenset(by_name)
@@ -140,30 +157,31 @@ class Pipeline:
         errors.raise_if_any()
         lap = self._lap("read", lap)
 
-        requests: list[Request] = []
-        for record in cached.values():
-            requests.extend(record.requests)
-        for post in parsed.values():
-            requests.extend(requests_for(post))
-        times = schedule(requests, by_name)
+        requests = {s: _requests(s, cached[s]) for s in cached}
+        requests.update({s: requests_for(post) for s, post in parsed.items()})
+        times = self._schedule(sources, requests, index, by_name)
         images = {
             s: self._images_of(parsed[s]) if s in parsed else cached[s].images for s in sources
         }
-        media = self._media({path for paths in images.values() for path in paths}, state)
+        media = self._media({path for paths in images.values() for path in paths}, index)
         lap = self._lap("schedule", lap)
 
         # Render what changed: the post itself, or its times, or one of its images.
         keys = {
-            s: _render_key(shas[s], config_hash, times.get(s, {}), [media[p] for p in images[s]])
+            s: (
+                cached[s].key
+                if s in cached and self._times_reused and self._same_images(images[s], index)
+                else _render_key(
+                    shas[s], config_hash, times.get(s, {}), [media[p] for p in images[s]]
+                )
+            )
             for s in sources
         }
-        records: dict[str, PostRecord] = {}
         jobs: list[RenderJob] = []
         lazy = _LazyPosts(root, parsed, sources, names)
         for source in sources:
-            record = cached.get(source)
-            if record is not None and record.key == keys[source]:
-                records[source] = record
+            entry = cached.get(source)
+            if entry is not None and entry.key == keys[source]:
                 continue
             post = lazy[source]
             subset = {p: media[p] for p in images[source]}
@@ -176,61 +194,122 @@ class Pipeline:
         for outcome in rendered:
             errors.extend(outcome.errors)
         errors.raise_if_any()
+        shards = Shards(self.out)
+        fresh = {outcome.source: outcome for outcome in rendered}
         for outcome in rendered:
-            source = outcome.source
-            post = lazy[source]
-            records[source] = PostRecord(
-                sha=shas[source],
-                key=keys[source],
-                requests=requests_for(post),
-                images=images[source],
-                variants=list(outcome.variants),
-                warnings=list(
-                    warnings.get(source, cached[source].warnings if source in cached else ())
-                ),
-                events=outcome.events,
-                fingerprints=outcome.fingerprints,
+            shards.put(
+                outcome.source,
+                Shard([variant_to_dict(v) for v in outcome.variants], dict(outcome.events)),
             )
         lap = self._lap("render", lap)
 
-        prints = {i: p for s in sources for i, p in records[s].fingerprints.items()}
-        variants = self._cross_checks(
-            [v for s in sources for v in records[s].variants], prints, charter, lazy
-        )
-        imaged = self._images(variants, by_name, write=write)
-        if imaged is not None:
-            variants = imaged.variants
+        # Every variant as a row: the fresh ones from their Variant, the others from the index.
+        rows: list[Row] = []
+        rendered_variants: dict[str, Variant] = {}
+        for source in sources:
+            if source in fresh:
+                outcome = fresh[source]
+                for variant in outcome.variants:
+                    rendered_variants[variant.id] = variant
+                    rows.append(
+                        Row.from_variant(
+                            variant,
+                            variant,
+                            output_sha="",
+                            fingerprint=outcome.fingerprints.get(variant.id, ""),
+                            final="",
+                            jobs=[],
+                        )
+                    )
+            else:
+                rows.extend(Row.from_index(source, data) for data in cached[source].rows)
+        cross = self._cross_checks(rows, charter, lazy)
+        lap = self._lap("check", lap)
+
+        image_jobs = self._image_jobs(rows, rendered_variants, by_name)
+        imaged = self._run_images(image_jobs, write=write)
+        outcomes = imaged.outcomes if imaged is not None else {}
         lap = self._lap("images", lap)
-        post_warnings = [w for s in sources for w in records[s].warnings]
-        drafts = sorted({(v.source, v.title) for v in variants if v.status == "draft"})
+
+        finals = _Finals(shards)
+        for number, row in enumerate(rows):
+            mine = cross.get((row.source, row.channel), [])
+            pictured = outcomes.get(row.id, NO_IMAGES)
+            final = _final_key(keys[row.source], pictured.digest, mine)
+            if row.variant is None and row.final == final:
+                continue  # reused as it is, manifest entry and calendar event included
+            before = rendered_variants.get(row.id) or finals.rendered(row)
+            variant = finalise(before, pictured, mine)
+            rows[number] = Row.from_variant(
+                variant,
+                before,
+                output_sha=digest(variant.text.encode("utf-8")),
+                fingerprint=row.fingerprint,
+                final=final,
+                jobs=[_job_to(job) for job in image_jobs.get(row.id, [])],
+            )
+        rows.sort(key=Row.sort_key)
+        post_warnings = [
+            w
+            for s in sources
+            for w in (
+                warnings[s] if s in parsed else [Finding.from_dict(d) for d in cached[s].warnings]
+            )
+        ]
+        drafts = sorted({(r.source, r.title) for r in rows if r.status == "draft"})
         summary = summarize(
-            variants,
+            rows,
             post_warnings,
             drafts,
             {c.name: c.platform for c in channels},
             post_count=len(sources),
         )
-        lap = self._lap("check", lap)
+        lap = self._lap("summary", lap)
         written: tuple[str, ...] = ()
         unchanged = 0
         pruned: tuple[str, ...] = ()
         if write:
-            self.progress("write", 0, len(variants))
-            new_state = State(
+            self.progress("write", 0, len(rows))
+            shards.drop(set(index.posts) - set(sources))
+            by_source: dict[str, list[Row]] = {}
+            for row in rows:
+                by_source.setdefault(row.source, []).append(row)
+            new_index = Index(
                 config_hash=config_hash,
-                posts=records,
                 images={p: (stat, m) for p, (stat, m) in self._image_stats.items()},
                 files={s: (inputs[s], shas[s]) for s in sources},
-                outputs=dict(state.outputs),
+                outputs=dict(index.outputs),
+                written=dict(index.written),
+            )
+            extra = (
+                self._preview([finals.final(r) for r in rows], summary, channels, charter)
+                if self.preview
+                else {}
             )
             report = write_outputs(
                 self.out,
-                variants,
-                {v_id: ev for s in sources for v_id, ev in records[s].events.items()},
+                rows,
+                Sources(finals.final, finals.event),
                 charter.brand_name or "cmbuild",
                 _inputs_digest(config_hash, shas, media),
-                new_state,
-                extra=self._preview(variants, summary, channels, charter) if self.preview else {},
+                new_index,
+                shards,
+                extra=extra,
+                entries=lambda: {
+                    s: PostEntry(
+                        sha=shas[s],
+                        key=keys[s],
+                        requests=[[r.channel, r.raw, r.zone, r.line, r.key] for r in requests[s]],
+                        images=images[s],
+                        warnings=(
+                            [w.to_dict() for w in warnings[s]]
+                            if s in parsed
+                            else cached[s].warnings
+                        ),
+                        rows=[r.to_index() for r in by_source.get(s, [])],
+                    )
+                    for s in sources
+                },
             )
             written, unchanged, pruned = report.written, report.unchanged, report.pruned
             stamp_inputs = dict(inputs)
@@ -249,7 +328,7 @@ class Pipeline:
             self._lap("write", lap)
         return BuildResult(
             summary=summary,
-            variants=tuple(variants),
+            load=lambda: tuple(finals.final(r) for r in rows),
             written=written,
             unchanged=unchanged,
             pruned=pruned,
@@ -262,17 +341,71 @@ class Pipeline:
 
     _image_stats: dict[str, tuple[tuple[int, int], Media]]
 
-    def _images(
-        self, variants: list[Variant], channels: dict[str, Channel], *, write: bool
-    ) -> Imaged | None:
+    def _schedule(
+        self,
+        sources: list[str],
+        requests: dict[str, list[Request]],
+        index: Index,
+        channels: dict[str, Channel],
+    ) -> Times:
+        """Every post's times: those of the last build when no post's requests changed."""
+        same = set(index.posts) == set(sources) and all(
+            [[r.channel, r.raw, r.zone, r.line, r.key] for r in requests[s]]
+            == index.posts[s].requests
+            for s in sources
+        )
+        # The times each post's variants were rendered with (row: 1 channel, 6 local, 8 zone).
+        known = {
+            s: {row[1]: (row[6], row[8]) for row in entry.rows} for s, entry in index.posts.items()
+        }
+        self._times_reused = same and all(
+            {r.channel for r in requests[s]} == set(known[s]) for s in sources
+        )
+        if self._times_reused:
+            return {
+                s: {c: local_time(t, zone) for c, (t, zone) in found.items()}
+                for s, found in known.items()
+                if found
+            }
+        return schedule([r for s in sources for r in requests[s]], channels)
+
+    _times_reused = False
+
+    def _same_images(self, paths: list[str], index: Index) -> bool:
+        """Whether each image has the facts it had last time (its stat is unchanged)."""
+        for path in paths:
+            known = index.images.get(path)
+            if known is None or self._image_stats[path][0] != known[0]:
+                return False
+        return True
+
+    def _image_jobs(
+        self, rows: list[Row], rendered: dict[str, Variant], channels: dict[str, Channel]
+    ) -> dict[str, list[ImageJob]]:
+        """The image jobs of every variant (fresh ones from the variant, others from the index)."""
+        from cmbuild.images import ImageJob
+
+        jobs: dict[str, list[ImageJob]] = {}
+        for row in rows:
+            variant = rendered.get(row.id)
+            if variant is not None:
+                found = image_jobs(variant, channels[row.channel])
+            else:
+                found = [_job_from(ImageJob, data) for data in row.jobs]
+            if found:
+                jobs[row.id] = found
+        return jobs
+
+    def _run_images(self, jobs: dict[str, list[ImageJob]], *, write: bool) -> Imaged | None:
         """Cut, brand and encode the variants' images (only validate the brand when not writing)."""
         if not write:
             from cmbuild.images import load_brand
 
             load_brand(self.root, charter_data(self.root))
             return None
-        self.progress("images", 0, len(variants))
-        imaged = attach_images(self.root, self.out, variants, channels, workers=self.jobs)
+        every = [job for found in jobs.values() for job in found]
+        self.progress("images", 0, len(every))
+        imaged = run_images(self.root, self.out, every, workers=self.jobs)
         if imaged.errors:
             raise InputErrors(imaged.errors)
         return imaged
@@ -296,14 +429,14 @@ class Pipeline:
             paths.extend(resolve_image(post.source, i.path) for i in override.images or ())
         return sorted(set(paths))
 
-    def _media(self, paths: set[str], state: State) -> dict[str, Media]:
+    def _media(self, paths: set[str], index: Index) -> dict[str, Media]:
         self._image_stats = {}
         media = {}
         for path in sorted(paths):
             stat = stat_of(self.root / path)
             if stat is None:
                 raise InputErrors([InputError(path, "image not found")])
-            known = state.images.get(path)
+            known = index.images.get(path)
             facts = (
                 known[1]
                 if known is not None and known[0] == stat
@@ -314,12 +447,12 @@ class Pipeline:
         return media
 
     def _duplicate_slugs(
-        self, parsed: dict[str, Post], cached: dict[str, PostRecord]
+        self, parsed: dict[str, Post], cached: dict[str, PostEntry]
     ) -> list[InputError]:
         owners: dict[str, str] = {}
-        for source, record in cached.items():
-            if record.variants:
-                owners.setdefault(record.variants[0].slug, source)
+        for source, entry in cached.items():
+            if entry.rows:
+                owners.setdefault(entry.rows[0][3], source)
         problems = []
         for source, post in sorted(parsed.items()):
             owner = owners.get(post.slug)
@@ -338,28 +471,77 @@ class Pipeline:
         return problems
 
     def _cross_checks(
-        self,
-        variants: list[Variant],
-        prints: dict[str, str],
-        charter: Charter,
-        posts: Mapping[str, Post],
-    ) -> list[Variant]:
-        """Add the complementarity findings between different posts (a post's own are cached)."""
+        self, rows: list[Row], charter: Charter, posts: Mapping[str, Post]
+    ) -> dict[tuple[str, str], list[Finding]]:
+        """The complementarity findings between different posts, by (source, channel)."""
         from cmbuild.check.complementarity import across_posts
 
-        extra: dict[tuple[str, str], list[Finding]] = {}
-        for finding in across_posts(variants, prints, charter, posts):
-            extra.setdefault((finding.file, finding.channel or ""), []).append(finding)
-        if not extra:
-            return variants
-        result = []
-        for variant in variants:
-            more = extra.get((variant.source, variant.channel))
-            if more:
-                merged = tuple(sorted(set(variant.findings) | set(more), key=Finding.sort_key))
-                variant = replace(variant, findings=merged)
-            result.append(variant)
-        return result
+        found: dict[tuple[str, str], list[Finding]] = {}
+        prints = {row.id: row.fingerprint for row in rows}
+        for finding in across_posts(rows, prints, charter, posts):
+            found.setdefault((finding.file, finding.channel or ""), []).append(finding)
+        return found
+
+
+class StateLost(Exception):
+    """The build state misses what it should have kept (a shard deleted): build from scratch."""
+
+
+class _Finals:
+    """Final variants and calendar events of rows, read back from the shards when needed."""
+
+    def __init__(self, shards: Shards) -> None:
+        self.shards = shards
+        self._rendered: dict[str, Variant] = {}
+        self._events: dict[str, str] = {}
+
+    def rendered(self, row: Row) -> Variant:
+        """The variant as rendered (before images and cross-post checks)."""
+        variant = self._rendered.get(row.id)
+        if variant is None:
+            shard = self.shards.get(row.source)
+            if shard is None:
+                raise StateLost(row.source)
+            for data in shard.variants:
+                self._rendered[data["id"]] = variant_from_dict(data)
+            self._events.update(shard.events)
+            variant = self._rendered[row.id]
+        return variant
+
+    def final(self, row: Row) -> Variant:
+        if row.variant is None:
+            row.variant = row.finish(self.rendered(row))
+        return row.variant
+
+    def event(self, row: Row) -> bytes:
+        if row.id not in self._events:
+            self.rendered(row)
+        return self._events[row.id].encode("utf-8")
+
+
+def _requests(source: str, entry: PostEntry) -> list[Request]:
+    return [Request(source, c, raw, zone, line, key) for c, raw, zone, line, key in entry.requests]
+
+
+def _final_key(render_key: str, images: str, cross: list[Finding]) -> str:
+    h = hashlib.blake2b(f"{render_key}\0{images}".encode(), digest_size=16)
+    for finding in sorted(cross, key=Finding.sort_key) if cross else ():
+        h.update(b"\0" + json.dumps(finding.to_dict(), sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def _job_to(job: ImageJob) -> dict[str, Any]:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in vars(job).items()}
+
+
+def _job_from(kind: type[ImageJob], data: dict[str, Any]) -> ImageJob:
+    return kind(
+        **{
+            **data,
+            "options": tuple((a, b) for a, b in data["options"]),
+            "focus": (float(data["focus"][0]), float(data["focus"][1])),
+        }
+    )
 
 
 def _render_key(

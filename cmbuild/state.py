@@ -1,18 +1,28 @@
 """What the last build saw and made, so the next one redoes only what changed.
 
-Two files under `<output>/.cmbuild/`:
+Under `<output>/.cmbuild/`:
 - `stamp.json`, small: the size and modification time of every input, the summary and findings of
   the build. When every input still has the same size and time, nothing is rebuilt (the no-op path
   imports no template, Markdown or YAML library at all).
-- `state.json`, larger: per post, the content digest and the cache key it was rendered with, its
-  schedule requests and its rendered variants and calendar events; per image, its facts; per output
-  file, the digest written. A post is re-rendered only when its own bytes, a template, the charter,
-  channels.toml, one of its images or its resolved times changed: dependency tracking by content
-  digest, with size and time only as a shortcut to skip hashing.
+- `index.json`: per post, the content digest and the cache key it was rendered with, its schedule
+  requests and resolved times, and one light *row* per variant (what every build-wide stage reads:
+  channel, time, status, final findings, the digest of its text file, where its entry sits in
+  manifest.json and its event in calendar.ics); per image, its facts; per output file, the digest
+  written. A post is re-rendered only when its own bytes, a template, the charter, channels.toml,
+  one of its images or its resolved times changed: dependency tracking by content digest, with
+  size and time only as a shortcut to skip hashing.
+- `shards/NN.json`: the rendered variants and calendar events of the posts whose source hashes to
+  NN, read only when one of them has to be looked at again (its findings changed, the preview
+  needs it). A one-post edit rewrites one shard, not the whole state.
+
+Every file is replaced atomically; a missing or unreadable one only makes the next build slower.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,34 +32,36 @@ import orjson
 
 from cmbuild import __version__
 from cmbuild.model import Finding, Media, Variant
-from cmbuild.schedule import Request
 from cmbuild.write.files import write_atomic
 
 STATE_DIR = ".cmbuild"
-FORMAT = 1
+FORMAT = 2
+SHARDS = 64
 
 Stat = tuple[int, int]  # (mtime_ns, size)
 
 
 @dataclass
-class PostRecord:
+class PostEntry:
+    """What the index knows of one post; `rows` are its variants' light records (plain dicts)."""
+
     sha: str
     key: str
-    requests: list[Request]
+    requests: list[list[Any]]  # [channel, raw, zone, line, key]
     images: list[str]
-    variants: list[Variant]
-    warnings: list[Finding]
-    events: dict[str, str]
-    fingerprints: dict[str, str]
+    warnings: list[dict[str, Any]]
+    rows: list[list[Any]]  # see cmbuild.rows.Row.to_index
 
 
 @dataclass
-class State:
+class Index:
     config_hash: str = ""
-    posts: dict[str, PostRecord] = field(default_factory=dict)
+    posts: dict[str, PostEntry] = field(default_factory=dict)
     images: dict[str, tuple[Stat, Media]] = field(default_factory=dict)
     files: dict[str, tuple[Stat, str]] = field(default_factory=dict)  # input path -> stat, digest
     outputs: dict[str, str] = field(default_factory=dict)  # output path -> digest
+    # manifest.json and calendar.ics as written: (mtime_ns, size), to trust the spans in rows.
+    written: dict[str, Stat] = field(default_factory=dict)
 
 
 @dataclass
@@ -57,6 +69,14 @@ class Stamp:
     inputs: dict[str, Stat]
     outputs: list[str]
     summary: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Shard:
+    """One post's rendered variants (before images and cross-post checks) and calendar events."""
+
+    variants: list[dict[str, Any]]
+    events: dict[str, str]
 
 
 def read_stamp(out: Path) -> Stamp | None:
@@ -84,66 +104,105 @@ def write_stamp(out: Path, stamp: Stamp) -> None:
     write_atomic(out / STATE_DIR / "stamp.json", orjson.dumps(data))
 
 
-def read_state(out: Path) -> State:
+def read_index(out: Path) -> Index:
     try:
-        data = orjson.loads((out / STATE_DIR / "state.json").read_bytes())
+        data = orjson.loads((out / STATE_DIR / "index.json").read_bytes())
         if data.get("format") != FORMAT or data.get("tool") != __version__:
-            return State()
-        return State(
+            return Index()
+        return Index(
             config_hash=data["config_hash"],
-            posts={k: _record_from(v, k) for k, v in data["posts"].items()},
-            images={k: ((v[0][0], v[0][1]), _media_from(v[1])) for k, v in data["images"].items()},
+            posts={k: PostEntry(**v) for k, v in data["posts"].items()},
+            images={k: ((v[0][0], v[0][1]), media_from(v[1])) for k, v in data["images"].items()},
             files={k: ((v[0][0], v[0][1]), v[1]) for k, v in data["files"].items()},
             outputs=data["outputs"],
+            written={k: (v[0], v[1]) for k, v in data["written"].items()},
         )
     except (FileNotFoundError, orjson.JSONDecodeError, KeyError, TypeError, IndexError, ValueError):
-        return State()
+        return Index()
 
 
-def write_state(out: Path, state: State) -> None:
+def write_index(out: Path, index: Index) -> None:
     data = {
         "format": FORMAT,
         "tool": __version__,
-        "config_hash": state.config_hash,
-        "posts": {k: _record_to(v) for k, v in sorted(state.posts.items())},
-        "images": {k: [list(s), m.to_dict()] for k, (s, m) in sorted(state.images.items())},
-        "files": {k: [list(s), d] for k, (s, d) in sorted(state.files.items())},
-        "outputs": dict(sorted(state.outputs.items())),
+        "config_hash": index.config_hash,
+        "posts": {k: vars(v) for k, v in sorted(index.posts.items())},
+        "images": {k: [list(s), media_to(m)] for k, (s, m) in sorted(index.images.items())},
+        "files": {k: [list(s), d] for k, (s, d) in sorted(index.files.items())},
+        "outputs": dict(sorted(index.outputs.items())),
+        "written": {k: list(v) for k, v in sorted(index.written.items())},
     }
-    write_atomic(out / STATE_DIR / "state.json", orjson.dumps(data))
+    write_atomic(out / STATE_DIR / "index.json", orjson.dumps(data))
 
 
-def _record_to(record: PostRecord) -> dict[str, Any]:
-    return {
-        "sha": record.sha,
-        "key": record.key,
-        "requests": [[r.channel, r.raw, r.zone, r.line, r.key] for r in record.requests],
-        "images": record.images,
-        "variants": [variant_to_dict(v) for v in record.variants],
-        "warnings": [w.to_dict() for w in record.warnings],
-        "events": record.events,
-        "fingerprints": record.fingerprints,
-    }
+def shard_of(source: str) -> str:
+    """The shard a post's rendered variants are kept in (stable: a digest of its path)."""
+    number = int.from_bytes(hashlib.blake2b(source.encode(), digest_size=2).digest(), "big")
+    return f"{number % SHARDS:02d}"
 
 
-def _record_from(data: dict[str, Any], source: str = "") -> PostRecord:
-    variants = [variant_from_dict(v) for v in data["variants"]]
-    origin = variants[0].source if variants else source
-    return PostRecord(
-        sha=data["sha"],
-        key=data["key"],
-        requests=[
-            Request(origin, c, raw, zone, line, key) for c, raw, zone, line, key in data["requests"]
-        ],
-        images=data["images"],
-        variants=variants,
-        warnings=[Finding.from_dict(w) for w in data["warnings"]],
-        events=data["events"],
-        fingerprints=data["fingerprints"],
-    )
+class Shards:
+    """The shard files, read when first needed and written back only when they changed."""
+
+    def __init__(self, out: Path) -> None:
+        self.folder = out / STATE_DIR / "shards"
+        self._loaded: dict[str, dict[str, Any]] = {}
+        self._dirty: set[str] = set()
+
+    def get(self, source: str) -> Shard | None:
+        data = self._load(shard_of(source)).get(source)
+        if data is None:
+            return None
+        return Shard(data["variants"], data["events"])
+
+    def put(self, source: str, shard: Shard) -> None:
+        name = shard_of(source)
+        self._load(name)[source] = {"variants": shard.variants, "events": shard.events}
+        self._dirty.add(name)
+
+    def complete(self, sources: Iterable[str]) -> bool:
+        """Whether the shard file of every one of `sources` exists."""
+        try:
+            present = {name.removesuffix(".json") for name in os.listdir(self.folder)}
+        except FileNotFoundError:
+            present = set()
+        return all(shard_of(source) in present for source in sources)
+
+    def drop(self, sources: Iterable[str]) -> None:
+        """Forget posts that are gone."""
+        for source in sources:
+            name = shard_of(source)
+            posts = self._load(name)
+            if source in posts:
+                del posts[source]
+                self._dirty.add(name)
+
+    def save(self) -> None:
+        for name in sorted(self._dirty):
+            posts = self._loaded[name]
+            write_atomic(
+                self.folder / f"{name}.json", orjson.dumps(posts, option=orjson.OPT_SORT_KEYS)
+            )
+        self._dirty.clear()
+
+    def _load(self, name: str) -> dict[str, Any]:
+        posts = self._loaded.get(name)
+        if posts is None:
+            try:
+                posts = orjson.loads((self.folder / f"{name}.json").read_bytes())
+                if not isinstance(posts, dict):
+                    posts = {}
+            except (FileNotFoundError, orjson.JSONDecodeError):
+                posts = {}
+            self._loaded[name] = posts
+        return posts
 
 
-def _media_from(data: dict[str, Any]) -> Media:
+def media_to(m: Media) -> dict[str, Any]:
+    return {**m.to_dict(), "focus": list(m.focus), "line": m.line}
+
+
+def media_from(data: dict[str, Any]) -> Media:
     focus = data.get("focus") or (0.5, 0.5)
     return Media(
         path=data["path"],
@@ -172,7 +231,7 @@ def variant_to_dict(v: Variant) -> dict[str, Any]:
         "scheduled": v.scheduled.isoformat(),
         "timezone": v.timezone,
         "link": v.link,
-        "media": [{**m.to_dict(), "focus": list(m.focus), "line": m.line} for m in v.media],
+        "media": [media_to(m) for m in v.media],
         "campaign": v.campaign,
         "tags": list(v.tags),
         "status": v.status,
@@ -188,11 +247,6 @@ def variant_to_dict(v: Variant) -> dict[str, Any]:
 
 
 def variant_from_dict(d: dict[str, Any]) -> Variant:
-    from zoneinfo import ZoneInfo
-
-    scheduled = datetime.fromisoformat(d["scheduled"])
-    if d["timezone"] and d["timezone"] != "UTC":
-        scheduled = scheduled.astimezone(ZoneInfo(d["timezone"]))
     return Variant(
         id=d["id"],
         key=d["key"],
@@ -204,10 +258,10 @@ def variant_from_dict(d: dict[str, Any]) -> Variant:
         text=d["text"],
         text_format=d["text_format"],
         output=d["output"],
-        scheduled=scheduled,
+        scheduled=local_time(d["scheduled"], d["timezone"]),
         timezone=d["timezone"],
         link=d["link"],
-        media=tuple(_media_from(m) for m in d["media"]),
+        media=tuple(media_from(m) for m in d["media"]),
         campaign=d["campaign"],
         tags=tuple(d["tags"]),
         status=d["status"],
@@ -220,3 +274,13 @@ def variant_from_dict(d: dict[str, Any]) -> Variant:
         findings=tuple(Finding.from_dict(f) for f in d["findings"]),
         content_hash=d["content_hash"],
     )
+
+
+def local_time(iso: str, zone: str) -> datetime:
+    """An ISO 8601 time back in its named zone (what the variant had when it was rendered)."""
+    from zoneinfo import ZoneInfo
+
+    when = datetime.fromisoformat(iso)
+    if zone and zone != "UTC":
+        when = when.astimezone(ZoneInfo(zone))
+    return when

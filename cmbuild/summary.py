@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from cmbuild.model import Finding, Post, Variant
+from cmbuild.model import Finding, Placed, Post
 from cmbuild.write.manifest import is_publishable
 
 
@@ -64,7 +64,7 @@ class Summary:
 
 
 def summarize(
-    variants: Iterable[Variant],
+    variants: Iterable[Placed],
     extra_findings: Iterable[Finding],
     drafts: Iterable[Post | tuple[str, str]],
     platforms_by_channel: dict[str, str],

@@ -1,17 +1,24 @@
-"""The write stage: variant files, manifest, calendar and build state, each only when it changed."""
+"""The write stage: variant files, manifest, calendar and build state, each only when it changed.
+
+The manifest and the calendar are whole files, but most of their entries did not change: an entry
+whose variant was reused is copied from the previous file (its row says where it sits there), and
+only the others are serialised again.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
-from cmbuild.inputs import digest
+from cmbuild.inputs import digest, stat_of
 from cmbuild.model import Variant
-from cmbuild.state import State, write_state
+from cmbuild.rows import Row
+from cmbuild.state import Index, PostEntry, Shards, write_index
 from cmbuild.write.files import prune, same_content, write_atomic, write_in_place
-from cmbuild.write.manifest import manifest_bytes, order
+from cmbuild.write.manifest import assemble, fragment
 
 MANIFEST = "manifest.json"
 CALENDAR = "calendar.ics"
@@ -25,67 +32,155 @@ class WriteReport:
     outputs: list[str]
 
 
+@dataclass(frozen=True)
+class Sources:
+    """Where the writer gets what reused rows do not carry: the variant, its calendar event."""
+
+    variant: Callable[[Row], Variant]  # the final variant of a row
+    event: Callable[[Row], bytes]  # its serialised VEVENT
+
+
 def write_outputs(
     out: Path,
-    variants: Sequence[Variant],
-    events: Mapping[str, str],
+    rows: Sequence[Row],
+    sources: Sources,
     calendar_name: str,
     inputs_digest: str,
-    state: State,
+    index: Index,
+    shards: Shards,
+    entries: Callable[[], dict[str, PostEntry]],
     extra: Mapping[str, bytes] | None = None,
 ) -> WriteReport:
     """Write every output that differs from what is on disk, prune the stale ones, save the state.
 
-    `extra` are more output files (the preview site), by output-relative path.
-
-    `state.outputs` holds the digests written last time; it is updated in place and saved last, so
+    `rows` are in manifest order. `extra` are more output files (the preview site), by
+    output-relative path. `index.outputs` holds the digests written last time; the index is updated
+    and saved last (`entries` gives its posts, once the rows know where their entries now sit), so
     an interrupted build is simply redone by the next one.
     """
     written: list[str] = []
     unchanged = 0
-    previous = dict(state.outputs)
+    previous = dict(index.outputs)
     current: dict[str, str] = {}
     listing = _Listing(out)
-    files = [(variant.output, variant.text.encode("utf-8")) for variant in variants]
-    files.extend(sorted((extra or {}).items()))
-    for relative, data in files:
+    for row in rows:
+        # A reused row's text is the one written last time (its digest is in the index).
+        sha = row.output_sha or previous.get(row.output, "")
+        current[row.output] = sha
+        if sha and previous.get(row.output) == sha and listing.has(row.output):
+            unchanged += 1
+            continue
+        data = sources.variant(row).text.encode("utf-8")
+        current[row.output] = digest(data)
+        if same_content(out / row.output, data):
+            unchanged += 1
+            continue
+        write_in_place(out / row.output, data)
+        written.append(row.output)
+    for relative, data in sorted((extra or {}).items()):
         sha = digest(data)
         current[relative] = sha
-        known = previous.get(relative) == sha and listing.has(relative)
-        if known or same_content(out / relative, data):
+        if (previous.get(relative) == sha and listing.has(relative)) or same_content(
+            out / relative, data
+        ):
             unchanged += 1
             continue
         write_in_place(out / relative, data)
         written.append(relative)
 
-    from cmbuild.write.calendar import calendar_ics
-
-    listed = [v for v in order(variants) if v.status != "draft"]
-    whole_files = {
-        MANIFEST: manifest_bytes(variants, inputs_digest),
-        CALENDAR: calendar_ics(
-            [events[v.id].encode("utf-8") for v in listed],
-            sorted({v.timezone for v in listed}),
-            name=calendar_name,
-            span=(
-                (min(v.scheduled.date() for v in listed), max(v.scheduled.date() for v in listed))
-                if listed
-                else None
-            ),
-        ),
-    }
-    for name, data in whole_files.items():
+    listed = [row for row in rows if row.status != "draft"]
+    old = _Previous(out, index)
+    manifest, spans = assemble(
+        (old.slice(MANIFEST, row.manifest) or fragment(sources.variant(row)) for row in listed),
+        inputs_digest,
+    )
+    events = [old.slice(CALENDAR, row.event) or sources.event(row) for row in listed]
+    calendar = _calendar(listed, events, calendar_name)
+    start = len(calendar) - len(_END) - sum(map(len, events))
+    for row, span in zip(listed, spans, strict=True):
+        row.manifest = span
+    for row, event in zip(listed, events, strict=True):
+        row.event = (start, len(event))
+        start += len(event)
+    index.written = {}
+    for name, data in ((MANIFEST, manifest), (CALENDAR, calendar)):
         if same_content(out / name, data):
             unchanged += 1
         else:
             write_atomic(out / name, data)
             written.append(name)
+        stat = stat_of(out / name)
+        if stat is not None:
+            index.written[name] = stat
     pruned = prune(out, set(previous) - set(current))
-    state.outputs = current
-    write_state(out, state)
+    index.outputs = current
+    index.posts = entries()
+    shards.save()
+    write_index(out, index)
     return WriteReport(
         tuple(written), unchanged, tuple(pruned), [*sorted(current), MANIFEST, CALENDAR]
     )
+
+
+_END = b"END:VCALENDAR\r\n"
+
+
+def _calendar(listed: Sequence[Row], events: list[bytes], name: str) -> bytes:
+    from cmbuild.write.calendar import calendar_ics
+
+    data = calendar_ics(
+        events,
+        sorted({row.timezone for row in listed}),
+        name=name,
+        span=(
+            (
+                date.fromisoformat(min(r.local[:10] for r in listed)),
+                date.fromisoformat(max(r.local[:10] for r in listed)),
+            )
+            if listed
+            else None
+        ),
+    )
+    assert data.endswith(_END)
+    return data
+
+
+class _Previous:
+    """The manifest and calendar the previous build wrote, if they are still exactly those."""
+
+    def __init__(self, out: Path, index: Index) -> None:
+        self.out = out
+        self.index = index
+        self._data: dict[str, bytes | None] = {}
+
+    def slice(self, name: str, span: tuple[int, int] | None) -> bytes | None:
+        if span is None:
+            return None
+        data = self._read(name)
+        if data is None:
+            return None
+        offset, length = span
+        piece = data[offset : offset + length]
+        # Entries start where the format says: a cheap check that the span is still right.
+        expected = b"    {" if name == MANIFEST else b"BEGIN:VEVENT\r\n"
+        if len(piece) != length or not piece.startswith(expected):
+            return None
+        return piece
+
+    def _read(self, name: str) -> bytes | None:
+        if name not in self._data:
+            path = self.out / name
+            known = self.index.written.get(name)
+            data = None
+            if known is not None and stat_of(path) == known:
+                try:
+                    data = path.read_bytes()
+                except OSError:
+                    data = None
+                if data is not None and stat_of(path) != known:
+                    data = None  # changed while we read it
+            self._data[name] = data
+        return self._data[name]
 
 
 class _Listing:

@@ -35,7 +35,7 @@ from collections.abc import Mapping, Sequence
 from itertools import combinations
 
 from cmbuild.check.locate import channel_line, fold
-from cmbuild.model import Charter, Finding, Post, Variant
+from cmbuild.model import Charter, Finding, Placed, Post, Variant
 
 RULE = "charter.complementarity"
 
@@ -103,7 +103,7 @@ def fingerprints(variants: Sequence[Variant]) -> dict[str, str]:
 
 
 def across_posts(
-    variants: Sequence[Variant],
+    variants: Sequence[Placed],
     prints: Mapping[str, str],
     charter: Charter,
     posts_by_source: Mapping[str, Post],
@@ -192,12 +192,12 @@ class _Calendar:
     """The variants with their times and, when first needed, their normalised texts."""
 
     def __init__(
-        self, variants: Sequence[Variant], charter: Charter, texts: Sequence[str] | None = None
+        self, variants: Sequence[Placed], charter: Charter, texts: Sequence[str] | None = None
     ) -> None:
         self.variants = variants
         self.window = charter.complementarity_window_hours * 3600.0
         self.severity = charter.severity(RULE, "warning")
-        self.times = [variant.scheduled.timestamp() for variant in variants]
+        self.times = [variant.timestamp for variant in variants]
         self._texts = _Texts()
         self._normalised: list[str | None] = (
             list(texts) if texts is not None else [None] * len(variants)
@@ -210,7 +210,9 @@ class _Calendar:
     def text(self, index: int) -> str:
         text = self._normalised[index]
         if text is None:
-            text = self._normalised[index] = self._texts.normalised(self.variants[index].text)
+            variant = self.variants[index]
+            assert isinstance(variant, Variant), "texts are given for rows"
+            text = self._normalised[index] = self._texts.normalised(variant.text)
         return text
 
     def may_clash(self, first: int, second: int) -> bool:

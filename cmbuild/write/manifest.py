@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 
 from cmbuild import __version__
-from cmbuild.model import Variant
+from cmbuild.model import Placed, Variant
 
 SCHEMA_VERSION = 1
 
@@ -39,7 +39,7 @@ def content_hash(variant: Variant) -> str:
     return "sha256:" + hashlib.sha256(data.encode()).hexdigest()
 
 
-def is_publishable(variant: Variant) -> bool:
+def is_publishable(variant: Placed) -> bool:
     return variant.status == "approved" and not any(f.severity == "error" for f in variant.findings)
 
 
@@ -80,13 +80,47 @@ def order(variants: Iterable[Variant]) -> list[Variant]:
     return sorted(variants, key=lambda v: (v.scheduled, v.channel, v.id))
 
 
-def manifest_bytes(variants: Iterable[Variant], inputs_digest: str) -> bytes:
-    """The manifest for the non-draft variants, as deterministic UTF-8 JSON."""
-    listed = [v for v in order(variants) if v.status != "draft"]
+def fragment(variant: Variant) -> bytes:
+    """One variant's entry exactly as it appears in the manifest's `variants` list (indented)."""
+    data = orjson.dumps(entry(variant), option=orjson.OPT_INDENT_2)
+    # JSON strings hold no raw line break, so every line break here is indentation.
+    return _ITEM_INDENT + data.replace(b"\n", b"\n" + _ITEM_INDENT)
+
+
+def assemble(fragments: Iterable[bytes], inputs_digest: str) -> tuple[bytes, list[tuple[int, int]]]:
+    """The manifest from its entries' fragments, and where each fragment sits in it.
+
+    The bytes are those `orjson` gives for the whole document with two-space indentation (a test
+    checks it), so a rebuild can copy unchanged entries from the previous manifest.
+    """
     document = {
         "schema_version": SCHEMA_VERSION,
         "build": {"tool": "cmbuild", "version": __version__, "inputs": inputs_digest},
-        "variants": [entry(v) for v in listed],
+        "variants": [],
     }
-    # orjson: the standard library's encoder is pure Python as soon as it indents (~10x slower).
-    return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    empty = orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    head, _, tail = empty.rpartition(b"[]")
+    items = list(fragments)
+    if not items:
+        return empty, []
+    parts = [head, b"[\n"]
+    offset = len(head) + 2
+    spans = []
+    for number, item in enumerate(items):
+        if number:
+            parts.append(b",\n")
+            offset += 2
+        parts.append(item)
+        spans.append((offset, len(item)))
+        offset += len(item)
+    parts.append(b"\n  ]" + tail)
+    return b"".join(parts), spans
+
+
+def manifest_bytes(variants: Iterable[Variant], inputs_digest: str) -> bytes:
+    """The manifest for the non-draft variants, as deterministic UTF-8 JSON."""
+    listed = [v for v in order(variants) if v.status != "draft"]
+    return assemble((fragment(v) for v in listed), inputs_digest)[0]
+
+
+_ITEM_INDENT = b"    "

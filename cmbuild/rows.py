@@ -1,0 +1,187 @@
+"""Rows: the light form of a variant that every build-wide stage reads.
+
+Rendering a post gives full `Variant`s, but most posts of a rebuild did not change: for those the
+build reads only their rows from the index (channel, time, status, final findings, digests, where
+their manifest entry and calendar event sit in the previous files) and never rebuilds a `Variant`.
+The cross-post checks, the summary, the manifest and calendar order and the text files all work on
+rows; a `Variant` is read back from its shard only when something about it has to be redone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from cmbuild.imaging import Outcome
+from cmbuild.model import Finding, Variant
+from cmbuild.state import media_from, media_to
+
+Span = tuple[int, int]  # (offset, length) in a file written by the previous build
+
+
+@dataclass(slots=True)
+class Row:
+    """One variant as the build-wide stages see it (after images and cross-post checks)."""
+
+    id: str
+    source: str
+    channel: str
+    platform: str
+    slug: str
+    title: str
+    status: str
+    local: str  # ISO 8601 time in the variant's zone, as in the manifest's `scheduled_local`
+    timestamp: float  # the same instant, in seconds since the epoch
+    timezone: str
+    output: str
+    fingerprint: str
+    findings: tuple[Finding, ...]
+    final: str  # digest of what its final form depends on (render key, images, cross findings)
+    jobs: list[dict[str, Any]]  # the image jobs it needs, as ImageJob fields
+    media: list[dict[str, Any]] | None  # its final media, when not those it was rendered with
+    content_hash: str | None  # its final content hash, when not the one it was rendered with
+    manifest: Span | None = None
+    event: Span | None = None
+    output_sha: str = ""  # digest of its text file ("" when unchanged since the last build)
+    variant: Variant | None = None  # the final Variant, when this build has it in memory
+    raw: list[Any] | None = None  # the index's record it was read from, if any
+
+    @classmethod
+    def from_index(cls, source: str, data: list[Any]) -> Row:
+        (
+            id_,
+            channel,
+            platform,
+            slug,
+            title,
+            status,
+            local,
+            timestamp,
+            timezone,
+            output,
+            fingerprint,
+            findings,
+            final,
+            jobs,
+            media,
+            content_hash,
+            manifest,
+            event,
+        ) = data
+        return cls(
+            id=id_,
+            source=source,
+            channel=channel,
+            platform=platform,
+            slug=slug,
+            title=title,
+            status=status,
+            local=local,
+            timestamp=timestamp,
+            timezone=timezone,
+            output=output,
+            fingerprint=fingerprint,
+            findings=tuple(Finding.from_dict(f) for f in findings) if findings else (),
+            final=final,
+            jobs=jobs,
+            media=media,
+            content_hash=content_hash,
+            manifest=(manifest[0], manifest[1]) if manifest else None,
+            event=(event[0], event[1]) if event else None,
+            raw=data,
+        )
+
+    @classmethod
+    def from_variant(
+        cls,
+        variant: Variant,
+        rendered: Variant,
+        *,
+        output_sha: str,
+        fingerprint: str,
+        final: str,
+        jobs: list[dict[str, Any]],
+    ) -> Row:
+        """The row of a final variant; `rendered` is what it was rendered as, kept in its shard."""
+        return cls(
+            id=variant.id,
+            source=variant.source,
+            channel=variant.channel,
+            platform=variant.platform,
+            slug=variant.slug,
+            title=variant.title,
+            status=variant.status,
+            local=variant.scheduled.isoformat(),
+            timestamp=variant.scheduled.timestamp(),
+            timezone=variant.timezone,
+            output=variant.output,
+            fingerprint=fingerprint,
+            findings=variant.findings,
+            final=final,
+            jobs=jobs,
+            media=(
+                None if variant.media == rendered.media else [media_to(m) for m in variant.media]
+            ),
+            content_hash=(
+                None if variant.content_hash == rendered.content_hash else variant.content_hash
+            ),
+            output_sha=output_sha,
+            variant=variant,
+        )
+
+    def to_index(self) -> list[Any]:
+        if self.raw is not None:
+            # Read from the index and reused: only where its entries sit may have moved.
+            self.raw[-2] = list(self.manifest) if self.manifest else None
+            self.raw[-1] = list(self.event) if self.event else None
+            return self.raw
+        return [
+            self.id,
+            self.channel,
+            self.platform,
+            self.slug,
+            self.title,
+            self.status,
+            self.local,
+            self.timestamp,
+            self.timezone,
+            self.output,
+            self.fingerprint,
+            [f.to_dict() for f in self.findings],
+            self.final,
+            self.jobs,
+            self.media,
+            self.content_hash,
+            list(self.manifest) if self.manifest else None,
+            list(self.event) if self.event else None,
+        ]
+
+    def finish(self, rendered: Variant) -> Variant:
+        """The final variant, from the variant as rendered (read back from its shard)."""
+        return replace(
+            rendered,
+            media=(
+                rendered.media if self.media is None else tuple(media_from(m) for m in self.media)
+            ),
+            findings=self.findings,
+            content_hash=self.content_hash or rendered.content_hash,
+        )
+
+    def sort_key(self) -> tuple[float, str, str]:
+        """Manifest and calendar order: by time, then channel, then id."""
+        return (self.timestamp, self.channel, self.id)
+
+
+def finalise(rendered: Variant, images: Outcome, cross: list[Finding]) -> Variant:
+    """A rendered variant with its image outcome and its cross-post findings."""
+    from cmbuild.imaging import apply_images
+
+    variant = apply_images(rendered, images)
+    if cross:
+        merged = tuple(sorted(set(variant.findings) | set(cross), key=Finding.sort_key))
+        variant = replace(variant, findings=merged)
+    return variant
+
+
+def _span(value: Any) -> Span | None:
+    return (int(value[0]), int(value[1])) if value else None
