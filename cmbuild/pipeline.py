@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from collections.abc import Iterator, Mapping
 from datetime import datetime
@@ -282,7 +283,7 @@ class Pipeline:
                 written=dict(index.written),
             )
             extra = (
-                self._preview([finals.final(r) for r in rows], summary, channels, charter)
+                self._preview(rows, finals, summary, channels, charter, index, new_index)
                 if self.preview
                 else {}
             )
@@ -412,16 +413,42 @@ class Pipeline:
 
     def _preview(
         self,
-        variants: list[Variant],
+        rows: list[Row],
+        finals: _Finals,
         summary: Summary,
         channels: tuple[Channel, ...],
         charter: Charter,
-    ) -> dict[str, bytes]:
-        from cmbuild.preview import HALT_FILE, read_halts, render_preview
+        index: Index,
+        new_index: Index,
+    ) -> dict[str, bytes | None]:
+        """The preview site; post pages whose key did not change are kept as they are on disk."""
+        from cmbuild.preview import HALT_FILE, read_halts, render_preview_kept
+        from cmbuild.preview.site import POSTS_DIR, PageCache
 
+        try:
+            on_disk = {f"{POSTS_DIR}/{name}" for name in os.listdir(self.out / POSTS_DIR)}
+        except FileNotFoundError:
+            on_disk = set()
+        kept = {
+            path: key
+            for path, key in index.preview.items()
+            if path in on_disk and path in index.outputs
+        }
+        by_source: dict[str, list[Row]] = {}
+        for row in rows:
+            by_source.setdefault(row.source, []).append(row)
+        cache = PageCache(
+            kept=kept,
+            load=lambda source: [finals.final(row) for row in by_source[source]],
+            finals={row.id: row.final for row in rows},
+        )
         halts = read_halts(self.root / HALT_FILE)
         # Variants' media are the processed images, under the output folder.
-        return render_preview(variants, summary, channels, charter, halts=halts, root=self.out)
+        files = render_preview_kept(
+            rows, summary, channels, charter, cache=cache, halts=halts, root=self.out
+        )
+        new_index.preview = cache.keys
+        return files
 
     def _images_of(self, post: Post) -> list[str]:
         paths = [resolve_image(post.source, i.path) for i in post.images]

@@ -10,11 +10,12 @@ rows; a `Variant` is read back from its shard only when something about it has t
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from cmbuild.imaging import Outcome
-from cmbuild.model import Finding, Variant
-from cmbuild.state import media_from, media_to
+from cmbuild.model import Finding, Media, Variant
+from cmbuild.state import local_time, media_from, media_to
 
 Span = tuple[int, int]  # (offset, length) in a file written by the previous build
 
@@ -38,8 +39,10 @@ class Row:
     findings: tuple[Finding, ...]
     final: str  # digest of what its final form depends on (render key, images, cross findings)
     jobs: list[dict[str, Any]]  # the image jobs it needs, as ImageJob fields
-    media: list[dict[str, Any]] | None  # its final media, when not those it was rendered with
+    media_data: list[dict[str, Any]] | None  # its final media, if not those it was rendered with
     content_hash: str | None  # its final content hash, when not the one it was rendered with
+    campaign: str | None
+    tags: tuple[str, ...]
     manifest: Span | None = None
     event: Span | None = None
     output_sha: str = ""  # digest of its text file ("" when unchanged since the last build)
@@ -65,6 +68,8 @@ class Row:
             jobs,
             media,
             content_hash,
+            campaign,
+            tags,
             manifest,
             event,
         ) = data
@@ -84,8 +89,10 @@ class Row:
             findings=tuple(Finding.from_dict(f) for f in findings) if findings else (),
             final=final,
             jobs=jobs,
-            media=media,
+            media_data=media,
             content_hash=content_hash,
+            campaign=campaign,
+            tags=tuple(tags),
             manifest=(manifest[0], manifest[1]) if manifest else None,
             event=(event[0], event[1]) if event else None,
             raw=data,
@@ -119,12 +126,14 @@ class Row:
             findings=variant.findings,
             final=final,
             jobs=jobs,
-            media=(
+            media_data=(
                 None if variant.media == rendered.media else [media_to(m) for m in variant.media]
             ),
             content_hash=(
                 None if variant.content_hash == rendered.content_hash else variant.content_hash
             ),
+            campaign=variant.campaign,
+            tags=variant.tags,
             output_sha=output_sha,
             variant=variant,
         )
@@ -150,8 +159,10 @@ class Row:
             [f.to_dict() for f in self.findings],
             self.final,
             self.jobs,
-            self.media,
+            self.media_data,
             self.content_hash,
+            self.campaign,
+            list(self.tags),
             list(self.manifest) if self.manifest else None,
             list(self.event) if self.event else None,
         ]
@@ -161,11 +172,23 @@ class Row:
         return replace(
             rendered,
             media=(
-                rendered.media if self.media is None else tuple(media_from(m) for m in self.media)
+                rendered.media
+                if self.media_data is None
+                else tuple(media_from(m) for m in self.media_data)
             ),
             findings=self.findings,
             content_hash=self.content_hash or rendered.content_hash,
         )
+
+    @property
+    def scheduled(self) -> datetime:
+        """When it is scheduled, in its own zone."""
+        return local_time(self.local, self.timezone)
+
+    @property
+    def media(self) -> tuple[Media, ...]:
+        """Its final (processed) images; none when the image stage gave it none."""
+        return tuple(media_from(m) for m in self.media_data or ())
 
     def sort_key(self) -> tuple[float, str, str]:
         """Manifest and calendar order: by time, then channel, then id."""

@@ -62,6 +62,7 @@ class Index:
     outputs: dict[str, str] = field(default_factory=dict)  # output path -> digest
     # manifest.json and calendar.ics as written: (mtime_ns, size), to trust the spans in rows.
     written: dict[str, Stat] = field(default_factory=dict)
+    preview: dict[str, str] = field(default_factory=dict)  # post page path -> key it was made with
 
 
 @dataclass
@@ -116,6 +117,7 @@ def read_index(out: Path) -> Index:
             files={k: ((v[0][0], v[0][1]), v[1]) for k, v in data["files"].items()},
             outputs=data["outputs"],
             written={k: (v[0], v[1]) for k, v in data["written"].items()},
+            preview=data["preview"],
         )
     except (FileNotFoundError, orjson.JSONDecodeError, KeyError, TypeError, IndexError, ValueError):
         return Index()
@@ -131,6 +133,7 @@ def write_index(out: Path, index: Index) -> None:
         "files": {k: [list(s), d] for k, (s, d) in sorted(index.files.items())},
         "outputs": dict(sorted(index.outputs.items())),
         "written": {k: list(v) for k, v in sorted(index.written.items())},
+        "preview": dict(sorted(index.preview.items())),
     }
     write_atomic(out / STATE_DIR / "index.json", orjson.dumps(data))
 

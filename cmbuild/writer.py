@@ -49,14 +49,15 @@ def write_outputs(
     index: Index,
     shards: Shards,
     entries: Callable[[], dict[str, PostEntry]],
-    extra: Mapping[str, bytes] | None = None,
+    extra: Mapping[str, bytes | None] | None = None,
 ) -> WriteReport:
     """Write every output that differs from what is on disk, prune the stale ones, save the state.
 
     `rows` are in manifest order. `extra` are more output files (the preview site), by
-    output-relative path. `index.outputs` holds the digests written last time; the index is updated
-    and saved last (`entries` gives its posts, once the rows know where their entries now sit), so
-    an interrupted build is simply redone by the next one.
+    output-relative path; None for a file to keep as the last build wrote it. `index.outputs`
+    holds the digests written last time. The index is updated and saved last (`entries` gives its
+    posts, once the rows know where their entries now sit), so an interrupted build is simply
+    redone by the next one.
     """
     written: list[str] = []
     unchanged = 0
@@ -77,7 +78,12 @@ def write_outputs(
             continue
         write_in_place(out / row.output, data)
         written.append(row.output)
-    for relative, data in sorted((extra or {}).items()):
+    for relative, maybe in sorted((extra or {}).items()):
+        if maybe is None:
+            current[relative] = previous[relative]
+            unchanged += 1
+            continue
+        data = maybe
         sha = digest(data)
         current[relative] = sha
         if (previous.get(relative) == sha and listing.has(relative)) or same_content(

@@ -236,3 +236,29 @@ def test_assembled_manifest_is_what_orjson_gives_for_the_whole_document(
     assert document["variants"] == entries
     assert data == orjson.dumps(document, option=indent | orjson.OPT_APPEND_NEWLINE)
     assert [data[o : o + n] for o, n in spans] == fragments
+
+
+def test_a_rebuild_renders_only_the_edited_posts_preview_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cmbuild.preview.site as site
+
+    root = tmp_path / "site"
+    shutil.copytree(SITES / "basic", root)
+    build(root)
+    rendered: list[str] = []
+    real = site._with_cards
+
+    def spy(page: site.PostPage, *args: object, **kwargs: object) -> site.PostPage:
+        rendered.append(page.source)
+        return real(page, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(site, "_with_cards", spy)
+    _text(root)
+    build(root)
+    assert rendered == [TIP]
+    rendered.clear()
+    _time(root)  # the launch moves: its page, and those that list it as a neighbour
+    build(root)
+    assert LAUNCH in rendered and TIP not in rendered
+    _check(root, tmp_path / "scratch", preview=True)

@@ -16,9 +16,11 @@ from cmbuild.preview.halts import HALT_FILE, Halt, read_halts
 
 if TYPE_CHECKING:
     from cmbuild.model import Channel, Charter, Variant
+    from cmbuild.preview.shown import Shown
+    from cmbuild.preview.site import PageCache
     from cmbuild.summary import Summary
 
-__all__ = ["HALT_FILE", "Halt", "read_halts", "render_preview"]
+__all__ = ["HALT_FILE", "Halt", "read_halts", "render_preview", "render_preview_kept"]
 
 
 def render_preview(
@@ -41,4 +43,25 @@ def render_preview(
     """
     from cmbuild.preview.site import render_site
 
-    return render_site(variants, summary, channels, charter, tuple(halts), root)
+    files = render_site(variants, summary, channels, charter, tuple(halts), root)
+    return {path: data for path, data in files.items() if data is not None}
+
+
+def render_preview_kept(
+    rows: Sequence[Shown],
+    summary: Summary,
+    channels: Sequence[Channel],
+    charter: Charter,
+    *,
+    cache: PageCache,
+    halts: Sequence[Halt] = (),
+    root: Path | None = None,
+) -> dict[str, bytes | None]:
+    """`render_preview` for a rebuild: post pages whose key is unchanged map to None (keep them).
+
+    `rows` need only what the calendar shows (`Shown`); `cache.load` gives the full variants of
+    the posts whose pages are rendered again. `cache.keys` receives every page's key.
+    """
+    from cmbuild.preview.site import render_site
+
+    return render_site(rows, summary, channels, charter, tuple(halts), root, cache)

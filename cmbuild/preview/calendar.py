@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from cmbuild.model import Channel, Variant
+from cmbuild.model import Channel
+from cmbuild.preview.shown import Shown
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = (
@@ -25,7 +26,7 @@ MONTHS = (
 class Entry:
     """One variant in its slot, at its time in the brand's zone."""
 
-    variant: Variant
+    variant: Shown
     local: datetime  # in the brand's zone
 
     @property
@@ -91,7 +92,7 @@ class Week:
         return f"w-{year:04d}-{number:02d}"
 
 
-def brand_zone(channels: Sequence[Channel], variants: Sequence[Variant]) -> str:
+def brand_zone(channels: Sequence[Channel], variants: Sequence[Shown]) -> str:
     """The zone the calendar is drawn in: the one most channels use (see the module docstring)."""
     by_channels = Counter(c.timezone for c in channels if c.timezone)
     by_variants = Counter(v.timezone for v in variants)
@@ -101,7 +102,7 @@ def brand_zone(channels: Sequence[Channel], variants: Sequence[Variant]) -> str:
     return min(zones, key=lambda z: (-by_channels[z], -by_variants[z], z))
 
 
-def entries(variants: Sequence[Variant], zone: str) -> list[Entry]:
+def entries(variants: Sequence[Shown], zone: str) -> list[Entry]:
     """Every variant at its time in `zone`, in calendar order (time, channel, id)."""
     tz = ZoneInfo(zone)
     ordered = sorted(variants, key=lambda v: (v.scheduled, v.channel, v.id))

@@ -18,6 +18,7 @@ from cmbuild.preview.calendar import long_date
 from cmbuild.preview.halts import Halt, halts_for
 from cmbuild.preview.media import media_name
 from cmbuild.preview.richtext import FOLDS, Segment, clean_html, fold, segments
+from cmbuild.preview.shown import Shown
 from cmbuild.write.manifest import is_publishable
 
 # Channel colours: each has a contrast ratio of at least 4.5:1 against white and against the
@@ -74,7 +75,7 @@ class Card:
         return sum(1 for f in self.findings if f.severity == "error")
 
 
-def channel_colours(channels: Sequence[Channel], variants: Sequence[Variant]) -> dict[str, str]:
+def channel_colours(channels: Sequence[Channel], variants: Sequence[Shown]) -> dict[str, str]:
     """A colour per channel, by name order (channels a variant names but the config lacks last)."""
     names = sorted({c.name for c in channels}) + sorted(
         {v.channel for v in variants} - {c.name for c in channels}

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from cmbuild.model import Variant
+from cmbuild.preview.shown import Shown
 
 HALT_FILE = "state/halt.toml"
 
@@ -32,7 +32,7 @@ class Halt:
     everything: bool = False
     since: str | None = None
 
-    def matches(self, variant: Variant) -> bool:
+    def matches(self, variant: Shown) -> bool:
         if self.everything:
             return True
         if self.campaign is not None and variant.campaign == self.campaign:
@@ -66,7 +66,7 @@ def read_halts(path: Path) -> tuple[Halt, ...]:
     return tuple(_halt(entry, index) for index, entry in enumerate(entries, start=1))
 
 
-def halts_for(variant: Variant, halts: tuple[Halt, ...]) -> tuple[Halt, ...]:
+def halts_for(variant: Shown, halts: tuple[Halt, ...]) -> tuple[Halt, ...]:
     """The halts that stop `variant`."""
     return tuple(h for h in halts if h.matches(variant))
 

@@ -11,7 +11,8 @@ import re
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
-from cmbuild.model import Media, Variant
+from cmbuild.model import Media
+from cmbuild.preview.shown import Shown
 
 MEDIA_DIR = "preview/media"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -25,7 +26,7 @@ def media_name(media: Media) -> str:
     return f"{MEDIA_DIR}/{media.sha256[:16]}-{stem}{suffix}"
 
 
-def copy_media(variants: Sequence[Variant], root: Path | None) -> dict[str, bytes]:
+def copy_media(variants: Sequence[Shown], root: Path | None) -> dict[str, bytes]:
     """Output-relative path → bytes of every image a variant uses that can be read under `root`.
 
     An image that cannot be read is left out; its card shows a placeholder with the alt text.

@@ -9,22 +9,24 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from cmbuild import platforms
+from cmbuild import __version__, platforms
 from cmbuild.model import Channel, Charter, Finding, Variant
 from cmbuild.preview import calendar
 from cmbuild.preview.cards import Card, channel_colours, make_card
-from cmbuild.preview.halts import Halt, halts_for
-from cmbuild.preview.media import copy_media
+from cmbuild.preview.halts import Halt
+from cmbuild.preview.media import copy_media, media_name
+from cmbuild.preview.shown import Shown
 from cmbuild.summary import Summary
 
 INDEX = "index.html"
@@ -35,13 +37,22 @@ _SAFE_SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,120}")
 
 
 @dataclass(frozen=True)
+class Flags:
+    """What a calendar entry shows besides the variant: the halts that stop it, its errors."""
+
+    halts: tuple[Halt, ...]
+    errors: int
+
+
+@dataclass(frozen=True)
 class PostPage:
     source: str
     title: str
     path: str  # output-relative
-    variants: tuple[Variant, ...]  # in calendar order
+    variants: tuple[Shown, ...]  # in calendar order
     findings: tuple[Finding, ...] = ()  # findings on the post itself, not on one variant
     cards: tuple[Card, ...] = field(default=())
+    when: str = ""  # its first time, as cards show it
 
     @property
     def first(self) -> datetime:
@@ -86,25 +97,62 @@ class Context:
     drafts: int
 
 
+@dataclass
+class PageCache:
+    """Post pages kept from the last build: a page whose key is unchanged is not rendered again.
+
+    `kept` maps each page path still on disk, unchanged, to the key it was rendered with; `load`
+    gives the full variants of a post (rows only say what the calendar needs). After rendering,
+    `keys` holds every page's key.
+    """
+
+    kept: Mapping[str, str]
+    load: Callable[[str], Sequence[Variant]]
+    finals: Mapping[str, str]  # variant id -> digest of everything its card shows
+    keys: dict[str, str] = field(default_factory=dict)
+
+
 def render_site(
-    variants: Sequence[Variant],
+    variants: Sequence[Shown],
     summary: Summary,
     channels: Sequence[Channel],
     charter: Charter,
     halts: tuple[Halt, ...],
     root: Path | None,
-) -> dict[str, bytes]:
-    """Every file of the preview, by output-relative path (see `cmbuild.preview.render_preview`)."""
-    files = copy_media(variants, root)
+    cache: PageCache | None = None,
+) -> dict[str, bytes | None]:
+    """Every file of the preview, by output-relative path (see `cmbuild.preview.render_preview`).
+
+    With a `cache`, a post page whose key is in `cache.kept` maps to None: keep the file on disk.
+    """
+    files: dict[str, bytes | None] = dict(copy_media(variants, root))
+    copied = frozenset(files)
     findings = all_findings(variants, summary)
     context = _context(variants, summary, channels, charter, halts)
     by_name = {c.name: c for c in channels}
-    pages = [
-        _with_cards(page, by_name, charter, context, frozenset(files))
-        for page in _post_pages(variants, findings)
-    ]
+    pages = _post_pages(variants, findings, context.zone)
     env = _environment()
     entries = calendar.entries(variants, context.zone)
+    shared = _context_digest(context, charter) if cache is not None else ""
+    for number, page in enumerate(pages):
+        neighbours = _neighbours(pages, number)
+        if cache is not None:
+            key = _page_key(shared, page, neighbours, cache.finals, copied)
+            cache.keys[page.path] = key
+            if cache.kept.get(page.path) == key:
+                files[page.path] = None
+                continue
+            full = {v.id: v for v in cache.load(page.source)}
+            page = replace(page, variants=tuple(full[v.id] for v in page.variants))
+        files[page.path] = _page(
+            env,
+            "post.html.j2",
+            context,
+            page_id="post",
+            root="../../",
+            page=_with_cards(page, by_name, charter, context, copied),
+            neighbours=neighbours,
+        )
     files[INDEX] = _page(
         env,
         "index.html.j2",
@@ -115,18 +163,8 @@ def render_site(
         weeks=calendar.weeks(entries),
         pages=pages,
         post_of={v.id: p for p in pages for v in p.variants},
-        card_of={c.variant.id: c for p in pages for c in p.cards},
+        flags_of={e.variant.id: _flags(e.variant, context) for e in entries},
     )
-    for number, page in enumerate(pages):
-        files[page.path] = _page(
-            env,
-            "post.html.j2",
-            context,
-            page_id="post",
-            root="../../",
-            page=page,
-            neighbours=_neighbours(pages, number),
-        )
     rows = _finding_rows(findings, pages)
     files[FINDINGS] = _page(
         env, "findings.html.j2", context, page_id="findings", root="../", rows=rows
@@ -135,8 +173,54 @@ def render_site(
     return dict(sorted(files.items()))
 
 
+def _flags(variant: Shown, context: Context) -> Flags:
+    halts = tuple(h for h in context.halts if h.matches(variant))
+    return Flags(halts, sum(1 for f in variant.findings if f.severity == "error"))
+
+
+def _context_digest(context: Context, charter: Charter) -> str:
+    """What every post page shows besides its post (the tool's version covers the templates)."""
+    data = repr(
+        (
+            __version__,
+            context.brand,
+            context.zone,
+            sorted(context.colours.items()),
+            context.channels,
+            sorted(context.labels.items()),
+            context.halts,
+            charter,
+        )
+    )
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+def _page_key(
+    shared: str,
+    page: PostPage,
+    neighbours: tuple[PostPage | None, PostPage | None],
+    finals: Mapping[str, str],
+    copied: frozenset[str],
+) -> str:
+    data = repr(
+        (
+            shared,
+            page.source,
+            page.title,
+            page.path,
+            page.findings,
+            [(v.id, finals[v.id]) for v in page.variants],
+            [(p.path, p.title) if p is not None else None for p in neighbours],
+            sorted(
+                media_name(m) for v in page.variants for m in v.media if media_name(m) in copied
+            ),
+        )
+    )
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
 def _context(
-    variants: Sequence[Variant],
+    variants: Sequence[Shown],
     summary: Summary,
     channels: Sequence[Channel],
     charter: Charter,
@@ -150,7 +234,7 @@ def _context(
         labels={c.name: _label(c.platform) for c in channels},
         summary=summary,
         halts=halts,
-        halted=sum(1 for v in variants if halts_for(v, halts)),
+        halted=sum(1 for v in variants if any(h.matches(v) for h in halts)),
         drafts=sum(1 for v in variants if v.status == "draft"),
     )
 
@@ -191,8 +275,8 @@ def _label(platform: str) -> str:
         return platform
 
 
-def _post_pages(variants: Sequence[Variant], findings: list[Finding]) -> list[PostPage]:
-    grouped: dict[str, list[Variant]] = {}
+def _post_pages(variants: Sequence[Shown], findings: list[Finding], zone: str) -> list[PostPage]:
+    grouped: dict[str, list[Shown]] = {}
     for variant in sorted(variants, key=lambda v: (v.scheduled, v.channel, v.id)):
         grouped.setdefault(variant.source, []).append(variant)
     by_file: dict[str, list[Finding]] = {}
@@ -205,7 +289,9 @@ def _post_pages(variants: Sequence[Variant], findings: list[Finding]) -> list[Po
         own = tuple(f for f in by_file.get(source, ()) if f not in on_variants)
         name = _page_name(listed[0].slug, source, taken)
         path = f"{POSTS_DIR}/{name}.html"
-        pages.append(PostPage(source, listed[0].title, path, tuple(listed), own))
+        local = listed[0].scheduled.astimezone(ZoneInfo(zone))
+        when = f"{calendar.long_date(local.date())}, {local.strftime('%H:%M')}"
+        pages.append(PostPage(source, listed[0].title, path, tuple(listed), own, when=when))
     pages.sort(key=lambda p: (p.first, p.source))
     return pages
 
@@ -237,6 +323,7 @@ def _with_cards(
             copied=copied,
         )
         for v in page.variants
+        if isinstance(v, Variant)
     )
     return replace(page, cards=cards)
 
@@ -247,7 +334,7 @@ def _neighbours(pages: list[PostPage], index: int) -> tuple[PostPage | None, Pos
     return before, after
 
 
-def all_findings(variants: Sequence[Variant], summary: Summary) -> list[Finding]:
+def all_findings(variants: Sequence[Shown], summary: Summary) -> list[Finding]:
     """The build's findings: the summary's and every variant's, once each, in report order."""
     found = set(summary.findings) | {f for v in variants for f in v.findings}
     return sorted(found, key=Finding.sort_key)

@@ -1,0 +1,42 @@
+"""What the preview's calendar and lists read of a variant: a `Variant`, or its light row.
+
+Only post pages need whole variants (their cards show the text); the calendar, the list of posts
+and the findings page are drawn from these few attributes, which a build has for every variant
+without reading its rendered text back.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from cmbuild.model import Finding, Media
+
+
+class Shown(Protocol):
+    """What the calendar and the lists read of a variant: a `Variant`, or its row."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def slug(self) -> str: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def scheduled(self) -> datetime: ...
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def campaign(self) -> str | None: ...
+    @property
+    def tags(self) -> tuple[str, ...]: ...
+    @property
+    def findings(self) -> tuple[Finding, ...]: ...
+    @property
+    def media(self) -> tuple[Media, ...]: ...
