@@ -15,6 +15,10 @@ tests/oracle/node_modules/.installed: tests/oracle/package.json tests/oracle/pac
 	cd tests/oracle && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The real Bluesky PDS for the push tests (Node 22 and a compiled better-sqlite3: ~2 minutes once).
+tests/peers/bluesky/node_modules/.installed: tests/peers/bluesky/package.json tests/peers/bluesky/package-lock.json tests/peers/bluesky/install
+	tests/peers/bluesky/install
+
 ## build: build the sample content repository into output/
 build: $(BIN)/.installed
 	$(BIN)/cmbuild build
@@ -23,7 +27,7 @@ system-deps:
 	scripts/system-deps
 
 ## test: run the whole test suite
-test: $(BIN)/.installed tests/oracle/node_modules/.installed system-deps
+test: $(BIN)/.installed tests/oracle/node_modules/.installed system-deps tests/peers/bluesky/node_modules/.installed
 	$(BIN)/pytest
 
 ## lint: ruff (lint and format) and mypy

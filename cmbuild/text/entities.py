@@ -102,6 +102,13 @@ def hashtags(text: str) -> list[str]:
     return _HASHTAG.findall(text)
 
 
+def hashtag_spans(text: str) -> list[Span]:
+    """Where the hashtags are (the ones `hashtags` gives), for platforms that mark them up."""
+    if "#" not in text and "\uff03" not in text:
+        return []
+    return [match.span() for match in _HASHTAG.finditer(text)]
+
+
 def mention_spans(text: str) -> list[tuple[int, int, str]]:
     """Where the mentions are, with the mentioned account (``user`` or ``user@domain``).
 

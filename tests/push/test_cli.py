@@ -12,8 +12,8 @@ from tests.push.test_faults import channels
 ENV = {"CMB_HOOK_SECRET": "s3cret"}
 
 NOT_YET = """
-[channels.bsky-main]
-platform = "bluesky"
+[channels.yt]
+platform = "youtube"
 credentials = { token = "CMB_X_TOKEN" }
 
 [channels.insta]
@@ -23,7 +23,7 @@ platform = "instagram"
 
 def test_platforms_without_a_publisher_fail_loudly_and_others_publish(tmp_path: Path) -> None:
     entries = [
-        variant("bsky-main", "bluesky", "2026-12-01T08:00:00Z", slug="a"),
+        variant("yt", "youtube", "2026-12-01T08:00:00Z", slug="a"),
         variant("insta", "instagram", "2026-12-01T08:00:00Z", slug="b"),
         variant("hook", "x", "2026-12-01T08:30:00Z", slug="c"),
     ]
@@ -33,8 +33,8 @@ def test_platforms_without_a_publisher_fail_loudly_and_others_publish(tmp_path: 
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert any("hook" in line and line.lstrip().startswith("published") for line in lines)
-    assert "publishing to Bluesky is not implemented yet" in result.stdout
-    assert "publishing to Instagram is not implemented yet" in result.stdout
+    assert "publishing to YouTube is not implemented yet" in result.stdout
+    assert "channels.insta.credentials.token is not set" in result.stdout  # a config error
     assert lines[-1] == "1 published, 2 failed"
     # Nothing was attempted on them: no pending line, so nothing to reconcile later.
     assert [k for k, _ in kinds(root)] == ["pending", "published"]

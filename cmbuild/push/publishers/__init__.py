@@ -18,7 +18,15 @@ BUILTIN: dict[str, str] = {
     "newsletter": "cmbuild.push.publishers.newsletter:Newsletter",
     "blog": "cmbuild.push.publishers.blog:BlogPublisher",
     "webhook": "cmbuild.push.publishers.webhook:Webhook",
+    "wordpress": "cmbuild.push.publishers.wordpress:WordPressPublisher",
     "x": "cmbuild.push.publishers.x:XPublisher",
+    "bluesky": "cmbuild.push.publishers.bluesky:BlueskyPublisher",
+    "linkedin": "cmbuild.push.publishers.linkedin:LinkedInPublisher",
+    "tumblr": "cmbuild.push.publishers.tumblr:TumblrPublisher",
+    "pinterest": "cmbuild.push.publishers.pinterest:PinterestPublisher",
+    "facebook": "cmbuild.push.publishers.facebook:FacebookPublisher",
+    "instagram": "cmbuild.push.publishers.instagram:InstagramPublisher",
+    "threads": "cmbuild.push.publishers.threads:ThreadsPublisher",
 }
 
 
