@@ -48,6 +48,7 @@ class Row:
     output_sha: str = ""  # digest of its text file ("" when unchanged since the last build)
     variant: Variant | None = None  # the final Variant, when this build has it in memory
     raw: list[Any] | None = None  # the index's record it was read from, if any
+    _when: datetime | None = None
 
     @classmethod
     def from_index(cls, source: str, data: list[Any]) -> Row:
@@ -183,7 +184,9 @@ class Row:
     @property
     def scheduled(self) -> datetime:
         """When it is scheduled, in its own zone."""
-        return local_time(self.local, self.timezone)
+        if self._when is None:
+            self._when = local_time(self.local, self.timezone)
+        return self._when
 
     @property
     def media(self) -> tuple[Media, ...]:

@@ -24,6 +24,7 @@ from cmbuild import __version__, platforms
 from cmbuild.model import Channel, Charter, Finding, Variant
 from cmbuild.preview import calendar
 from cmbuild.preview.cards import Card, channel_colours, make_card
+from cmbuild.preview.entries import DEFAULT_COLOUR, chip, entry_html
 from cmbuild.preview.halts import Halt
 from cmbuild.preview.media import copy_media, media_name
 from cmbuild.preview.shown import Shown
@@ -153,6 +154,22 @@ def render_site(
             page=_with_cards(page, by_name, charter, context, copied),
             neighbours=neighbours,
         )
+    path_of = {v.id: p.path for p in pages for v in p.variants}
+    short: dict[str, Markup] = {}
+    long: dict[str, Markup] = {}
+    for e in entries:
+        v = e.variant
+        flags = _flags(v, context)
+        colour = context.colours.get(v.channel, DEFAULT_COLOUR)
+        for views, is_long in ((short, False), (long, True)):
+            views[v.id] = entry_html(
+                e,
+                halted=bool(flags.halts),
+                errors=flags.errors,
+                path=path_of[v.id],
+                colour=colour,
+                long=is_long,
+            )
     files[INDEX] = _page(
         env,
         "index.html.j2",
@@ -162,8 +179,17 @@ def render_site(
         months=calendar.months(entries),
         weeks=calendar.weeks(entries),
         pages=pages,
-        post_of={v.id: p for p in pages for v in p.variants},
-        flags_of={e.variant.id: _flags(e.variant, context) for e in entries},
+        short_of=short,
+        long_of=long,
+        chips_of={
+            p.path: Markup(
+                "".join(
+                    chip(v.channel, context.colours.get(v.channel, DEFAULT_COLOUR)) + " "
+                    for v in p.variants
+                )
+            )
+            for p in pages
+        },
     )
     rows = _finding_rows(findings, pages)
     files[FINDINGS] = _page(
