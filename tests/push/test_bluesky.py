@@ -26,7 +26,7 @@ from cmbuild.build import build
 from cmbuild.push.report import Report
 from cmbuild.push.retract import retract
 from cmbuild.push.session import PushSettings
-from tests.push.bluesky_peer import BlueskyPeer, FaultyProxy, XrpcError, unavailable
+from tests.push.bluesky_peer import BlueskyPeer, FaultyProxy, XrpcError
 from tests.push.conftest import Sleeps, cli
 from tests.push.servers import environ
 from tests.push.sites import kinds, ledger_lines, make_site, variant
@@ -49,22 +49,6 @@ class Account:
     @property
     def env(self) -> dict[str, str]:
         return {"CMB_BLUESKY_HANDLE": self.handle, "CMB_BLUESKY_APP_PASSWORD": self.app_password}
-
-
-@pytest.fixture(scope="session")
-def pds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BlueskyPeer]:
-    """One PDS for the whole session: it takes seconds to start, and each test has its account."""
-    reason = unavailable()
-    if reason is None:
-        try:
-            with BlueskyPeer(tmp_path_factory.mktemp("pds")) as peer:
-                yield peer
-            return
-        except RuntimeError as error:
-            reason = str(error)
-    if os.environ.get("CI"):
-        pytest.fail(f"the Bluesky tests cannot run in CI: {reason}")
-    pytest.skip(reason)
 
 
 @pytest.fixture
@@ -331,3 +315,87 @@ def test_retract_deletes_the_post(
     ]
     assert pds.posts(account.did) == []
     assert kinds(bsky_site)[-1] == ("retracted", entry["id"])
+
+
+# Accents, an emoji and a ZWJ family before the mentions: their byte offsets are not their
+# character offsets. `@nobody.test` is a handle no account has.
+MENTIONING = "Été à Bordeaux 🎉👩‍👩‍👧 : merci @bob.test, bienvenue à @nobody.test ! (@Bob.test)"
+
+
+@pytest.fixture(scope="session")
+def alice_and_bob(pds: BlueskyPeer) -> tuple[Account, Account]:
+    """Two accounts of the session's PDS: alice posts, bob is mentioned."""
+    accounts = []
+    for name in ("alice", "bob"):
+        did, app_password = pds.create_account(name)
+        accounts.append(Account(f"{name}.test", did, app_password))
+    return accounts[0], accounts[1]
+
+
+def mention_site(root: Path, service: str, texts: list[str]) -> Path:
+    channels = (
+        '[channels.bsky]\nplatform = "bluesky"\n'
+        f'options = {{ service = "{service}" }}\n'
+        'credentials = { identifier = "CMB_BLUESKY_HANDLE", '
+        'app_password = "CMB_BLUESKY_APP_PASSWORD" }\n'
+    )
+    variants = [
+        variant("bsky", "bluesky", NOW, slug=f"mention-{n}", text=text)
+        for n, text in enumerate(texts)
+    ]
+    return make_site(root, channels, variants)
+
+
+def mentions_of(pds: BlueskyPeer, did: str, text: str) -> list[tuple[str, str]]:
+    """The mention facets of `did`'s post `text`: (the bytes they cover, the DID they name)."""
+    (record,) = [p["value"] for p in pds.posts(did) if p["value"]["text"] == text]
+    raw = text.encode()
+    found = []
+    for facet in record.get("facets", []):
+        (feature,) = facet["features"]
+        if feature["$type"] == "app.bsky.richtext.facet#mention":
+            index = facet["index"]
+            found.append((raw[index["byteStart"] : index["byteEnd"]].decode(), feature["did"]))
+    return found
+
+
+def test_a_mention_links_to_the_account_and_an_unknown_handle_stays_plain_text(
+    tmp_path: Path,
+    pds: BlueskyPeer,
+    proxy: FaultyProxy,
+    alice_and_bob: tuple[Account, Account],
+    run_push: Callable[..., Report],
+) -> None:
+    alice, bob = alice_and_bob
+    again = "Encore merci @bob.test 🙏"
+    root = mention_site(tmp_path / "site", proxy.url, [MENTIONING, again])
+    report = run_push(root, NOW, alice.env)
+    assert [r.outcome for r in report.rows] == ["published", "published"]
+
+    assert MENTIONING.encode().index(b"@bob.test") != MENTIONING.index("@bob.test")
+    assert mentions_of(pds, alice.did, MENTIONING) == [
+        ("@bob.test", bob.did),
+        ("@Bob.test", bob.did),
+    ]
+    assert mentions_of(pds, alice.did, again) == [("@bob.test", bob.did)]
+    # Each handle is asked for once in the push, the unknown one too; neither post failed for it.
+    assert proxy.calls.count("com.atproto.identity.resolveHandle") == 2
+
+
+def test_a_server_error_while_resolving_a_mention_is_retried_not_sent_without_it(
+    tmp_path: Path,
+    pds: BlueskyPeer,
+    proxy: FaultyProxy,
+    account: Account,
+    alice_and_bob: tuple[Account, Account],
+    run_push: Callable[..., Report],
+    sleeps: Sleeps,
+) -> None:
+    _, bob = alice_and_bob
+    text = "Avec @bob.test"
+    proxy.faults["com.atproto.identity.resolveHandle"] = [("status", 503, {"Retry-After": "2"})]
+    root = mention_site(tmp_path / "site", proxy.url, [text])
+    report = run_push(root, NOW, account.env)
+    assert [r.outcome for r in report.rows] == ["published"]
+    assert sleeps == [2.0]
+    assert mentions_of(pds, account.did, text) == [("@bob.test", bob.did)]

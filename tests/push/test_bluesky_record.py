@@ -8,10 +8,11 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cmbuild.push.publishers.bluesky_record import Facet, facets, record_key
+from cmbuild.push.publishers.bluesky_record import Facet, facets, mentioned_handles, record_key
 
 # atproto's TID syntax (packages/syntax/src/tid.ts): 13 base32-sortable characters.
 TID = re.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")
+BOB = "did:plc:bob"
 
 
 def test_facets_count_utf8_bytes_not_characters() -> None:
@@ -67,3 +68,61 @@ def test_the_record_key_is_a_tid_in_the_past_and_the_same_for_the_same_key(key: 
 def test_different_variants_get_different_keys() -> None:
     keys = {record_key(f"{n:020x}-{'0' * 64}") for n in range(2000)}
     assert len(keys) == 2000
+
+
+def test_a_mention_covers_the_utf8_bytes_of_the_at_and_the_handle() -> None:
+    text = "Été 🎉👩‍👩‍👧 merci @bob.test, et #Atelier"
+    raw = text.encode()
+    start = raw.index(b"@bob.test")
+    assert start != text.index("@bob.test")
+    found = facets(text, {"bob.test": BOB})
+    assert found[0] == Facet(start, start + len(b"@bob.test"), "mention", BOB)
+    assert found[0].as_json() == {
+        "index": {"byteStart": start, "byteEnd": start + 9},
+        "features": [{"$type": "app.bsky.richtext.facet#mention", "did": BOB}],
+    }
+    assert [f.kind for f in found] == ["mention", "tag"]
+
+
+def test_a_handle_without_a_did_stays_plain_text() -> None:
+    text = "@nobody.test et @bob.test"
+    assert mentioned_handles(text) == ["nobody.test", "bob.test"]
+    assert [f.value for f in facets(text, {"bob.test": BOB})] == [BOB]
+    assert facets(text) == []
+
+
+def test_what_is_not_a_mention() -> None:
+    # An address, a name without a domain, a glued `@`, an unknown top-level domain, and an `@`
+    # inside a link (which the link facet covers).
+    text = "contact@exemple.fr @bob x@bob.test @bob.notatld https://exemple.fr/(@bob.test)"
+    assert [f.kind for f in facets(text, {"bob.test": BOB, "bob.notatld": BOB})] == ["link"]
+
+
+def test_handles_ignore_case_and_are_asked_for_once() -> None:
+    # As in the Bluesky app, the top-level domain must be written in lower case to be recognised.
+    text = "@Bob.Bsky.social et @bob.bsky.social. @Bob.Bsky.Social"
+    assert mentioned_handles(text) == ["bob.bsky.social"]
+    found = facets(text, {"bob.bsky.social": BOB})
+    raw = text.encode()
+    assert [raw[f.byte_start : f.byte_end].decode() for f in found] == [
+        "@Bob.Bsky.social",
+        "@bob.bsky.social",
+    ]
+
+
+_PIECES = st.sampled_from(
+    ["@bob.test", "@al-ice.bsky.social", " ", "(", ".", "é", "🎉", "👩‍👩‍👧", "x", "https://a.fr/"]
+)
+
+
+@given(st.lists(_PIECES | st.text(max_size=3), max_size=20).map("".join))
+def test_every_mention_facet_covers_exactly_its_handle(text: str) -> None:
+    dids = {handle: f"did:plc:{handle}" for handle in mentioned_handles(text)}
+    raw = text.encode()
+    last_end = 0
+    for facet in facets(text, dids):
+        assert last_end <= facet.byte_start < facet.byte_end <= len(raw)
+        last_end = facet.byte_end
+        if facet.kind == "mention":
+            covered = raw[facet.byte_start : facet.byte_end].decode()
+            assert "did:plc:" + covered[1:].lower() == facet.value

@@ -9,8 +9,10 @@ account's own password).
 - Each image is uploaded as a blob (`com.atproto.repo.uploadBlob`) and embedded with its alt text
   and aspect ratio; at most 4, each at most 1,000,000 bytes (the limit older servers still enforce;
   the build sizes images for it).
-- The text goes with facets for its links and hashtags (UTF-8 byte ranges, see bluesky_record.py)
-  and the variant's language.
+- The text goes with facets for its links, hashtags and mentions (UTF-8 byte ranges, see
+  bluesky_record.py) and the variant's language. A mention names its account by DID: each handle
+  is resolved once per push (`com.atproto.identity.resolveHandle`, through the logged-in session);
+  one the server does not know stays plain text rather than failing the post.
 - No idempotency key exists, so the post is written with `com.atproto.repo.putRecord` under a
   record key derived from the idempotency key. A second send of the same variant writes the same
   record again: the server keeps one post (a repeated `createRecord` with the same key fails with
@@ -30,7 +32,12 @@ from atproto_client.request import Request  # type: ignore[import-untyped]
 from cmbuild import platforms
 from cmbuild.push.manifest import VariantEntry
 from cmbuild.push.publishers.base import Lookup, MediaFile, Publisher, PublishError, Receipt
-from cmbuild.push.publishers.bluesky_record import COLLECTION, facets, record_key
+from cmbuild.push.publishers.bluesky_record import (
+    COLLECTION,
+    facets,
+    mentioned_handles,
+    record_key,
+)
 from cmbuild.push.publishers.http import USER_AGENT, retry_after
 
 T = TypeVar("T")
@@ -42,7 +49,7 @@ _TOKEN_ERRORS = {"ExpiredToken", "InvalidToken", "AuthenticationRequired"}
 
 
 class BlueskyPublisher(Publisher):
-    """Posts with images, alt texts, links and hashtags, on one Bluesky account."""
+    """Posts with images, alt texts, links, hashtags and mentions, on one Bluesky account."""
 
     name = "bluesky"
     required_credentials = ("identifier", "app_password")
@@ -56,6 +63,8 @@ class BlueskyPublisher(Publisher):
         self._did = ""
         # When each post was first attempted in this push: a retry writes the very same record.
         self._created: dict[str, str] = {}
+        # Each handle's DID (None: not known to the server), asked once per push.
+        self._dids: dict[str, str | None] = {}
 
     def publish(self, entry: VariantEntry, media: Sequence[MediaFile]) -> Receipt:
         if len(media) > _MAX_IMAGES:
@@ -66,7 +75,7 @@ class BlueskyPublisher(Publisher):
         record: dict[str, Any] = {"$type": COLLECTION, "text": entry.text, "createdAt": created}
         if entry.lang:
             record["langs"] = [entry.lang]
-        found = facets(entry.text)
+        found = facets(entry.text, self._resolve(api, mentioned_handles(entry.text)))
         if found:
             record["facets"] = [facet.as_json() for facet in found]
         if media:
@@ -106,6 +115,33 @@ class BlueskyPublisher(Publisher):
         self._call(
             "delete the post", lambda: api.com.atproto.repo.delete_record(data), repeatable=True
         )
+
+    def _resolve(self, api: Any, handles: Sequence[str]) -> dict[str, str]:
+        """The DIDs of the `handles` the server knows, each asked for once per push."""
+        for handle in handles:
+            if handle not in self._dids:
+                self._dids[handle] = self._handle_did(api, handle)
+        return {handle: did for handle in handles if (did := self._dids[handle])}
+
+    def _handle_did(self, api: Any, handle: str) -> str | None:
+        """`handle`'s DID, or None if the server cannot resolve it.
+
+        Such a mention stays plain text (400: no such account, or not a handle after all). A rate
+        limit or a server error fails the post as transient instead: sending it without the
+        mention's link would lose it silently.
+        """
+        params = models.ComAtprotoIdentityResolveHandle.Params(handle=handle)
+        try:
+            answer = self._call(
+                f"resolve the mention @{handle}",
+                lambda: api.com.atproto.identity.resolve_handle(params),
+                repeatable=True,
+            )
+        except PublishError as error:
+            if error.kind == "permanent" and error.status == 400:
+                return None
+            raise
+        return str(answer.did)
 
     def _image(self, api: Any, item: MediaFile, entry: VariantEntry) -> dict[str, Any]:
         answer = self._call(
