@@ -14,7 +14,7 @@ from pathlib import Path
 
 from cmbuild.inputs import outputs_present, scan, stat_of
 from cmbuild.model import Variant
-from cmbuild.state import Stamp, read_stamp
+from cmbuild.state import Memo, Stamp, read_stamp
 from cmbuild.summary import Summary
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -52,11 +52,13 @@ def build(
     write: bool = True,
     preview: bool = True,
     progress: Progress = _quiet,
+    memo: Memo | None = None,
 ) -> BuildResult:
     """Build the content repository at `root` into `out` (default `root/output`).
 
     With `write=False` (cmbuild check) everything is validated and nothing is written. With
-    `preview=False` the preview site is not rendered (and an earlier one is removed).
+    `preview=False` the preview site is not rendered (and an earlier one is removed). A `memo`
+    (one per long-running process) keeps the build state in memory between calls.
     Raises `InputErrors` for bad input.
     """
     start = time.perf_counter()
@@ -77,13 +79,17 @@ def build(
             )
     from cmbuild.pipeline import Pipeline, StateLost
 
-    pipeline = Pipeline(root, out, jobs=jobs, progress=progress, preview=preview)
+    pipeline = Pipeline(root, out, jobs=jobs, progress=progress, preview=preview, memo=memo)
     try:
         try:
             return pipeline.run(inputs, write=write, start=start)
         except StateLost:
             pipeline.fresh = True  # part of the build state is gone: do not trust the rest
             return pipeline.run(inputs, write=write, start=start)
+    except BaseException:
+        if memo is not None:
+            memo.clear()
+        raise
     finally:
         pipeline.close()
 

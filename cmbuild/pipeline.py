@@ -30,7 +30,9 @@ from cmbuild.render.variant import RenderContext
 from cmbuild.rows import Row, finalise
 from cmbuild.schedule import Request, Times, requests_for, schedule
 from cmbuild.state import (
+    STATE_DIR,
     Index,
+    Memo,
     PostEntry,
     Shard,
     Shards,
@@ -88,7 +90,14 @@ class _LazyPosts(Mapping[str, Post]):
 
 class Pipeline:
     def __init__(
-        self, root: Path, out: Path, *, jobs: int | None, progress: Progress, preview: bool = True
+        self,
+        root: Path,
+        out: Path,
+        *,
+        jobs: int | None,
+        progress: Progress,
+        preview: bool = True,
+        memo: Memo | None = None,
     ) -> None:
         self.root = root
         self.preview = preview
@@ -98,6 +107,7 @@ class Pipeline:
         self.timings: dict[str, float] = {}
         self._pool: Pool | None = None
         self.fresh = False  # ignore the build state: render everything
+        self.memo = memo if memo is not None else Memo()
 
     def close(self) -> None:
         if self._pool is not None:
@@ -118,9 +128,17 @@ class Pipeline:
         if template_errors:
             raise InputErrors(template_errors)
         config_hash = config_digest(root, __version__)
-        index = Index() if self.fresh else read_index(self.out)
+        warm = not self.fresh and self._memo_valid()
+        if warm:
+            assert self.memo.index is not None
+            index = self.memo.index
+        else:
+            self.memo.clear()
+            index = Index() if self.fresh else read_index(self.out)
         if not Shards(self.out).complete(index.posts):
             index = Index()  # part of the build state was deleted: trust none of it
+            warm = False
+            self.memo.clear()
         same_config = index.config_hash == config_hash
         self._pool = Pool(self.jobs, root, channels, charter)
         lap = self._lap("config", lap)
@@ -222,6 +240,8 @@ class Pipeline:
                             jobs=[],
                         )
                     )
+            elif warm and source in self.memo.rows:
+                rows.extend(self.memo.rows[source])  # the Rows the last build of this process made
             else:
                 rows.extend(Row.from_index(source, data) for data in cached[source].rows)
         cross = self._cross_checks(rows, charter, lazy)
@@ -237,7 +257,7 @@ class Pipeline:
             mine = cross.get((row.source, row.channel), [])
             pictured = outcomes.get(row.id, NO_IMAGES)
             final = _final_key(keys[row.source], pictured.digest, mine)
-            if row.variant is None and row.final == final:
+            if row.final == final:
                 continue  # reused as it is, manifest entry and calendar event included
             before = rendered_variants.get(row.id) or finals.rendered(row)
             variant = finalise(before, pictured, mine)
@@ -295,6 +315,7 @@ class Pipeline:
                 _inputs_digest(config_hash, shas, media),
                 new_index,
                 shards,
+                memo=self.memo.files,
                 extra=extra,
                 entries=lambda: {
                     s: PostEntry(
@@ -313,6 +334,9 @@ class Pipeline:
                 },
             )
             written, unchanged, pruned = report.written, report.unchanged, report.pruned
+            self.memo.index = new_index
+            self.memo.stat = stat_of(self.out / STATE_DIR / "index.json")
+            self.memo.rows = by_source
             stamp_inputs = dict(inputs)
             stamp_inputs.update({p: stat for p, (stat, _) in self._image_stats.items()})
             if imaged is not None:
@@ -371,6 +395,12 @@ class Pipeline:
         return schedule([r for s in sources for r in requests[s]], channels)
 
     _times_reused = False
+
+    def _memo_valid(self) -> bool:
+        """Whether the index kept in memory is still the one on disk."""
+        memo = self.memo
+        index_file = self.out / STATE_DIR / "index.json"
+        return memo.index is not None and memo.stat is not None and stat_of(index_file) == memo.stat
 
     def _same_images(self, paths: list[str], index: Index) -> bool:
         """Whether each image has the facts it had last time (its stat is unchanged)."""

@@ -66,6 +66,24 @@ class Index:
 
 
 @dataclass
+class Memo:
+    """What a long-running process (`cmbuild serve`) keeps in memory from one build to the next.
+
+    The index it wrote (valid while index.json keeps the size and time it had then), the rows it
+    made, and the manifest and calendar bytes, so that a rebuild reads none of them back. A build
+    that fails forgets everything.
+    """
+
+    index: Index | None = None
+    stat: Stat | None = None
+    rows: dict[str, list[Any]] = field(default_factory=dict)  # source -> its Rows
+    files: dict[str, tuple[Stat, bytes]] = field(default_factory=dict)  # name -> (stat, bytes)
+
+    def clear(self) -> None:
+        self.index, self.stat, self.rows, self.files = None, None, {}, {}
+
+
+@dataclass
 class Stamp:
     inputs: dict[str, Stat]
     outputs: list[str]

@@ -16,7 +16,7 @@ from pathlib import Path
 from cmbuild.inputs import digest, stat_of
 from cmbuild.model import Variant
 from cmbuild.rows import Row
-from cmbuild.state import Index, PostEntry, Shards, write_index
+from cmbuild.state import Index, PostEntry, Shards, Stat, write_index
 from cmbuild.write.files import prune, same_content, write_atomic, write_in_place
 from cmbuild.write.manifest import assemble, fragment
 
@@ -49,6 +49,7 @@ def write_outputs(
     index: Index,
     shards: Shards,
     entries: Callable[[], dict[str, PostEntry]],
+    memo: dict[str, tuple[Stat, bytes]] | None = None,
     extra: Mapping[str, bytes | None] | None = None,
 ) -> WriteReport:
     """Write every output that differs from what is on disk, prune the stale ones, save the state.
@@ -57,7 +58,8 @@ def write_outputs(
     output-relative path; None for a file to keep as the last build wrote it. `index.outputs`
     holds the digests written last time. The index is updated and saved last (`entries` gives its
     posts, once the rows know where their entries now sit), so an interrupted build is simply
-    redone by the next one.
+    redone by the next one. `memo` (a long-running process's) keeps the manifest and calendar
+    bytes in memory for the next build.
     """
     written: list[str] = []
     unchanged = 0
@@ -95,7 +97,8 @@ def write_outputs(
         written.append(relative)
 
     listed = [row for row in rows if row.status != "draft"]
-    old = _Previous(out, index)
+    kept = memo if memo is not None else {}
+    old = _Previous(out, index, kept)
     manifest, spans = assemble(
         (old.slice(MANIFEST, row.manifest) or fragment(sources.variant(row)) for row in listed),
         inputs_digest,
@@ -118,6 +121,7 @@ def write_outputs(
         stat = stat_of(out / name)
         if stat is not None:
             index.written[name] = stat
+            kept[name] = (stat, data)
     pruned = prune(out, set(previous) - set(current))
     index.outputs = current
     index.posts = entries()
@@ -154,9 +158,10 @@ def _calendar(listed: Sequence[Row], events: list[bytes], name: str) -> bytes:
 class _Previous:
     """The manifest and calendar the previous build wrote, if they are still exactly those."""
 
-    def __init__(self, out: Path, index: Index) -> None:
+    def __init__(self, out: Path, index: Index, memo: dict[str, tuple[Stat, bytes]]) -> None:
         self.out = out
         self.index = index
+        self.memo = memo
         self._data: dict[str, bytes | None] = {}
 
     def slice(self, name: str, span: tuple[int, int] | None) -> bytes | None:
@@ -178,6 +183,11 @@ class _Previous:
             path = self.out / name
             known = self.index.written.get(name)
             data = None
+            remembered = self.memo.get(name)
+            still = known is not None and stat_of(path) == known
+            if still and remembered is not None and remembered[0] == known:
+                self._data[name] = remembered[1]
+                return remembered[1]
             if known is not None and stat_of(path) == known:
                 try:
                     data = path.read_bytes()

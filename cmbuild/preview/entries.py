@@ -8,6 +8,8 @@ every value is escaped.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from markupsafe import Markup
 
 from cmbuild.preview.calendar import Entry
@@ -16,8 +18,12 @@ _STATUS = {"draft": "Draft", "review": "In review"}
 DEFAULT_COLOUR = "#374151"
 
 
+@lru_cache(maxsize=4096)
 def escape(text: str) -> str:
-    """`text` escaped for HTML exactly as Jinja's autoescape (markupsafe) escapes it."""
+    """`text` escaped for HTML exactly as Jinja's autoescape (markupsafe) escapes it.
+
+    Cached: titles, channels, colours and page paths repeat across a calendar's entries.
+    """
     return (
         text.replace("&", "&amp;")
         .replace(">", "&gt;")

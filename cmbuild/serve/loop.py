@@ -17,6 +17,7 @@ from cmbuild.build import build as run_build
 from cmbuild.errors import InputError, InputErrors
 from cmbuild.serve.server import SiteState, make_server
 from cmbuild.serve.watcher import Watcher
+from cmbuild.state import Memo
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ def serve(
     """
     out = out if out is not None else root / "output"
     state = SiteState()
+    memo = Memo()  # the build state, kept in memory between rebuilds
     server = make_server(out if out.is_dir() else _make(out), state, port)
     watcher = Watcher(root, out, debounce=debounce)
     # Watch before the first build so that a save during it is not lost.
@@ -72,14 +74,14 @@ def serve(
     closer.start()
     thread = threading.Thread(target=server.serve_forever, name="cmbuild-serve", daemon=True)
     try:
-        report(_rebuild(root, out, state, jobs))
+        report(_rebuild(root, out, state, jobs, memo))
         thread.start()
         host, bound = server.server_address[:2]
         report(Serving(f"http://{host!s}:{bound}/"))
         for _batch in watcher.batches():
             if stop.is_set():
                 break
-            report(_rebuild(root, out, state, jobs))
+            report(_rebuild(root, out, state, jobs, memo))
     finally:
         stop.set()
         watcher.close()
@@ -98,10 +100,10 @@ def _close_on(stop: threading.Event, watcher: Watcher) -> None:
     watcher.close()
 
 
-def _rebuild(root: Path, out: Path, state: SiteState, jobs: int | None) -> Event:
+def _rebuild(root: Path, out: Path, state: SiteState, jobs: int | None, memo: Memo) -> Event:
     start = time.perf_counter()
     try:
-        result = run_build(root, out, jobs=jobs)
+        result = run_build(root, out, jobs=jobs, memo=memo)
     except InputErrors as errors:
         state.failed(list(errors))
         return Failed(tuple(errors), time.perf_counter() - start, state.version)

@@ -1,7 +1,9 @@
-"""Fixtures for push tests: the Mastodon mock server, a push runner with a pinned clock."""
+"""Fixtures for push tests: the peers several modules share (the Mastodon mock, the Bluesky PDS,
+WordPress), a push runner with a pinned clock."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import urllib.request
@@ -17,6 +19,8 @@ from cmbuild.push.apply import push
 from cmbuild.push.report import Report
 from cmbuild.push.retry import RetryPolicy
 from cmbuild.push.session import PushSettings
+from tests.push.bluesky_peer import BlueskyPeer
+from tests.push.wordpress_peer import WordPress
 
 MASTODON_TOKEN = "alice_token"  # the mock's seeded account (mastodon_mock.testing.seed)
 
@@ -68,6 +72,38 @@ def mastodon(mastodon_server: Any) -> Iterator[Any]:
     with urllib.request.urlopen(request, timeout=10):
         pass
     yield mastodon_server
+
+
+@pytest.fixture(scope="session")
+def pds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BlueskyPeer]:
+    """One PDS for the whole session: it takes seconds to start, and each test has its account."""
+    from tests.push.bluesky_peer import unavailable
+
+    reason = unavailable()
+    if reason is None:
+        try:
+            with BlueskyPeer(tmp_path_factory.mktemp("pds")) as peer:
+                yield peer
+            return
+        except RuntimeError as error:
+            reason = str(error)
+    if os.environ.get("CI"):
+        pytest.fail(f"the Bluesky tests cannot run in CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def wordpress(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WordPress]:
+    """One WordPress for the whole session (it takes seconds to install); tests clean it up."""
+    from tests.push.wordpress_peer import unavailable
+
+    reason = unavailable()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"the WordPress tests cannot run in CI: {reason}")
+        pytest.skip(reason)
+    with WordPress(tmp_path_factory.mktemp("wordpress")) as running:
+        yield running
 
 
 def statuses(server: Any) -> list[dict[str, Any]]:

@@ -79,8 +79,9 @@ def _schema_errors(schema: dict[str, Any], instance: Any) -> list[str]:
 class FakeLinkedIn(FakeServer):
     """Images, posts and the author's post list of one organisation page, in memory."""
 
-    def __init__(self) -> None:
+    def __init__(self, authors: tuple[str, ...] = (AUTHOR,)) -> None:
         super().__init__()
+        self.authors = authors  # whom the token may post as (a page, and its admin's profile)
         self.images: dict[str, dict[str, Any]] = {}  # urn -> owner, upload key, data
         self.posts: dict[str, dict[str, Any]] = {}  # urn -> the post as LinkedIn keeps it
         self.refuse_token = False
@@ -167,7 +168,7 @@ class FakeLinkedIn(FakeServer):
             raise _error(400, "action=initializeUpload is required")
         body = self._json(request, IMAGES_SCHEMA)
         owner = body["initializeUploadRequest"]["owner"]
-        if owner != AUTHOR:
+        if owner not in self.authors:
             raise _error(403, f"Not enough permissions to act as {owner}", "ACCESS_DENIED")
         urn = self._new_urn("image")
         key = f"{len(self.images) + 1}-upload"
@@ -206,7 +207,7 @@ class FakeLinkedIn(FakeServer):
         problem = little_text_error(body["commentary"])
         if problem:
             raise _error(422, f"/commentary: {problem}", "UNPROCESSABLE_ENTITY")
-        if body["author"] != AUTHOR:
+        if body["author"] not in self.authors:
             raise _error(403, f"Not enough permissions to post as {body['author']}")
         content = body.get("content", {})
         described = content.get("multiImage", {}).get("images", [])

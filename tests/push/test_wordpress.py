@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import signal
 import socket
 import threading
@@ -29,24 +28,13 @@ from cmbuild.push.session import PushSettings
 from tests.push.conftest import cli
 from tests.push.servers import environ
 from tests.push.sites import kinds, ledger_lines
-from tests.push.wordpress_peer import WordPress, unavailable
+from tests.push.wordpress_peer import WordPress
 
 NOW = "2025-03-10T15:05:00Z"  # five minutes after the article's time
 PUBLISH = "2025-03-10T10:00:00-05:00"
 DATE_GMT = "2025-03-10T15:00:00"
 ALT = "A bright training room."
 TITLE = "Winter session: applications are open"
-
-
-@pytest.fixture(scope="module")
-def wordpress(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WordPress]:
-    reason = unavailable()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"the WordPress tests cannot run in CI: {reason}")
-        pytest.skip(reason)
-    with WordPress(tmp_path_factory.mktemp("wordpress")) as running:
-        yield running
 
 
 @pytest.fixture
