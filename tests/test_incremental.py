@@ -262,3 +262,23 @@ def test_a_rebuild_renders_only_the_edited_posts_preview_page(
     build(root)
     assert LAUNCH in rendered and TIP not in rendered
     _check(root, tmp_path / "scratch", preview=True)
+
+
+def test_a_long_running_process_keeping_the_state_in_memory_builds_the_same(
+    tmp_path: Path,
+) -> None:
+    """`cmbuild serve` passes one Memo to every rebuild: its outputs must not differ either."""
+    from cmbuild.state import Memo
+
+    root = tmp_path / "site"
+    shutil.copytree(SITES / "basic", root)
+    memo = Memo()
+    build(root, memo=memo)
+    for step in ("text", "twin", "tamper", "time", "untwin", "image", "remove", "charter"):
+        EDITS[step](root)
+        build(root, memo=memo)
+        expected = _from_scratch(root, tmp_path / "scratch", preview=True)
+        produced = tree(root / "output")
+        assert sorted(produced) == sorted(expected), step
+        for relative, data in expected.items():
+            assert produced[relative] == data, f"after {step}: {relative} differs"
