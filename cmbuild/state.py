@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import orjson
 
@@ -299,8 +300,6 @@ def variant_from_dict(d: dict[str, Any]) -> Variant:
 
 def local_time(iso: str, zone: str) -> datetime:
     """An ISO 8601 time back in its named zone (what the variant had when it was rendered)."""
-    from zoneinfo import ZoneInfo
-
     when = datetime.fromisoformat(iso)
     if zone and zone != "UTC":
         when = when.astimezone(ZoneInfo(zone))
