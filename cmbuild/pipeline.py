@@ -471,6 +471,7 @@ class Pipeline:
             kept=kept,
             load=lambda source: [finals.final(row) for row in by_source[source]],
             finals={row.id: row.final for row in rows},
+            entries=self.memo.entries,
         )
         halts = read_halts(self.root / HALT_FILE)
         # Variants' media are the processed images, under the output folder.
@@ -478,6 +479,7 @@ class Pipeline:
             rows, summary, channels, charter, cache=cache, halts=halts, root=self.out
         )
         new_index.preview = cache.keys
+        self.memo.entries = cache.entries
         return files
 
     def _images_of(self, post: Post) -> list[str]:

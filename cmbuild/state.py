@@ -79,9 +79,10 @@ class Memo:
     stat: Stat | None = None
     rows: dict[str, list[Any]] = field(default_factory=dict)  # source -> its Rows
     files: dict[str, tuple[Stat, bytes]] = field(default_factory=dict)  # name -> (stat, bytes)
+    entries: dict[str, Any] = field(default_factory=dict)  # the preview's calendar entries
 
     def clear(self) -> None:
-        self.index, self.stat, self.rows, self.files = None, None, {}, {}
+        self.index, self.stat, self.rows, self.files, self.entries = None, None, {}, {}, {}
 
 
 @dataclass

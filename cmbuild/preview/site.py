@@ -11,7 +11,7 @@ import hashlib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -111,6 +111,9 @@ class PageCache:
     load: Callable[[str], Sequence[Variant]]
     finals: Mapping[str, str]  # variant id -> digest of everything its card shows
     keys: dict[str, str] = field(default_factory=dict)
+    # Calendar entries (month and week forms) by what they show, from the last build of a
+    # long-running process; replaced by this build's.
+    entries: dict[str, tuple[Markup, Markup]] = field(default_factory=dict)
 
 
 def render_site(
@@ -154,22 +157,7 @@ def render_site(
             page=_with_cards(page, by_name, charter, context, copied),
             neighbours=neighbours,
         )
-    path_of = {v.id: p.path for p in pages for v in p.variants}
-    short: dict[str, Markup] = {}
-    long: dict[str, Markup] = {}
-    for e in entries:
-        v = e.variant
-        flags = _flags(v, context)
-        colour = context.colours.get(v.channel, DEFAULT_COLOUR)
-        for views, is_long in ((short, False), (long, True)):
-            views[v.id] = entry_html(
-                e,
-                halted=bool(flags.halts),
-                errors=flags.errors,
-                path=path_of[v.id],
-                colour=colour,
-                long=is_long,
-            )
+    short, long = _entries(entries, pages, context, cache)
     files[INDEX] = _page(
         env,
         "index.html.j2",
@@ -197,6 +185,49 @@ def render_site(
     )
     files[STYLE] = _asset("style.css").encode("utf-8")
     return dict(sorted(files.items()))
+
+
+def _entries(
+    entries: list[calendar.Entry], pages: list[PostPage], context: Context, cache: PageCache | None
+) -> tuple[dict[date, Markup], dict[date, Markup]]:
+    """Each day's calendar entries as HTML, month form and week form."""
+    path_of = {v.id: p.path for p in pages for v in p.variants}
+    known = cache.entries if cache is not None else {}
+    made: dict[str, tuple[Markup, Markup]] = {}
+    short: dict[date, list[str]] = {}
+    long: dict[date, list[str]] = {}
+    for e in entries:
+        v = e.variant
+        flags = _flags(v, context)
+        colour = context.colours.get(v.channel, DEFAULT_COLOUR)
+        path = path_of[v.id]
+        final = cache.finals.get(v.id) if cache is not None else None
+        key = f"{final}|{path}|{colour}|{flags.halts!r}|{flags.errors}|{context.zone}"
+        pair = known.get(key) if final is not None else None
+        if pair is None:
+            drawn = [
+                entry_html(
+                    e,
+                    halted=bool(flags.halts),
+                    errors=flags.errors,
+                    path=path,
+                    colour=colour,
+                    long=is_long,
+                )
+                for is_long in (False, True)
+            ]
+            pair = (drawn[0], drawn[1])
+        if final is not None:
+            made[key] = pair
+        day = e.local.date()
+        short.setdefault(day, []).append(pair[0])
+        long.setdefault(day, []).append(pair[1])
+    if cache is not None:
+        cache.entries = made
+    return (
+        {d: Markup("".join(parts)) for d, parts in short.items()},
+        {d: Markup("".join(parts)) for d, parts in long.items()},
+    )
 
 
 def _flags(variant: Shown, context: Context) -> Flags:
