@@ -28,7 +28,7 @@ from cmbuild.model import Channel, Charter, Finding, Media, Post, Variant
 from cmbuild.render.templates import compile_templates, make_environment
 from cmbuild.render.variant import RenderContext
 from cmbuild.rows import Row, finalise
-from cmbuild.schedule import Request, Times, requests_for, schedule
+from cmbuild.schedule import Request, requests_for, schedule
 from cmbuild.state import (
     STATE_DIR,
     Index,
@@ -121,13 +121,17 @@ class Pipeline:
     def run(self, inputs: dict[str, tuple[int, int]], *, write: bool, start: float) -> BuildResult:
         root = self.root
         lap = start
-        channels, charter = load_config(root)
-        by_name = {c.name: c for c in channels}
-        env = make_environment(root)
-        template_errors = compile_templates(env, {c.template for c in channels})
-        if template_errors:
-            raise InputErrors(template_errors)
         config_hash = config_digest(root, __version__)
+        if self.memo.config is not None and self.memo.config[0] == config_hash:
+            _, channels, charter, env = self.memo.config  # same files: same configuration
+        else:
+            channels, charter = load_config(root)
+            env = make_environment(root)
+            template_errors = compile_templates(env, {c.template for c in channels})
+            if template_errors:
+                raise InputErrors(template_errors)
+            self.memo.config = (config_hash, channels, charter, env)
+        by_name = {c.name: c for c in channels}
         warm = not self.fresh and self._memo_valid()
         if warm:
             assert self.memo.index is not None
@@ -176,9 +180,8 @@ class Pipeline:
         errors.raise_if_any()
         lap = self._lap("read", lap)
 
-        requests = {s: _requests(s, cached[s]) for s in cached}
-        requests.update({s: requests_for(post) for s, post in parsed.items()})
-        times = self._schedule(sources, requests, index, by_name)
+        requests = {s: requests_for(post) for s, post in parsed.items()}  # the others: as indexed
+        times = self._schedule(sources, requests, cached, index, by_name)
         images = {
             s: self._images_of(parsed[s]) if s in parsed else cached[s].images for s in sources
         }
@@ -321,7 +324,11 @@ class Pipeline:
                     s: PostEntry(
                         sha=shas[s],
                         key=keys[s],
-                        requests=[[r.channel, r.raw, r.zone, r.line, r.key] for r in requests[s]],
+                        requests=(
+                            [[r.channel, r.raw, r.zone, r.line, r.key] for r in requests[s]]
+                            if s in requests
+                            else cached[s].requests
+                        ),
                         images=images[s],
                         warnings=(
                             [w.to_dict() for w in warnings[s]]
@@ -370,29 +377,26 @@ class Pipeline:
         self,
         sources: list[str],
         requests: dict[str, list[Request]],
+        cached: dict[str, PostEntry],
         index: Index,
         channels: dict[str, Channel],
-    ) -> Times:
-        """Every post's times: those of the last build when no post's requests changed."""
-        same = set(index.posts) == set(sources) and all(
-            [[r.channel, r.raw, r.zone, r.line, r.key] for r in requests[s]]
+    ) -> Mapping[str, Mapping[str, datetime]]:
+        """Every post's times: those of the last build when no post's requests changed.
+
+        `requests` are those of the posts read again; the others' are in the index, unchanged.
+        """
+        self._times_reused = set(index.posts) == set(sources) and all(
+            s in index.posts
+            and [[r.channel, r.raw, r.zone, r.line, r.key] for r in found]
             == index.posts[s].requests
-            for s in sources
-        )
-        # The times each post's variants were rendered with (row: 1 channel, 6 local, 8 zone).
-        known = {
-            s: {row[1]: (row[6], row[8]) for row in entry.rows} for s, entry in index.posts.items()
-        }
-        self._times_reused = same and all(
-            {r.channel for r in requests[s]} == set(known[s]) for s in sources
+            # The times its variants were rendered with are in its rows (1: channel).
+            and {r.channel for r in found} == {row[1] for row in index.posts[s].rows}
+            for s, found in requests.items()
         )
         if self._times_reused:
-            return {
-                s: {c: local_time(t, zone) for c, (t, zone) in found.items()}
-                for s, found in known.items()
-                if found
-            }
-        return schedule([r for s in sources for r in requests[s]], channels)
+            return _IndexedTimes(index)
+        every = [r for s in sources for r in requests.get(s) or _requests(s, cached[s])]
+        return schedule(every, channels)
 
     _times_reused = False
 
@@ -540,6 +544,23 @@ class Pipeline:
         for finding in across_posts(rows, prints, charter, posts):
             found.setdefault((finding.file, finding.channel or ""), []).append(finding)
         return found
+
+
+class _IndexedTimes(Mapping[str, Mapping[str, datetime]]):
+    """Each post's times as its rows in the index have them, read when asked for."""
+
+    def __init__(self, index: Index) -> None:
+        self._index = index
+
+    def __getitem__(self, source: str) -> Mapping[str, datetime]:
+        # Row fields: 1 channel, 6 local time, 8 zone.
+        return {row[1]: local_time(row[6], row[8]) for row in self._index.posts[source].rows}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index.posts)
+
+    def __len__(self) -> int:
+        return len(self._index.posts)
 
 
 class StateLost(Exception):

@@ -72,7 +72,7 @@ class Memo:
 
     The index it wrote (valid while index.json keeps the size and time it had then), the rows it
     made, and the manifest and calendar bytes, so that a rebuild reads none of them back. A build
-    that fails forgets everything.
+    that fails forgets everything but the configuration, which is kept by the digest of its files.
     """
 
     index: Index | None = None
@@ -80,6 +80,8 @@ class Memo:
     rows: dict[str, list[Any]] = field(default_factory=dict)  # source -> its Rows
     files: dict[str, tuple[Stat, bytes]] = field(default_factory=dict)  # name -> (stat, bytes)
     entries: dict[str, Any] = field(default_factory=dict)  # the preview's calendar entries
+    # (config digest, channels, charter, template environment): valid as long as the digest is.
+    config: tuple[str, Any, Any, Any] | None = None
 
     def clear(self) -> None:
         self.index, self.stat, self.rows, self.files, self.entries = None, None, {}, {}, {}
