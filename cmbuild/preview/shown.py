@@ -10,24 +10,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from cmbuild.model import Finding, Media
+from cmbuild.model import Media, Placed
 
 
-class Shown(Protocol):
-    """What the calendar and the lists read of a variant: a `Variant`, or its row."""
+class Shown(Placed, Protocol):
+    """What the calendar and the lists read of a variant: a `Variant`, or its row.
 
-    @property
-    def id(self) -> str: ...
-    @property
-    def source(self) -> str: ...
+    Besides what every build-wide stage reads (`Placed`: id, source, channel, time, status,
+    findings), the title, zone, campaign, tags and images the calendar and lists show.
+    """
+
     @property
     def slug(self) -> str: ...
     @property
-    def channel(self) -> str: ...
-    @property
     def title(self) -> str: ...
-    @property
-    def status(self) -> str: ...
     @property
     def scheduled(self) -> datetime: ...
     @property
@@ -36,7 +32,5 @@ class Shown(Protocol):
     def campaign(self) -> str | None: ...
     @property
     def tags(self) -> tuple[str, ...]: ...
-    @property
-    def findings(self) -> tuple[Finding, ...]: ...
     @property
     def media(self) -> tuple[Media, ...]: ...

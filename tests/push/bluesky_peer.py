@@ -8,17 +8,17 @@ from __future__ import annotations
 import json
 import os
 import queue
-import socket
 import subprocess
 import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
+from tests.push.fake_http import LocalServer, drop, forward, read_body, relay, send_json
 from tests.push.servers import free_port
 
 PEER = Path(__file__).parent.parent / "peers" / "bluesky"
@@ -143,44 +143,16 @@ class BlueskyPeer:
         return list(answer["records"])
 
 
-class FaultyProxy:
+class FaultyProxy(LocalServer):
     """Forwards everything to the PDS, except that the next calls of a method get a fault:
     `("status", code, headers)` answers instead of forwarding; `("drop",)` forwards, lets the
     PDS do it, then drops the connection without an answer."""
 
     def __init__(self, target: str) -> None:
+        super().__init__()
         self.target = target
         self.faults: dict[str, list[tuple[Any, ...]]] = {}
         self.calls: list[str] = []
-        proxy = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                proxy.handle(self)
-
-            do_POST = do_GET
-
-            def log_message(self, format: str, *args: Any) -> None:
-                del format, args
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def __enter__(self) -> FaultyProxy:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=5)
 
     def handle(self, handler: BaseHTTPRequestHandler) -> None:
         nsid = handler.path.split("?", 1)[0].removeprefix("/xrpc/")
@@ -188,38 +160,16 @@ class FaultyProxy:
         pending = self.faults.get(nsid) or []
         fault = pending.pop(0) if pending else None
         if fault is not None and fault[0] == "status":
-            body = json.dumps({"error": "Injected", "message": f"HTTP {fault[1]}"}).encode()
-            handler.send_response(fault[1])
-            for name, value in {"Content-Type": "application/json", **fault[2]}.items():
-                handler.send_header(name, value)
-            handler.send_header("Content-Length", str(len(body)))
-            handler.end_headers()
-            handler.wfile.write(body)
+            injected = {"error": "Injected", "message": f"HTTP {fault[1]}"}
+            send_json(handler, fault[1], injected, fault[2])
             return
-        length = int(handler.headers.get("Content-Length") or 0)
-        body_in = handler.rfile.read(length) if length else None
-        headers = {
-            k: v for k, v in handler.headers.items() if k.lower() not in ("host", "connection")
-        }
-        request = urllib.request.Request(
-            self.target + handler.path, data=body_in, headers=headers, method=handler.command
+        status, headers, content = forward(
+            handler, self.target, read_body(handler), leave_out=("host", "connection"), timeout=10
         )
-        try:
-            with urllib.request.urlopen(request, timeout=10) as answer:
-                status, out_headers, content = answer.status, answer.headers, answer.read()
-        except urllib.error.HTTPError as error:
-            status, out_headers, content = error.code, error.headers, error.read()
         if fault is not None:  # ("drop",): carried out, but the client never hears of it
-            handler.connection.shutdown(socket.SHUT_RDWR)
-            handler.close_connection = True
+            drop(handler)
             return
-        handler.send_response(status)
-        for name, value in out_headers.items():
-            if name.lower() not in ("transfer-encoding", "connection", "content-length"):
-                handler.send_header(name, value)
-        handler.send_header("Content-Length", str(len(content)))
-        handler.end_headers()
-        handler.wfile.write(content)
+        relay(handler, status, headers, content)
 
 
 def running_peer(data_dir: Path) -> Iterator[BlueskyPeer]:

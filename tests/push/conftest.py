@@ -1,5 +1,5 @@
 """Fixtures for push tests: the peers several modules share (the Mastodon mock, the Bluesky PDS,
-WordPress), a push runner with a pinned clock."""
+WordPress, the S3 media host, the fake Graph server), a push runner with a pinned clock."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ from cmbuild.push.report import Report
 from cmbuild.push.retry import RetryPolicy
 from cmbuild.push.session import PushSettings
 from tests.push.bluesky_peer import BlueskyPeer
+from tests.push.graph_fake import FakeGraph
+from tests.push.s3peer import S3Peer, serve
 from tests.push.wordpress_peer import WordPress
 
 MASTODON_TOKEN = "alice_token"  # the mock's seeded account (mastodon_mock.testing.seed)
@@ -103,6 +105,19 @@ def wordpress(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WordPress]:
             pytest.fail(f"the WordPress tests cannot run in CI: {reason}")
         pytest.skip(reason)
     with WordPress(tmp_path_factory.mktemp("wordpress")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Peer]:
+    """A real S3 server (SeaweedFS) for a test module's media hosts."""
+    yield from serve(tmp_path_factory)
+
+
+@pytest.fixture
+def graph() -> Iterator[FakeGraph]:
+    """The fake Graph server (Facebook, Instagram, Threads), fresh for each test."""
+    with FakeGraph() as running:
         yield running
 
 

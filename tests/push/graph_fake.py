@@ -15,6 +15,7 @@ publishing, lists with cursors, deletion), and like Instagram and Threads it dow
 
 from __future__ import annotations
 
+import contextlib
 import email.parser
 import email.policy
 import hashlib
@@ -26,9 +27,10 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
+from tests.push.fake_http import LocalServer, read_body, send_json
 from tests.push.graph_tables import TABLES, Table, check_value, split_list, universal
 
 PAGE_ID = "104857600000001"
@@ -86,10 +88,11 @@ class Seen:
     files: dict[str, bytes] = field(default_factory=dict)
 
 
-class FakeGraph:
+class FakeGraph(LocalServer):
     """The Graph endpoints the Meta publishers use, on 127.0.0.1."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.seen: list[Seen] = []
         self.rejected: list[str] = []  # every 400 for a bad request, and why
         self.faults: list[Fault] = []
@@ -104,35 +107,6 @@ class FakeGraph:
         self.busy_looks = 1  # how many status reads a new container answers IN_PROGRESS
         self._next = 1000
         self.lock = threading.Lock()
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                fake.handle(self)
-
-            do_POST = do_DELETE = do_PUT = do_GET
-
-            def log_message(self, format: str, *args: Any) -> None:
-                del format, args
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def __enter__(self) -> FakeGraph:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=5)
 
     # What tests look at.
 
@@ -145,8 +119,7 @@ class FakeGraph:
     # Serving.
 
     def handle(self, handler: BaseHTTPRequestHandler) -> None:
-        length = int(handler.headers.get("Content-Length") or 0)
-        raw = handler.rfile.read(length) if length else b""
+        raw = read_body(handler)
         delay = 0.0
         headers: dict[str, str] = {}
         try:
@@ -160,16 +133,8 @@ class FakeGraph:
             status, answer, headers = failure.status, {"error": failure.body}, failure.headers
         if delay:
             time.sleep(delay)  # carried out, but answered after the client gave up
-        body = json.dumps(answer).encode()
-        try:
-            handler.send_response(status)
-            for name, value in {"Content-Type": "application/json", **headers}.items():
-                handler.send_header(name, value)
-            handler.send_header("Content-Length", str(len(body)))
-            handler.end_headers()
-            handler.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            send_json(handler, status, answer, headers)
 
     def parse(self, handler: BaseHTTPRequestHandler, raw: bytes) -> Seen:
         split = urllib.parse.urlsplit(handler.path)

@@ -88,13 +88,6 @@ class FakeLinkedIn(FakeServer):
         self.oldest_active = OLDEST_ACTIVE
         self._next = 7270000000000000000
 
-    def __enter__(self) -> FakeLinkedIn:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
     def refusal(self, request: Request, error: Refused) -> None:
         if error.status != 401:  # refused tokens are provoked on purpose
             super().refusal(request, error)

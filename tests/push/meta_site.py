@@ -10,6 +10,7 @@ from typing import Any
 from PIL import Image
 
 from cmbuild.build import build
+from cmbuild.push.report import Report
 from tests.push.graph_fake import IG_USER_ID, PAGE_ID
 from tests.push.s3peer import S3Peer
 
@@ -107,6 +108,11 @@ platform = "threads"
         (root / "posts" / name).write_text(content, encoding="utf-8")
     build(root, jobs=1)
     return root
+
+
+def sent(report: Report) -> list[str]:
+    """The outcome of each send (earlier posts of the meta are reported missed: left out)."""
+    return [r.outcome for r in report.rows if r.outcome != "missed"]
 
 
 def variant(root: Path, channel: str, slug_part: str) -> dict[str, Any]:

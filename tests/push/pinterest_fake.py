@@ -16,7 +16,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -28,6 +28,9 @@ from openapi_schema_validator import (
 )
 from referencing import Registry
 from referencing.jsonschema import DRAFT4
+
+from tests.push.fake_http import LocalServer, read_body, send_json
+from tests.push.openapi_fake import Invalid, body_media_type, match_path
 
 DATA = Path(__file__).parent / "data"
 SPEC = json.loads((DATA / "pinterest-openapi.json").read_text(encoding="utf-8"))
@@ -69,13 +72,6 @@ def resolve(
     return target, parts
 
 
-class Invalid(Exception):
-    def __init__(self, status: int, detail: str) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
-
-
 @dataclass
 class Fault:
     """One scripted error answer, given instead of carrying out the next request."""
@@ -85,10 +81,11 @@ class Fault:
     message: str = "Something went wrong."
 
 
-class FakePinterest:
+class FakePinterest(LocalServer):
     """The four operations the publisher uses; refuses what the description does not allow."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.seen: list[tuple[str, str, dict[str, str], Any]] = []  # method, path, query, body
         self.rejected: list[str] = []  # every error answer the fake gave (but 401), and why
         self.boards = {BOARD_ID: {"id": BOARD_ID, "name": BOARD_NAME, "privacy": "PUBLIC"}}
@@ -99,35 +96,10 @@ class FakePinterest:
         self.page_limit = 2  # fewer than asked, to make the client follow bookmarks
         self._next = 1022106146611500000
         self.lock = threading.Lock()
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                fake.handle(self)
-
-            do_GET = do_PUT = do_DELETE = do_PATCH = do_POST
-
-            def log_message(self, format: str, *args: Any) -> None:
-                del format, args
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}{PREFIX}"
-
-    def __enter__(self) -> FakePinterest:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=5)
+        return super().url + PREFIX
 
     def add_pin(self, board_id: str, description: str, created_at: str | None = None) -> str:
         """A pin made elsewhere (by hand, or by another tool)."""
@@ -142,8 +114,7 @@ class FakePinterest:
         return pin_id
 
     def handle(self, handler: BaseHTTPRequestHandler) -> None:
-        length = int(handler.headers.get("Content-Length") or 0)
-        raw = handler.rfile.read(length) if length else b""
+        raw = read_body(handler)
         headers: dict[str, str] = {}
         with self.lock:
             try:
@@ -154,15 +125,7 @@ class FakePinterest:
         if answer is None and status == 0:  # dropped on purpose
             handler.close_connection = True
             return
-        body = b"" if answer is None else json.dumps(answer).encode()
-        handler.send_response(status)
-        for name, value in headers.items():
-            handler.send_header(name, value)
-        if body:
-            handler.send_header("Content-Type", "application/json")
-        handler.send_header("Content-Length", str(len(body)))
-        handler.end_headers()
-        handler.wfile.write(body)
+        send_json(handler, status, answer, headers)
 
     def answer(
         self, handler: BaseHTTPRequestHandler, raw: bytes
@@ -171,7 +134,7 @@ class FakePinterest:
         parts = urlsplit(handler.path)
         if not parts.path.startswith(PREFIX + "/"):
             raise Invalid(404, f"{parts.path} is not under the server's {PREFIX}")
-        template, params = match_path(parts.path.removeprefix(PREFIX))
+        template, params = match_path(SPEC["paths"], parts.path.removeprefix(PREFIX))
         operation = SPEC["paths"][template].get(method)
         if operation is None:
             raise Invalid(405, f"{method.upper()} is not an operation of {template}")
@@ -264,15 +227,6 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def match_path(path: str) -> tuple[str, dict[str, str]]:
-    for template in SPEC["paths"]:
-        pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template))
-        found = re.fullmatch(pattern, path)
-        if found:
-            return template, found.groupdict()
-    raise Invalid(404, f"{path} is not a path of the spec")
-
-
 def check_parameters(
     operation: dict[str, Any], where: tuple[str, ...], path: dict[str, str], query: dict[str, str]
 ) -> None:
@@ -304,20 +258,9 @@ def parse_body(
     operation: dict[str, Any], where: tuple[str, ...], content_type: str, raw: bytes
 ) -> Any:
     """The JSON request body, valid per the operation's schema."""
-    declared = operation.get("requestBody")
-    if declared is None:
-        if raw:
-            raise Invalid(400, "this operation takes no body")
+    media_type = body_media_type(operation, content_type, raw)
+    if media_type is None:
         return None
-    if not raw:
-        if declared.get("required"):
-            raise Invalid(400, "the request body is required")
-        return None
-    media_type = content_type.split(";", 1)[0].strip().lower()
-    if media_type not in declared["content"]:
-        raise Invalid(
-            400, f"{media_type or 'no Content-Type'} is not one of {list(declared['content'])}"
-        )
     try:
         body = json.loads(raw)
     except ValueError as error:

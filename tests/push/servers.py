@@ -20,9 +20,11 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
+
+from tests.push.fake_http import LocalServer, drop, read_body, send
 
 
 @dataclass
@@ -44,47 +46,18 @@ class Seen:
     body: bytes
 
 
-class FaultServer:
+class FaultServer(LocalServer):
     """Answers requests from a script of faults; once the script is used up, with 200 and JSON."""
 
     def __init__(self, script: list[Fault] | None = None) -> None:
+        super().__init__()
         self.script = list(script or [])
         self.seen: list[Seen] = []
         self.on_request: Callable[[Seen], None] | None = None  # called before each answer
         self.lock = threading.Lock()
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                server.handle(self)
-
-            do_GET = do_PUT = do_DELETE = do_POST
-
-            def log_message(self, format: str, *args: Any) -> None:
-                del format, args
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def __enter__(self) -> FaultServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=5)
 
     def handle(self, handler: BaseHTTPRequestHandler) -> None:
-        length = int(handler.headers.get("Content-Length") or 0)
-        body = handler.rfile.read(length) if length else b""
+        body = read_body(handler)
         with self.lock:
             self.seen.append(
                 Seen(handler.command, handler.path, dict(handler.headers.items()), body)
@@ -98,16 +71,11 @@ class FaultServer:
         if fault.delay:
             time.sleep(fault.delay)
         if fault.action == "drop":
-            handler.connection.shutdown(socket.SHUT_RDWR)
-            handler.close_connection = True
+            drop(handler)
             return
-        handler.send_response(fault.status)
-        headers = {"Content-Type": "application/json", **fault.headers}
-        for name, value in headers.items():
-            handler.send_header(name, value)
-        handler.send_header("Content-Length", str(len(fault.body)))
-        handler.end_headers()
-        handler.wfile.write(fault.body)
+        send(
+            handler, fault.status, fault.body, {"Content-Type": "application/json", **fault.headers}
+        )
 
 
 def free_port() -> int:

@@ -105,6 +105,15 @@ def make_site(root: Path, channels_toml: str, variants: list[dict[str, Any]]) ->
     return root
 
 
+def add_to_channel(root: Path, anchor: str, lines: str) -> None:
+    """Insert `lines` (a channel's options, credentials...) into `root`'s channels.toml right
+    after `anchor`, the channel's first lines, which must be there."""
+    channels = root / "channels.toml"
+    text = channels.read_text(encoding="utf-8")
+    assert anchor in text
+    channels.write_text(text.replace(anchor, anchor + lines), encoding="utf-8")
+
+
 def write_manifest(root: Path, variants: list[dict[str, Any]]) -> None:
     document = {
         "schema_version": 1,

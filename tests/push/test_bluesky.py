@@ -29,7 +29,7 @@ from cmbuild.push.session import PushSettings
 from tests.push.bluesky_peer import BlueskyPeer, FaultyProxy, XrpcError
 from tests.push.conftest import Sleeps, cli
 from tests.push.servers import environ
-from tests.push.sites import kinds, ledger_lines, make_site, variant
+from tests.push.sites import add_to_channel, kinds, ledger_lines, make_site, variant
 
 pytestmark = pytest.mark.bluesky
 
@@ -60,19 +60,12 @@ def account(pds: BlueskyPeer) -> Account:
 
 def configure(root: Path, service: str) -> None:
     """Point the bluesky-test channel of tests/sites/basic at `service`, with a hashtag to mark."""
-    channels = root / "channels.toml"
-    text = channels.read_text(encoding="utf-8")
-    anchor = '[channels.bluesky-test]\nplatform = "bluesky"\n'
-    assert anchor in text
-    channels.write_text(
-        text.replace(
-            anchor,
-            anchor
-            + f'options = {{ service = "{service}" }}\n'
-            + 'credentials = { identifier = "CMB_BLUESKY_HANDLE", '
-            + 'app_password = "CMB_BLUESKY_APP_PASSWORD" }\n',
-        ),
-        encoding="utf-8",
+    add_to_channel(
+        root,
+        '[channels.bluesky-test]\nplatform = "bluesky"\n',
+        f'options = {{ service = "{service}" }}\n'
+        'credentials = { identifier = "CMB_BLUESKY_HANDLE", '
+        'app_password = "CMB_BLUESKY_APP_PASSWORD" }\n',
     )
     post = root / "posts" / "2026-12-01-lancement.md"
     source = post.read_text(encoding="utf-8")

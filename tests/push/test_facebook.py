@@ -7,7 +7,7 @@ import hashlib
 import json
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,8 +16,18 @@ from cmbuild.push.report import Report
 from cmbuild.push.retract import retract
 from cmbuild.push.session import KILL_AFTER_SEND, PushSettings
 from tests.push.conftest import Sleeps, cli
+from tests.push.fake_http import call
 from tests.push.graph_fake import PAGE_ID, PAGE_TOKEN, FakeGraph, Fault
-from tests.push.meta_site import ALBUM_AT, ALT, PHOTO_AT, SECOND_ALT, TEXT_AT, meta_site, variant
+from tests.push.meta_site import (
+    ALBUM_AT,
+    ALT,
+    PHOTO_AT,
+    SECOND_ALT,
+    TEXT_AT,
+    meta_site,
+    sent,
+    variant,
+)
 from tests.push.servers import environ
 from tests.push.sites import kinds, ledger_lines
 
@@ -26,19 +36,8 @@ ONLY = ("facebook-test",)
 
 
 @pytest.fixture
-def graph() -> Iterator[FakeGraph]:
-    with FakeGraph() as running:
-        yield running
-
-
-@pytest.fixture
 def meta(basic: Path, graph: FakeGraph) -> Path:
     return meta_site(basic, graph.url, None)
-
-
-def sent(report: Report) -> list[str]:
-    """The outcome of each send (earlier posts of the meta are reported missed: left out)."""
-    return [r.outcome for r in report.rows if r.outcome != "missed"]
 
 
 def posts(graph: FakeGraph) -> dict[str, dict[str, object]]:
@@ -179,11 +178,8 @@ def test_the_fake_refuses_what_the_sdk_tables_do_not_allow(graph: FakeGraph) -> 
     def post(edge: str, **params: str) -> tuple[int, dict[str, object]]:
         body = urllib.parse.urlencode({**params, "access_token": PAGE_TOKEN}).encode()
         request = urllib.request.Request(f"{graph.url}/v26.0/{PAGE_ID}/{edge}", data=body)
-        try:
-            with urllib.request.urlopen(request, timeout=5) as answer:
-                return answer.status, json.loads(answer.read())
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read())
+        status, answer = call(request)
+        return status, json.loads(answer)
 
     assert post("feed", message="hi", alt_text="no such parameter")[0] == 400
     assert post("feed", message="hi", published="maybe")[0] == 400  # bool

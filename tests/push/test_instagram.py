@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,9 +26,10 @@ from tests.push.meta_site import (
     PHOTO_AT,
     SECOND_ALT,
     meta_site,
+    sent,
     variant,
 )
-from tests.push.s3peer import KEY_ID, SECRET, S3Peer, serve
+from tests.push.s3peer import KEY_ID, SECRET, S3Peer
 from tests.push.servers import environ
 from tests.push.sites import kinds, ledger_lines
 
@@ -36,24 +37,9 @@ ENV = {ENV_NAMES["ig_token"]: IG_TOKEN, "CMB_MEDIA_KEY_ID": KEY_ID, "CMB_MEDIA_S
 ONLY = ("instagram-test",)
 
 
-@pytest.fixture(scope="module")
-def s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Peer]:
-    yield from serve(tmp_path_factory)
-
-
-@pytest.fixture
-def graph() -> Iterator[FakeGraph]:
-    with FakeGraph() as running:
-        yield running
-
-
 @pytest.fixture
 def meta(basic: Path, graph: FakeGraph, s3: S3Peer) -> Path:
     return meta_site(basic, graph.url, s3)
-
-
-def sent(report: Report) -> list[str]:
-    return [r.outcome for r in report.rows if r.outcome != "missed"]
 
 
 def test_an_image_is_hosted_fetched_by_instagram_and_published_with_alt_text(

@@ -24,7 +24,7 @@ from cmbuild.push.retract import retract
 from cmbuild.push.session import PushSettings
 from tests.push.built_site import built_site, jpeg, processed, variants
 from tests.push.conftest import Sleeps, cli
-from tests.push.fake_http import Fault
+from tests.push.fake_http import Fault, call
 from tests.push.linkedin_fake import AUTHOR, TOKEN, FakeLinkedIn, little_text_error
 from tests.push.servers import environ
 from tests.push.sites import kinds, ledger_lines
@@ -294,11 +294,7 @@ def send(fake: FakeLinkedIn, path: str, body: Any, **headers: str) -> int:
             **headers,
         },
     )
-    try:
-        with urllib.request.urlopen(request, timeout=5) as answer:
-            return int(answer.status)
-    except urllib.error.HTTPError as error:
-        return error.code
+    return call(request)[0]
 
 
 def test_the_fake_refuses_what_linkedin_documents_as_wrong(fake: FakeLinkedIn) -> None:

@@ -21,6 +21,7 @@ from cmbuild.push.report import Report
 from cmbuild.push.retract import retract
 from cmbuild.push.session import PushSettings
 from tests.push.conftest import Sleeps, cli
+from tests.push.fake_http import call
 from tests.push.pinterest_fake import BOARD_ID, BOARD_NAME, DATA, TOKEN, FakePinterest, Fault
 from tests.push.servers import environ
 from tests.push.sites import kinds, ledger_lines
@@ -281,33 +282,29 @@ def test_the_fake_refuses_requests_the_spec_does_not_allow(fake: FakePinterest) 
     import urllib.error
     import urllib.request
 
-    def call(method: str, path: str, body: dict[str, Any] | None = None) -> int:
+    def status(method: str, path: str, body: dict[str, Any] | None = None) -> int:
         request = urllib.request.Request(
             fake.url.removesuffix("/v5") + path,
             data=None if body is None else json.dumps(body).encode(),
             method=method,
             headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"},
         )
-        try:
-            with urllib.request.urlopen(request, timeout=5) as answer:
-                return int(answer.status)
-        except urllib.error.HTTPError as error:
-            return error.code
+        return call(request)[0]
 
     image = {"source_type": "image_base64", "content_type": "image/png", "data": "iVBORw0KGgo="}
-    assert call("POST", PINS, {"board_id": "my-board", "media_source": image}) == 400
+    assert status("POST", PINS, {"board_id": "my-board", "media_source": image}) == 400
     gif = {**image, "content_type": "image/gif"}
-    assert call("POST", PINS, {"board_id": BOARD_ID, "media_source": gif}) == 400
+    assert status("POST", PINS, {"board_id": BOARD_ID, "media_source": gif}) == 400
     long_title = {"board_id": BOARD_ID, "media_source": image, "title": "t" * 101}
-    assert call("POST", PINS, long_title) == 400
-    assert call("POST", PINS, {"board_id": BOARD_ID, "media_source": {"data": "x"}}) == 400
-    assert call("GET", f"/v5/boards/{BOARD_ID}/pins?page_size=500") == 400
-    assert call("GET", f"/v5/boards/{BOARD_ID}/pins?sort=newest") == 400
-    assert call("POST", "/pins", {"board_id": BOARD_ID, "media_source": image}) == 404
-    assert call("PUT", f"{PINS}/1") == 405
+    assert status("POST", PINS, long_title) == 400
+    assert status("POST", PINS, {"board_id": BOARD_ID, "media_source": {"data": "x"}}) == 400
+    assert status("GET", f"/v5/boards/{BOARD_ID}/pins?page_size=500") == 400
+    assert status("GET", f"/v5/boards/{BOARD_ID}/pins?sort=newest") == 400
+    assert status("POST", "/pins", {"board_id": BOARD_ID, "media_source": image}) == 404
+    assert status("PUT", f"{PINS}/1") == 405
     assert len(fake.rejected) == 8
-    assert call("POST", PINS, {"board_id": BOARD_ID, "media_source": image}) == 201
-    assert call("GET", f"/v5/boards/{BOARD_ID}/pins?page_size=250") == 200
+    assert status("POST", PINS, {"board_id": BOARD_ID, "media_source": image}) == 201
+    assert status("GET", f"/v5/boards/{BOARD_ID}/pins?page_size=250") == 200
     assert len(fake.rejected) == 8
 
 

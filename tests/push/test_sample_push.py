@@ -30,7 +30,7 @@ from tests.push.conftest import MASTODON_TOKEN, cli, statuses
 from tests.push.graph_fake import FakeGraph
 from tests.push.linkedin_fake import FakeLinkedIn
 from tests.push.pinterest_fake import FakePinterest
-from tests.push.s3peer import KEY_ID, SECRET, S3Peer, serve
+from tests.push.s3peer import KEY_ID, SECRET, S3Peer
 from tests.push.servers import SmtpServer, environ
 from tests.push.sites import ledger_lines
 from tests.push.test_x import TOKEN as X_TOKEN
@@ -88,11 +88,6 @@ class Peers:
             "blog-en": {p.name for p in (root / SITE_EN).glob("*.html")},
             "newsletter": {str(m["Message-ID"]) for m in self.smtp.messages()},
         }
-
-
-@pytest.fixture(scope="module")
-def s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Peer]:
-    yield from serve(tmp_path_factory)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import hashlib
 import json
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,9 +16,19 @@ from cmbuild.push.report import Report
 from cmbuild.push.retract import retract
 from cmbuild.push.session import KILL_AFTER_SEND, PushSettings
 from tests.push.conftest import cli
+from tests.push.fake_http import call
 from tests.push.graph_fake import THREADS_TOKEN, FakeGraph, Fault
-from tests.push.meta_site import ALBUM_AT, ALT, ENV_NAMES, PHOTO_AT, TEXT_AT, meta_site, variant
-from tests.push.s3peer import KEY_ID, SECRET, S3Peer, serve
+from tests.push.meta_site import (
+    ALBUM_AT,
+    ALT,
+    ENV_NAMES,
+    PHOTO_AT,
+    TEXT_AT,
+    meta_site,
+    sent,
+    variant,
+)
+from tests.push.s3peer import KEY_ID, SECRET, S3Peer
 from tests.push.servers import environ
 from tests.push.sites import kinds, ledger_lines
 
@@ -30,24 +40,9 @@ ENV = {
 ONLY = ("threads-test",)
 
 
-@pytest.fixture(scope="module")
-def s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Peer]:
-    yield from serve(tmp_path_factory)
-
-
-@pytest.fixture
-def graph() -> Iterator[FakeGraph]:
-    with FakeGraph() as running:
-        yield running
-
-
 @pytest.fixture
 def meta(basic: Path, graph: FakeGraph, s3: S3Peer) -> Path:
     return meta_site(basic, graph.url, s3)
-
-
-def sent(report: Report) -> list[str]:
-    return [r.outcome for r in report.rows if r.outcome != "missed"]
 
 
 def test_a_text_post_is_a_text_container_then_published(
@@ -167,12 +162,10 @@ def test_the_fake_refuses_what_the_threads_reference_does_not_list(graph: FakeGr
     def post(**params: str) -> int:
         body = urllib.parse.urlencode({**params, "access_token": THREADS_TOKEN}).encode()
         request = urllib.request.Request(f"{graph.url}/v1.0/me/threads", data=body)
-        try:
-            with urllib.request.urlopen(request, timeout=5) as answer:
-                json.loads(answer.read())
-                return int(answer.status)
-        except urllib.error.HTTPError as error:
-            return error.code
+        status, answer = call(request)
+        if status < 400:
+            json.loads(answer)  # a success answers JSON
+        return status
 
     assert post(media_type="TEXT", text="hi", caption="Instagram's name") == 400
     assert post(media_type="POLL", text="hi") == 400  # not a media_type

@@ -20,7 +20,7 @@ from cmbuild.push.retract import retract
 from cmbuild.push.session import PushSettings
 from tests.push.built_site import built_site, jpeg, processed, variants
 from tests.push.conftest import cli
-from tests.push.fake_http import Fault
+from tests.push.fake_http import Fault, call
 from tests.push.servers import environ
 from tests.push.sites import kinds, ledger_lines
 from tests.push.tumblr_fake import (
@@ -225,11 +225,7 @@ def signed_post(fake: FakeTumblr, body: Any, *, secret: str = TOKEN_SECRET) -> i
         method="POST",
         headers={**headers, "Content-Type": "application/json"},
     )
-    try:
-        with urllib.request.urlopen(request, timeout=5) as answer:
-            return int(answer.status)
-    except urllib.error.HTTPError as error:
-        return error.code
+    return call(request)[0]
 
 
 def test_the_fake_refuses_what_tumblr_documents_as_wrong(fake: FakeTumblr) -> None:

@@ -10,12 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 import signal
-import socket
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +24,9 @@ from cmbuild.push.report import Report
 from cmbuild.push.retract import retract
 from cmbuild.push.session import PushSettings
 from tests.push.conftest import cli
+from tests.push.fake_http import LocalServer, drop, forward, read_body, relay, send
 from tests.push.servers import environ
-from tests.push.sites import kinds, ledger_lines
+from tests.push.sites import add_to_channel, kinds, ledger_lines
 from tests.push.wordpress_peer import WordPress
 
 NOW = "2025-03-10T15:05:00Z"  # five minutes after the article's time
@@ -52,18 +51,11 @@ def env(wp: WordPress, password: str | None = None) -> dict[str, str]:
 
 def configure(root: Path, options: str) -> None:
     """Point the `blog` channel of tests/sites/basic at WordPress; give the article an image."""
-    channels = root / "channels.toml"
-    text = channels.read_text(encoding="utf-8")
-    anchor = '[channels.blog]\nplatform = "blog"\n'
-    assert anchor in text
-    channels.write_text(
-        text.replace(
-            anchor,
-            anchor
-            + f'options = {{ publisher = "wordpress", {options} }}\n'
-            + 'credentials = { user = "CMB_WP_USER", app_password = "CMB_WP_APP_PASSWORD" }\n',
-        ),
-        encoding="utf-8",
+    add_to_channel(
+        root,
+        '[channels.blog]\nplatform = "blog"\n',
+        f'options = {{ publisher = "wordpress", {options} }}\n'
+        'credentials = { user = "CMB_WP_USER", app_password = "CMB_WP_APP_PASSWORD" }\n',
     )
     post = root / "posts" / "2026-12-08-english.md"
     text = post.read_text(encoding="utf-8")
@@ -192,74 +184,30 @@ def test_a_refused_app_password_names_the_variables_and_sends_nothing(
     assert ledger_lines(wp_site)[-1]["code"] == "auth"
 
 
-class Proxy:
+class Proxy(LocalServer):
     """Forwards requests to WordPress, but answers some itself: a fault before or after them."""
 
     def __init__(self, target: str) -> None:
+        super().__init__()
         self.target = target
         # (method, route) -> what to do once: "503" (not forwarded) or "drop" (forwarded, the
         # connection then closed without an answer).
         self.faults: dict[tuple[str, str], str] = {}
         self.seen: list[tuple[str, str]] = []
-        proxy = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                proxy.handle(self)
-
-            do_POST = do_DELETE = do_HEAD = do_GET
-
-            def log_message(self, format: str, *args: Any) -> None:
-                del format, args
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
 
     def handle(self, handler: BaseHTTPRequestHandler) -> None:
-        length = int(handler.headers.get("Content-Length") or 0)
-        body = handler.rfile.read(length) if length else None
+        body = read_body(handler)
         route = handler.path.split("rest_route=", 1)[-1].split("&", 1)[0]
         self.seen.append((handler.command, route))
         fault = self.faults.pop((handler.command, route), None)
         if fault == "503":
-            handler.send_response(503)
-            handler.send_header("Retry-After", "3")
-            handler.send_header("Content-Length", "0")
-            handler.end_headers()
+            send(handler, 503, b"", {"Retry-After": "3"})
             return
-        headers = {k: v for k, v in handler.headers.items() if k.lower() != "host"}
-        request = urllib.request.Request(
-            self.target + handler.path, data=body, method=handler.command, headers=headers
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=30) as answer:
-                status, answer_headers, data = answer.status, answer.headers, answer.read()
-        except urllib.error.HTTPError as error:
-            status, answer_headers, data = error.code, error.headers, error.read()
+        status, headers, data = forward(handler, self.target, body)
         if fault == "drop":
-            handler.connection.shutdown(socket.SHUT_RDWR)
-            handler.close_connection = True
+            drop(handler)
             return
-        handler.send_response(status)
-        for name, value in answer_headers.items():
-            if name.lower() not in ("transfer-encoding", "connection", "content-length"):
-                handler.send_header(name, value)
-        handler.send_header("Content-Length", str(len(data)))
-        handler.end_headers()
-        handler.wfile.write(data)
-
-    def __enter__(self) -> Proxy:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        relay(handler, status, headers, data)
 
 
 @pytest.fixture
@@ -304,17 +252,11 @@ def test_an_answer_lost_after_the_post_was_made_is_found_not_sent_again(
 def test_the_publisher_is_for_blog_channels_only(
     basic: Path, run_push: Callable[..., Report]
 ) -> None:
-    channels = basic / "channels.toml"
-    text = channels.read_text(encoding="utf-8")
-    anchor = 'platform = "x"\nhandle = "@TestBrand"\n'
-    channels.write_text(
-        text.replace(
-            anchor,
-            anchor
-            + 'options = { publisher = "wordpress", site = "http://127.0.0.1:9" }\n'
-            + 'credentials = { user = "CMB_WP_USER", app_password = "CMB_WP_APP_PASSWORD" }\n',
-        ),
-        encoding="utf-8",
+    add_to_channel(
+        basic,
+        'platform = "x"\nhandle = "@TestBrand"\n',
+        'options = { publisher = "wordpress", site = "http://127.0.0.1:9" }\n'
+        'credentials = { user = "CMB_WP_USER", app_password = "CMB_WP_APP_PASSWORD" }\n',
     )
     build(basic, jobs=1)
     report = run_push(

@@ -8,10 +8,9 @@ import email.policy
 import hashlib
 import json
 import os
-import re
 import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +24,10 @@ from cmbuild.push.report import Report
 from cmbuild.push.retract import retract
 from cmbuild.push.session import PushSettings
 from tests.push.conftest import cli
+from tests.push.fake_http import LocalServer, call, read_body, send_json
+from tests.push.openapi_fake import Invalid, body_media_type, match_path
 from tests.push.servers import environ
-from tests.push.sites import kinds, ledger_lines
+from tests.push.sites import add_to_channel, kinds, ledger_lines
 
 DATA = Path(__file__).parent / "data"
 SPEC = json.loads((DATA / "x-openapi.json").read_text(encoding="utf-8"))
@@ -52,17 +53,11 @@ def schema_errors(schema: dict[str, Any], instance: Any) -> list[str]:
     ]
 
 
-class Invalid(Exception):
-    def __init__(self, status: int, detail: str) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
-
-
-class FakeX:
+class FakeX(LocalServer):
     """The four operations the publisher uses, stateful; refuses what the spec does not allow."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.seen: list[tuple[str, str, dict[str, Any] | None]] = []  # method, path, parsed body
         self.rejected: list[str] = []  # every error answer the fake gave (but 401), and why
         self.uploads: dict[str, bytes] = {}
@@ -71,43 +66,13 @@ class FakeX:
         self.refuse_token = False
         self._next = 1790000000000000000
         self.lock = threading.Lock()
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                fake.handle(self)
-
-            do_GET = do_PUT = do_DELETE = do_PATCH = do_POST
-
-            def log_message(self, format: str, *args: Any) -> None:
-                del format, args
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def __enter__(self) -> FakeX:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=5)
 
     def new_id(self) -> str:
         self._next += 1
         return str(self._next)
 
     def handle(self, handler: BaseHTTPRequestHandler) -> None:
-        length = int(handler.headers.get("Content-Length") or 0)
-        raw = handler.rfile.read(length) if length else b""
+        raw = read_body(handler)
         with self.lock:
             try:
                 status, answer = self.answer(handler, raw)
@@ -115,17 +80,12 @@ class FakeX:
                 self.rejected.append(f"{handler.command} {handler.path}: {error.detail}")
                 status = error.status
                 answer = {"title": "Invalid Request", "detail": error.detail, "type": "about:blank"}
-        body = json.dumps(answer).encode()
-        handler.send_response(status)
-        handler.send_header("Content-Type", "application/json")
-        handler.send_header("Content-Length", str(len(body)))
-        handler.end_headers()
-        handler.wfile.write(body)
+        send_json(handler, status, answer)
 
     def answer(self, handler: BaseHTTPRequestHandler, raw: bytes) -> tuple[int, dict[str, Any]]:
         method = handler.command.lower()
         path = handler.path.split("?", 1)[0]
-        template, params = match_path(path)
+        template, params = match_path(SPEC["paths"], path)
         operation = SPEC["paths"][template].get(method)
         if operation is None:
             raise Invalid(405, f"{method.upper()} is not an operation of {template}")
@@ -186,31 +146,11 @@ class FakeX:
         return 200, {"data": {"deleted": True}}
 
 
-def match_path(path: str) -> tuple[str, dict[str, str]]:
-    for template in SPEC["paths"]:
-        pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template))
-        found = re.fullmatch(pattern, path)
-        if found:
-            return template, found.groupdict()
-    raise Invalid(404, f"{path} is not a path of the spec")
-
-
 def parse_body(operation: dict[str, Any], content_type: str, raw: bytes) -> Any:
     """The request body, parsed per its media type and valid per the operation's schema."""
-    declared = operation.get("requestBody")
-    if declared is None:
-        if raw:
-            raise Invalid(400, "this operation takes no body")
+    media_type = body_media_type(operation, content_type, raw)
+    if media_type is None:
         return None
-    if not raw:
-        if declared.get("required"):
-            raise Invalid(400, "the request body is required")
-        return None
-    media_type = content_type.split(";", 1)[0].strip().lower()
-    if media_type not in declared["content"]:
-        raise Invalid(
-            400, f"{media_type or 'no Content-Type'} is not one of {list(declared['content'])}"
-        )
     if media_type == "application/json":
         try:
             body = json.loads(raw)
@@ -228,7 +168,8 @@ def parse_body(operation: dict[str, Any], content_type: str, raw: bytes) -> Any:
             if not isinstance(name, str) or not isinstance(payload, bytes):
                 raise Invalid(400, "a multipart part without a name")
             body[name] = payload.decode("latin-1") if part.get_filename() else payload.decode()
-    errors = schema_errors(declared["content"][media_type]["schema"], body)
+    schema = operation["requestBody"]["content"][media_type]["schema"]
+    errors = schema_errors(schema, body)
     if errors:
         raise Invalid(400, f"the body does not match the spec: {errors}")
     return body
@@ -243,16 +184,11 @@ def fake() -> Iterator[FakeX]:
 @pytest.fixture
 def x_site(basic: Path, fake: FakeX) -> Path:
     """tests/sites/basic, its x-test channel pointed at the fake, built."""
-    channels = basic / "channels.toml"
-    text = channels.read_text(encoding="utf-8")
-    anchor = 'platform = "x"\nhandle = "@TestBrand"\n'
-    assert anchor in text
-    text = text.replace(
-        anchor,
-        anchor
-        + f'options = {{ api_base = "{fake.url}" }}\ncredentials = {{ token = "CMB_X_TOKEN" }}\n',
+    add_to_channel(
+        basic,
+        'platform = "x"\nhandle = "@TestBrand"\n',
+        f'options = {{ api_base = "{fake.url}" }}\ncredentials = {{ token = "CMB_X_TOKEN" }}\n',
     )
-    channels.write_text(text, encoding="utf-8")
     build(basic, jobs=1)
     return basic
 
@@ -349,11 +285,7 @@ def test_the_fake_refuses_requests_the_spec_does_not_allow(fake: FakeX) -> None:
             method="POST",
             headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"},
         )
-        try:
-            with urllib.request.urlopen(request, timeout=5) as answer:
-                return int(answer.status)
-        except urllib.error.HTTPError as error:
-            return error.code
+        return call(request)[0]
 
     assert post("/2/tweets", {"text": "hi", "media": {"media_ids": []}}) == 400  # minItems 1
     assert post("/2/tweets", {"text": "hi", "media_ids": ["1"]}) == 400  # no such field

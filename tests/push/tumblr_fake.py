@@ -127,13 +127,6 @@ class FakeTumblr(FakeServer):
         self.uploads: dict[str, bytes] = {}  # media url -> bytes
         self._next = 769000000000000000
 
-    def __enter__(self) -> FakeTumblr:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
     def refusal(self, request: Request, error: Refused) -> None:
         if error.status != 401:  # refused signatures are provoked on purpose
             super().refusal(request, error)

@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 from cmbuild.push.manifest import VariantEntry, text_digest
 from cmbuild.push.mediahost import MediaHost, host_for
 from cmbuild.push.publishers.base import Lookup, MediaFile, Publisher, PublishError, Receipt
-from cmbuild.push.publishers.graph import Graph, Params, next_cursor, parse_time
+from cmbuild.push.publishers.graph import Graph, Params, parse_time
 
 _POLLS = 15  # x 2 s: images are usually ready within seconds
 _POLL_WAIT = 2.0
@@ -61,16 +61,27 @@ class ContainerPublisher(Publisher):
         self._host: MediaHost | None = None
         self._published: dict[str, str] = {}  # idempotency key -> container sent to publish
 
-    # What the platform's containers take (subclasses).
+    # What the platform's containers take (a subclass changes what differs).
 
     def text_params(self, entry: VariantEntry) -> Params:
         raise PublishError(f"{self.label} needs an image for every post")
 
     def image_params(self, url: str, item: MediaFile, *, carousel_item: bool) -> dict[str, Any]:
-        raise NotImplementedError
+        """An image container: both APIs name its address, carousel flag and alt text alike."""
+        params: dict[str, Any] = {"image_url": url}
+        if carousel_item:
+            params["is_carousel_item"] = True
+        if item.alt:
+            params["alt_text"] = item.alt
+        return params
 
     def carousel_params(self, entry: VariantEntry, children: list[str]) -> Params:
-        raise NotImplementedError
+        # A comma-separated list, as Meta's examples send it.
+        return {
+            "media_type": "CAROUSEL",
+            "children": ",".join(children),
+            self.text_field: entry.text,
+        }
 
     # The flow.
 
@@ -125,29 +136,16 @@ class ContainerPublisher(Publisher):
             "limit": 25,
             "since": int(since.timestamp()),
         }
-        for _ in range(_FIND_PAGES):
-            answer = self.graph.get(
-                f"list the account's {self.label} posts",
-                f"{self.user_id}/{self.list_edge}",
-                params,
-            )
-            posts = answer.get("data")
-            if not isinstance(posts, list):
+        what = f"list the account's {self.label} posts"
+        path = f"{self.user_id}/{self.list_edge}"
+        for post in self.graph.listed(what, path, params, pages=_FIND_PAGES):
+            created = parse_time(post.get("timestamp"))
+            if created is not None and created < since:
                 return None
-            for post in posts:
-                created = parse_time(post.get("timestamp"))
-                if created is not None and created < since:
-                    return None
-                text = post.get(self.text_field)
-                if isinstance(text, str) and text_digest(text) == lookup.text_sha256:
-                    link = post.get("permalink")
-                    return Receipt(
-                        str(post["id"]), link if isinstance(link, str) else None, created
-                    )
-            after = next_cursor(answer)
-            if after is None:
-                return None
-            params = {**params, "after": after}
+            text = post.get(self.text_field)
+            if isinstance(text, str) and text_digest(text) == lookup.text_sha256:
+                link = post.get("permalink")
+                return Receipt(str(post["id"]), link if isinstance(link, str) else None, created)
         return None
 
     def _url(self, item: MediaFile) -> str:

@@ -23,13 +23,7 @@ from typing import Any
 
 from cmbuild.push.manifest import VariantEntry, text_digest
 from cmbuild.push.publishers.base import Lookup, MediaFile, Publisher, PublishError, Receipt
-from cmbuild.push.publishers.graph import (
-    DEFAULT_GRAPH_VERSION,
-    Graph,
-    Params,
-    next_cursor,
-    parse_time,
-)
+from cmbuild.push.publishers.graph import DEFAULT_GRAPH_VERSION, Graph, Params, parse_time
 
 DEFAULT_API_BASE = "https://graph.facebook.com"
 _MAX_PHOTOS = 10  # attached_media: Meta documents no number; 10 is what tools allow (M)
@@ -84,37 +78,20 @@ class FacebookPublisher(Publisher):
 
     def find(self, lookup: Lookup) -> Receipt | None:
         since = lookup.since - _CLOCK_SKEW
-        params: dict[str, Any] = {"fields": "id,message,created_time,permalink_url", "limit": 25}
-        for _ in range(_FIND_PAGES):
-            answer = self.graph.get(
-                "list the Page's posts", f"{self.page_id}/published_posts", params
-            )
-            posts = answer.get("data")
-            if not isinstance(posts, list):
+        params = {"fields": "id,message,created_time,permalink_url", "limit": 25}
+        path = f"{self.page_id}/published_posts"
+        for post in self.graph.listed("list the Page's posts", path, params, pages=_FIND_PAGES):
+            created = parse_time(post.get("created_time"))
+            if created is not None and created < since:
                 return None
-            for post in posts:
-                created = parse_time(post.get("created_time"))
-                if created is not None and created < since:
-                    return None
-                message = post.get("message")
-                if isinstance(message, str) and text_digest(message) == lookup.text_sha256:
-                    url = _text(post.get("permalink_url"))
-                    return Receipt(str(post["id"]), url or _fallback_url(str(post["id"])), created)
-            after = next_cursor(answer)
-            if after is None:
-                return None
-            params = {**params, "after": after}
+            message = post.get("message")
+            if isinstance(message, str) and text_digest(message) == lookup.text_sha256:
+                url = _text(post.get("permalink_url"))
+                return Receipt(str(post["id"]), url or _fallback_url(str(post["id"])), created)
         return None
 
     def delete(self, remote_id: str) -> None:
-        try:
-            answer = self.graph.delete("delete the post", remote_id)
-        except PublishError as error:
-            if error.status != 404:  # already gone: what a retraction wants
-                raise
-            return
-        if answer.get("success") is not True:
-            raise PublishError(f"Facebook did not confirm deleting {remote_id}: {answer}")
+        self.graph.delete_post(remote_id)
 
     def _unpublished(self, item: MediaFile) -> str:
         params: Params = {"published": False, **_alt(item)}

@@ -23,13 +23,18 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
 from cmbuild.push.publishers.base import ErrorKind, MediaFile, PublishError
-from cmbuild.push.publishers.http import USER_AGENT, retry_after
+from cmbuild.push.publishers.http import (
+    USER_AGENT,
+    compact_json,
+    json_object,
+    multipart,
+    retry_after,
+)
 
 # One constant for the Graph version used unless a channel sets `graph_version`: the newest
 # version the facebook-business SDK targets at the time of writing (versions live ~2 years).
@@ -83,6 +88,35 @@ class Graph:
     def delete(self, what: str, path: str) -> dict[str, Any]:
         return self.call(what, "DELETE", path, {}, repeatable=True)
 
+    def delete_post(self, remote_id: str) -> None:
+        """Delete a post; one already gone counts as deleted (what a retraction wants)."""
+        try:
+            answer = self.delete("delete the post", remote_id)
+        except PublishError as error:
+            if error.status != 404:
+                raise
+            return
+        if answer.get("success") is not True:
+            raise PublishError(f"{self.platform} did not confirm deleting {remote_id}: {answer}")
+
+    def listed(
+        self, what: str, path: str, params: Mapping[str, Any], *, pages: int
+    ) -> Iterator[Any]:
+        """The items of a Graph list, page after page (at most `pages`), as Graph orders them.
+
+        A caller looking for one item stops reading where it stops iterating.
+        """
+        for _ in range(pages):
+            answer = self.get(what, path, params)
+            items = answer.get("data")
+            if not isinstance(items, list):
+                return
+            yield from items
+            after = next_cursor(answer)
+            if after is None:
+                return
+            params = {**params, "after": after}
+
     def call(
         self,
         what: str,
@@ -100,14 +134,14 @@ class Graph:
         headers = {"User-Agent": USER_AGENT}
         if method == "POST":
             if files:
-                body, headers["Content-Type"] = _multipart(fields, files)
+                body, headers["Content-Type"] = multipart(fields, files)
             else:
                 body = urllib.parse.urlencode(fields).encode()
                 headers["Content-Type"] = "application/x-www-form-urlencoded"
         else:
             url += "?" + urllib.parse.urlencode(fields)
         status, answer_headers, raw = self._send(what, method, url, body, headers, repeatable)
-        data = _json(raw)
+        data = json_object(raw) if raw else None
         if status >= 400:
             raise self._error(what, status, answer_headers, data, raw)
         if not isinstance(data, dict):
@@ -233,41 +267,12 @@ def _wire(value: str | int | bool | list[Any] | dict[str, Any]) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | dict):
-        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        return compact_json(value).decode()
     return str(value)
-
-
-def _json(raw: bytes) -> Any:
-    try:
-        return json.loads(raw) if raw else None
-    except ValueError:
-        return None
 
 
 def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _multipart(fields: Mapping[str, str], files: Mapping[str, MediaFile]) -> tuple[bytes, str]:
-    """A multipart/form-data body: the fields, then each file under its parameter name."""
-    boundary = f"cmbuild-{uuid.uuid4().hex}"
-    parts: list[bytes] = []
-    for name, value in fields.items():
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
-            + value.encode()
-            + b"\r\n"
-        )
-    for name, item in files.items():
-        filename = item.path.rsplit("/", 1)[-1].replace('"', "")
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-            f'filename="{filename}"\r\nContent-Type: {item.mime_type}\r\n\r\n'.encode()
-            + item.data
-            + b"\r\n"
-        )
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 def parse_time(value: Any) -> datetime | None:

@@ -18,13 +18,9 @@ host's options (cmbuild.push.mediahost). Credentials: `token` (`instagram_basic`
 
 from __future__ import annotations
 
-from typing import Any
-
-from cmbuild.push.manifest import VariantEntry
 from cmbuild.push.mediahost import CREDENTIALS
-from cmbuild.push.publishers.base import MediaFile
 from cmbuild.push.publishers.containers import ContainerPublisher
-from cmbuild.push.publishers.graph import DEFAULT_GRAPH_VERSION, Params
+from cmbuild.push.publishers.graph import DEFAULT_GRAPH_VERSION
 
 
 class InstagramPublisher(ContainerPublisher):
@@ -52,15 +48,3 @@ class InstagramPublisher(ContainerPublisher):
     status_fields = "status_code,status"
     text_field = "caption"
     max_images = 10  # carousels: 2-10 items through the API
-
-    def image_params(self, url: str, item: MediaFile, *, carousel_item: bool) -> dict[str, Any]:
-        params: dict[str, Any] = {"image_url": url}
-        if carousel_item:
-            params["is_carousel_item"] = True
-        if item.alt:
-            params["alt_text"] = item.alt
-        return params
-
-    def carousel_params(self, entry: VariantEntry, children: list[str]) -> Params:
-        # A comma-separated list, as Meta's examples send it.
-        return {"media_type": "CAROUSEL", "children": ",".join(children), "caption": entry.text}

@@ -89,7 +89,7 @@ class LinkedInPublisher(Publisher):
         content = _content(entry, images)
         if content is not None:
             post["content"] = content
-        answer = self._call("create the post", "POST", "/rest/posts", _json(post))
+        answer = self._call("create the post", "POST", "/rest/posts", http.compact_json(post))
         urn = _header(answer, "x-restli-id")
         if not urn:
             # Created, but we cannot tell which post it is: let `find` settle it.
@@ -146,7 +146,7 @@ class LinkedInPublisher(Publisher):
             f"register {item.path}",
             "POST",
             "/rest/images?action=initializeUpload",
-            _json(request),
+            http.compact_json(request),
             repeatable=True,
         )
         value = _data(answer).get("value")
@@ -241,10 +241,7 @@ class LinkedInPublisher(Publisher):
             )
         if error.status == 429:
             detail += "; LinkedIn's daily limits are reset at 00:00 UTC"
-        kind = "transient" if error.kind == "ambiguous" and repeatable else error.kind
-        return PublishError(
-            f"cannot {what}: {detail}", kind, status=error.status, retry_after=error.retry_after
-        )
+        return http.failed(what, error, repeatable=repeatable, detail=detail)
 
 
 def _content(entry: VariantEntry, images: list[tuple[str, str | None]]) -> dict[str, Any] | None:
@@ -271,16 +268,9 @@ def _linkedin_message(error: PublishError) -> str:
     return error.message
 
 
-def _json(payload: dict[str, Any]) -> bytes:
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-
-
 def _data(answer: http.Response) -> dict[str, Any]:
-    try:
-        data = json.loads(answer.body) if answer.body else {}
-    except ValueError:
-        data = None
-    if not isinstance(data, dict):
+    data = http.json_object(answer.body)
+    if data is None:
         raise PublishError(f"LinkedIn answered HTTP {answer.status} without a JSON object")
     return data
 

@@ -36,7 +36,7 @@ from typing import Any
 
 from cmbuild.push.manifest import VariantEntry, text_digest
 from cmbuild.push.publishers.base import Lookup, MediaFile, Publisher, PublishError, Receipt
-from cmbuild.push.publishers.http import USER_AGENT, retry_after
+from cmbuild.push.publishers.http import USER_AGENT, compact_json, json_object, retry_after
 
 DEFAULT_API_BASE = "https://api.pinterest.com/v5"
 _CONTENT_TYPES = ("image/jpeg", "image/png")  # ContentType: what image_base64 takes
@@ -182,7 +182,7 @@ class PinterestPublisher(Publisher):
         }
         body = None
         if payload is not None:
-            body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+            body = compact_json(payload)
             headers["Content-Type"] = "application/json"
         request = urllib.request.Request(url, data=body, method=method, headers=headers)
         try:
@@ -202,13 +202,8 @@ class PinterestPublisher(Publisher):
                 f"cannot {what}: {detail} (the request may have been carried out)",
                 "transient" if repeatable else "ambiguous",
             ) from None
-        if not raw:
-            return {}
-        try:
-            data = json.loads(raw)
-        except ValueError:
-            data = None
-        if not isinstance(data, dict):
+        data = json_object(raw)
+        if data is None:
             raise PublishError(f"cannot {what}: Pinterest answered without a JSON object")
         return data
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from cmbuild.push.manifest import VariantEntry
-from cmbuild.push.publishers.base import MediaFile, PublishError
+from cmbuild.push.publishers.base import MediaFile
 from cmbuild.push.publishers.containers import ContainerPublisher
 from cmbuild.push.publishers.graph import Params
 
@@ -51,22 +51,10 @@ class ThreadsPublisher(ContainerPublisher):
         return {"media_type": "TEXT", "text": entry.text}
 
     def image_params(self, url: str, item: MediaFile, *, carousel_item: bool) -> dict[str, Any]:
-        params: dict[str, Any] = {"media_type": "IMAGE", "image_url": url}
-        if carousel_item:
-            params["is_carousel_item"] = True
-        if item.alt:
-            params["alt_text"] = item.alt
-        return params
-
-    def carousel_params(self, entry: VariantEntry, children: list[str]) -> Params:
-        return {"media_type": "CAROUSEL", "children": ",".join(children), "text": entry.text}
+        return {
+            "media_type": "IMAGE",
+            **super().image_params(url, item, carousel_item=carousel_item),
+        }
 
     def delete(self, remote_id: str) -> None:
-        try:
-            answer = self.graph.delete("delete the post", remote_id)
-        except PublishError as error:
-            if error.status != 404:  # already gone: what a retraction wants
-                raise
-            return
-        if answer.get("success") is not True:
-            raise PublishError(f"Threads did not confirm deleting {remote_id}: {answer}")
+        self.graph.delete_post(remote_id)

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -73,10 +72,12 @@ class TumblrPublisher(Publisher):
         tags = post_tags(entry)
         if tags:
             post["tags"] = ",".join(tags)
-        body = json.dumps(post, ensure_ascii=False, separators=(",", ":")).encode()
+        body = http.compact_json(post)
         content_type = "application/json"
         if media:
-            body, content_type = _multipart(body, media)
+            # The NPF JSON first, then each image under its block's identifier.
+            images = {f"image-{index + 1}": item for index, item in enumerate(media)}
+            body, content_type = http.multipart({"json": (body, "application/json")}, images)
         answer = self._call("create the post", "POST", self._path("posts"), body, content_type)
         post_id = str(answer.get("id") or "")
         if not post_id:
@@ -166,11 +167,8 @@ class TumblrPublisher(Publisher):
             )
         except PublishError as error:
             raise self._error(what, error, repeatable) from None
-        try:
-            data = json.loads(answer.body) if answer.body else {}
-        except ValueError:
-            data = None
-        response = data.get("response") if isinstance(data, dict) else None
+        data = http.json_object(answer.body)
+        response = data.get("response") if data is not None else None
         if not isinstance(response, dict):
             response = {} if isinstance(response, list) else None  # `[]` for an empty answer
         if response is None:
@@ -213,10 +211,7 @@ class TumblrPublisher(Publisher):
                 "config",
                 status=404,
             )
-        kind = "transient" if error.kind == "ambiguous" and repeatable else error.kind
-        return PublishError(
-            f"cannot {what}: {detail}", kind, status=error.status, retry_after=error.retry_after
-        )
+        return http.failed(what, error, repeatable=repeatable, detail=detail)
 
 
 def npf_content(entry: VariantEntry, media: Sequence[MediaFile]) -> list[dict[str, Any]]:
@@ -267,27 +262,6 @@ def _npf_text(content: Any) -> str:
         return ""
     texts = [b.get("text") for b in content if isinstance(b, dict) and b.get("type") == "text"]
     return "\n\n".join(t for t in texts if isinstance(t, str))
-
-
-def _multipart(payload: bytes, media: Sequence[MediaFile]) -> tuple[bytes, str]:
-    """The NPF JSON as the first part (`json`), then each image under its block's identifier."""
-    boundary = f"cmbuild-{uuid.uuid4().hex}"
-    parts = [
-        f'--{boundary}\r\nContent-Disposition: form-data; name="json"\r\n'
-        "Content-Type: application/json\r\n\r\n".encode()
-        + payload
-        + b"\r\n"
-    ]
-    for index, item in enumerate(media):
-        filename = item.path.rsplit("/", 1)[-1].replace('"', "")
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="image-{index + 1}"; '
-            f'filename="{filename}"\r\nContent-Type: {item.mime_type}\r\n\r\n'.encode()
-            + item.data
-            + b"\r\n"
-        )
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 def _tumblr_errors(error: PublishError) -> tuple[list[int], str]:

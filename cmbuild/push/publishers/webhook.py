@@ -56,7 +56,7 @@ class Webhook(Publisher):
 
     def _post(self, event: str, key: str, payload: dict[str, Any]) -> http.Response:
         url = self.required_option("webhook_url", "the URL that receives the posts")
-        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+        body = http.compact_json(payload)
         secret = self.credential("webhook_secret") or ""
         signature = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
         headers = {

@@ -271,13 +271,7 @@ class WordPressPublisher(Publisher):
                 "config",
                 status=404,
             )
-        kind = "transient" if error.kind == "ambiguous" and repeatable else error.kind
-        return PublishError(
-            f"cannot {what}: {error.message}",
-            kind,
-            status=error.status,
-            retry_after=error.retry_after,
-        )
+        return http.failed(what, error, repeatable=repeatable)
 
     def _site(self) -> str:
         return self.required_option("site", "the WordPress site's address").rstrip("/") + "/"

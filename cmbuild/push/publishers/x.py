@@ -15,8 +15,6 @@ access token with the `tweet.read tweet.write users.read media.write` scopes.
 
 from __future__ import annotations
 
-import json
-import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -43,7 +41,9 @@ class XPublisher(Publisher):
         payload: dict[str, Any] = {"text": entry.text}
         if media_ids:
             payload["media"] = {"media_ids": media_ids}
-        answer = self._call("post", "POST", "/2/tweets", _json(payload), "application/json")
+        answer = self._call(
+            "post", "POST", "/2/tweets", http.compact_json(payload), "application/json"
+        )
         post_id = _data_id(answer, "post")
         return Receipt(post_id, f"https://x.com/i/web/status/{post_id}")
 
@@ -60,7 +60,7 @@ class XPublisher(Publisher):
         fields = {"media_category": "tweet_image"}
         if item.mime_type in _MEDIA_TYPES:
             fields["media_type"] = item.mime_type
-        body, content_type = _multipart(fields, item)
+        body, content_type = http.multipart(fields, {"media": item})
         answer = self._call(
             f"upload {item.path}", "POST", "/2/media/upload", body, content_type, repeatable=True
         )
@@ -82,7 +82,7 @@ class XPublisher(Publisher):
                 f"set the alt text of {item.path}",
                 "POST",
                 "/2/media/metadata",
-                _json(metadata),
+                http.compact_json(metadata),
                 "application/json",
                 repeatable=True,
             )
@@ -112,45 +112,11 @@ class XPublisher(Publisher):
                 raise self.auth_error(
                     f"X refused the token ({error.message})", error.status
                 ) from None
-            kind = "transient" if error.kind == "ambiguous" and repeatable else error.kind
-            raise PublishError(
-                f"cannot {what}: {error.message}",
-                kind,
-                status=error.status,
-                retry_after=error.retry_after,
-            ) from None
-        try:
-            data = json.loads(answer.body) if answer.body else {}
-        except ValueError:
-            data = None
-        if not isinstance(data, dict):
+            raise http.failed(what, error, repeatable=repeatable) from None
+        data = http.json_object(answer.body)
+        if data is None:
             raise PublishError(f"cannot {what}: X answered HTTP {answer.status} without JSON")
         return data
-
-
-def _json(payload: dict[str, Any]) -> bytes:
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def _multipart(fields: dict[str, str], item: MediaFile) -> tuple[bytes, str]:
-    """A multipart/form-data body with `fields` and the file as `media`."""
-    boundary = f"cmbuild-{uuid.uuid4().hex}"
-    parts: list[bytes] = []
-    for name, value in fields.items():
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
-            + value.encode()
-            + b"\r\n"
-        )
-    filename = item.path.rsplit("/", 1)[-1].replace('"', "")
-    parts.append(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="media"; '
-        f'filename="{filename}"\r\nContent-Type: {item.mime_type}\r\n\r\n'.encode()
-        + item.data
-        + b"\r\n"
-    )
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 def _data_id(answer: dict[str, Any], what: str) -> str:

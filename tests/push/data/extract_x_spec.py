@@ -2,9 +2,8 @@
 
     cd tests/push/data && python extract_x_spec.py /path/to/x-openapi.json > x-openapi.json
 
-The extract is faithful: each kept operation is copied unchanged, with every component it refers
-to (through `$ref` or a discriminator mapping, transitively), also unchanged. Nothing is edited or
-added but `x-extracted-from`, which records the operations kept.
+The extract is faithful (see openapi_extract.py): each kept operation is copied unchanged, with
+every component it refers to, also unchanged; only `x-extracted-from` is added.
 """
 
 from __future__ import annotations
@@ -14,6 +13,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+try:
+    from tests.push.data import openapi_extract
+except ModuleNotFoundError:  # run as a script: the shared extractor sits beside it
+    import openapi_extract  # type: ignore[no-redef]
+
 # (path, method): what the publisher sends.
 OPERATIONS: tuple[tuple[str, str], ...] = (
     ("/2/media/upload", "post"),
@@ -21,63 +25,10 @@ OPERATIONS: tuple[tuple[str, str], ...] = (
     ("/2/tweets", "post"),
     ("/2/tweets/{id}", "delete"),
 )
-_PREFIX = "#/components/"
-
-
-def _refs(node: Any) -> set[str]:
-    """Every `#/components/...` reference in `node`."""
-    found: set[str] = set()
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "$ref" and isinstance(value, str) and value.startswith(_PREFIX):
-                found.add(value)
-            elif key == "mapping" and isinstance(value, dict):
-                found.update(v for v in value.values() if str(v).startswith(_PREFIX))
-            else:
-                found |= _refs(value)
-    elif isinstance(node, list):
-        for item in node:
-            found |= _refs(item)
-    return found
-
-
-def extract(spec: dict[str, Any]) -> dict[str, Any]:
-    paths: dict[str, Any] = {}
-    for path, method in OPERATIONS:
-        item = spec["paths"][path]
-        kept = paths.setdefault(path, {k: v for k, v in item.items() if k == "parameters"})
-        kept[method] = item[method]
-    components: dict[str, dict[str, Any]] = {}
-    todo = _refs(paths)
-    done: set[str] = set()
-    while todo:
-        ref = todo.pop()
-        done.add(ref)
-        section, name = ref[len(_PREFIX) :].split("/", 1)
-        value = spec["components"][section][name]
-        components.setdefault(section, {})[name] = value
-        todo |= _refs(value) - done
-    used_schemes = {
-        name for op in _operations(paths) for req in op.get("security", []) for name in req
-    }
-    schemes = spec["components"].get("securitySchemes", {})
-    components["securitySchemes"] = {k: v for k, v in schemes.items() if k in used_schemes}
-    return {
-        "openapi": spec["openapi"],
-        "info": spec["info"],
-        "servers": spec.get("servers", []),
-        "x-extracted-from": [f"{method.upper()} {path}" for path, method in OPERATIONS],
-        "paths": paths,
-        "components": {k: dict(sorted(v.items())) for k, v in sorted(components.items())},
-    }
-
-
-def _operations(paths: dict[str, Any]) -> list[dict[str, Any]]:
-    return [op for item in paths.values() for key, op in item.items() if key != "parameters"]
 
 
 def render(spec: dict[str, Any]) -> str:
-    return json.dumps(extract(spec), indent=1, ensure_ascii=False) + "\n"
+    return openapi_extract.render(spec, OPERATIONS)
 
 
 if __name__ == "__main__":
