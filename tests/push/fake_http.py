@@ -14,6 +14,7 @@ import socket
 import threading
 import urllib.error
 import urllib.request
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.message import Message
@@ -22,7 +23,7 @@ from typing import Any, ClassVar, Self
 from urllib.parse import parse_qs, urlsplit
 
 
-class LocalServer:
+class LocalServer(ABC):
     """A threaded HTTP server on 127.0.0.1 and a free port; every request goes to `handle`.
 
     Used as a context manager (or `start`/`stop`): serving starts on entry and stops on exit, so
@@ -70,8 +71,9 @@ class LocalServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    @abstractmethod
     def handle(self, handler: BaseHTTPRequestHandler) -> None:
-        raise NotImplementedError
+        """Answer one request (every method comes here)."""
 
 
 def read_body(handler: BaseHTTPRequestHandler) -> bytes:
@@ -217,8 +219,9 @@ class FakeServer(LocalServer):
         self.faults: list[Fault] = []
         self.lock = threading.Lock()
 
+    @abstractmethod
     def answer(self, request: Request) -> Answer:
-        raise NotImplementedError
+        """The answer to one request that passed the checks."""
 
     def refusal(self, request: Request, error: Refused) -> None:
         """Record a refusal (subclasses leave out the ones a test provokes on purpose)."""
