@@ -7,11 +7,11 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from cmbuild.layout import CHANNELS_FILE, CHARTER_FILE, HALT_FILE, TEMPLATES_DIR, post_files
+from cmbuild.layout import CHANNELS_FILE, CHARTER_FILE, HALT_FILE, TEMPLATES_DIR, post_sources
 from cmbuild.state import Stat
 
 
-def stat_of(path: Path) -> Stat | None:
+def stat_of(path: str | Path) -> Stat | None:
     try:
         st = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
@@ -44,10 +44,10 @@ def scan(root: Path) -> dict[str, Stat]:
     halt = stat_of(root / HALT_FILE)
     if halt is not None:
         found[HALT_FILE] = halt
-    for path in post_files(root):
-        stat = stat_of(path)
+    for source in post_sources(root):
+        stat = stat_of(os.path.join(root, source))
         if stat is not None:
-            found[path.relative_to(root).as_posix()] = stat
+            found[source] = stat
     return found
 
 

@@ -15,14 +15,19 @@ HALT_FILE = "state/halt.toml"  # campaigns and channels stopped by `cmbuild halt
 
 def post_files(root: Path) -> list[Path]:
     """Every Markdown post under posts/, in order (README.md, `.` and `_` files skipped)."""
-    found: list[Path] = []
-    base = root / POSTS_DIR
-    if not base.is_dir():
-        return found
+    return [root / source for source in post_sources(root)]
+
+
+def post_sources(root: Path) -> list[str]:
+    """The repository-relative paths (with `/`) of `post_files`, in the same order."""
+    found: list[str] = []
+    base = os.path.join(root, POSTS_DIR)
+    skip = len(os.fspath(root)) + 1
     for folder, dirs, files in os.walk(base):
         dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
-        found.extend(Path(folder) / f for f in files if _is_post(f))
-    found.sort()
+        prefix = folder[skip:].replace(os.sep, "/") + "/"
+        found.extend(prefix + f for f in files if _is_post(f))
+    found.sort(key=lambda source: source.split("/"))  # folder by folder, as paths sort
     return found
 
 

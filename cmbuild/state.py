@@ -15,7 +15,8 @@ Under `<output>/.cmbuild/`:
   NN, read only when one of them has to be looked at again (its findings changed, the preview
   needs it). A one-post edit rewrites one shard, not the whole state.
 
-Every file is replaced atomically; a missing or unreadable one only makes the next build slower.
+Every file is replaced atomically, but not synced to disk (the manifest and the calendar are): a
+missing or unreadable one, after a power cut, only makes the next build slower.
 """
 
 from __future__ import annotations
@@ -124,7 +125,7 @@ def write_stamp(out: Path, stamp: Stamp) -> None:
         "outputs": sorted(stamp.outputs),
         "summary": stamp.summary,
     }
-    write_atomic(out / STATE_DIR / "stamp.json", orjson.dumps(data))
+    write_atomic(out / STATE_DIR / "stamp.json", orjson.dumps(data), durable=False)
 
 
 def read_index(out: Path) -> Index:
@@ -157,7 +158,7 @@ def write_index(out: Path, index: Index) -> None:
         "written": {k: list(v) for k, v in sorted(index.written.items())},
         "preview": dict(sorted(index.preview.items())),
     }
-    write_atomic(out / STATE_DIR / "index.json", orjson.dumps(data))
+    write_atomic(out / STATE_DIR / "index.json", orjson.dumps(data), durable=False)
 
 
 def shard_of(source: str) -> str:
@@ -206,7 +207,9 @@ class Shards:
         for name in sorted(self._dirty):
             posts = self._loaded[name]
             write_atomic(
-                self.folder / f"{name}.json", orjson.dumps(posts, option=orjson.OPT_SORT_KEYS)
+                self.folder / f"{name}.json",
+                orjson.dumps(posts, option=orjson.OPT_SORT_KEYS),
+                durable=False,
             )
         self._dirty.clear()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -64,38 +64,49 @@ class Summary:
 
 
 def summarize(
-    variants: Iterable[Placed],
+    variants: Sequence[Placed],
     extra_findings: Iterable[Finding],
     drafts: Iterable[Post | tuple[str, str]],
     platforms_by_channel: dict[str, str],
     post_count: int,
 ) -> Summary:
-    listed = list(variants)
     findings = sorted(
-        set(extra_findings) | {f for v in listed for f in v.findings}, key=Finding.sort_key
+        set(extra_findings) | {f for v in variants for f in v.findings}, key=Finding.sort_key
     )
-    channels = []
-    for name in sorted(platforms_by_channel):
-        mine = [v for v in listed if v.channel == name]
-        mine_findings = [f for f in findings if f.channel == name]
-        channels.append(
-            ChannelSummary(
-                name=name,
-                platform=platforms_by_channel[name],
-                variants=sum(1 for v in mine if v.status != "draft"),
-                drafts=sum(1 for v in mine if v.status == "draft"),
-                publishable=sum(1 for v in mine if is_publishable(v)),
-                errors=sum(1 for f in mine_findings if f.severity == "error"),
-                warnings=sum(1 for f in mine_findings if f.severity == "warning"),
-            )
+    # Per channel: variants (not drafts), drafts, publishable, errors, warnings. One pass each.
+    counts = {name: [0, 0, 0, 0, 0] for name in platforms_by_channel}
+    for v in variants:
+        mine = counts.get(v.channel)
+        if mine is None:
+            continue
+        if v.status == "draft":
+            mine[1] += 1
+        else:
+            mine[0] += 1
+            mine[2] += is_publishable(v)
+    for f in findings:
+        mine = counts.get(f.channel or "")
+        if mine is not None and f.severity in ("error", "warning"):
+            mine[3 if f.severity == "error" else 4] += 1
+    channels = [
+        ChannelSummary(
+            name=name,
+            platform=platforms_by_channel[name],
+            variants=counts[name][0],
+            drafts=counts[name][1],
+            publishable=counts[name][2],
+            errors=counts[name][3],
+            warnings=counts[name][4],
         )
+        for name in sorted(platforms_by_channel)
+    ]
     draft_list = sorted(
         (d.source, d.title) if isinstance(d, Post) else (d[0], d[1]) for d in drafts
     )
     return Summary(
         posts=post_count,
-        variants=sum(1 for v in listed if v.status != "draft"),
-        publishable=sum(1 for v in listed if is_publishable(v)),
+        variants=sum(1 for v in variants if v.status != "draft"),
+        publishable=sum(1 for v in variants if v.status != "draft" and is_publishable(v)),
         channels=tuple(channels),
         drafts=tuple(draft_list),
         findings=tuple(findings),

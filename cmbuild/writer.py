@@ -99,21 +99,34 @@ def write_outputs(
     listed = [row for row in rows if row.status != "draft"]
     kept = memo if memo is not None else {}
     old = _Previous(out, index, kept)
-    manifest, spans = assemble(
-        (old.slice(MANIFEST, row.manifest) or fragment(sources.variant(row)) for row in listed),
-        inputs_digest,
+    manifest_blocks = _splice(
+        listed,
+        old.data(MANIFEST),
+        lambda row: row.manifest,
+        lambda row: fragment(sources.variant(row)),
+        _ENTRY_SEPARATOR,
+        _ENTRY_START,
     )
-    events = [old.slice(CALENDAR, row.event) or sources.event(row) for row in listed]
-    calendar = _calendar(listed, events, calendar_name)
-    start = len(calendar) - len(_END) - sum(map(len, events))
-    for row, span in zip(listed, spans, strict=True):
+    manifest, block_spans = assemble((block.data for block in manifest_blocks), inputs_digest)
+    for row, span in zip(
+        listed, _placed(manifest_blocks, [o for o, _ in block_spans]), strict=True
+    ):
         row.manifest = span
-    for row, event in zip(listed, events, strict=True):
-        row.event = (start, len(event))
-        start += len(event)
+    event_blocks = _splice(
+        listed, old.data(CALENDAR), lambda row: row.event, sources.event, b"", _EVENT_START
+    )
+    calendar = _calendar(listed, [block.data for block in event_blocks], calendar_name)
+    start = len(calendar) - len(_END) - sum(len(block.data) for block in event_blocks)
+    starts = []
+    for block in event_blocks:
+        starts.append(start)
+        start += len(block.data)
+    for row, span in zip(listed, _placed(event_blocks, starts), strict=True):
+        row.event = span
     index.written = {}
     for name, data in ((MANIFEST, manifest), (CALENDAR, calendar)):
-        if same_content(out / name, data):
+        before = old.data(name)  # the file on disk, when it is still the one the index knows
+        if data == before if before is not None else same_content(out / name, data):
             unchanged += 1
         else:
             write_atomic(out / name, data)
@@ -133,6 +146,77 @@ def write_outputs(
 
 
 _END = b"END:VCALENDAR\r\n"
+_ENTRY_SEPARATOR = b",\n"  # between two manifest entries (see write.manifest.assemble)
+_ENTRY_START = b"    {"
+_EVENT_START = b"BEGIN:VEVENT\r\n"
+
+
+@dataclass
+class _Block:
+    """Consecutive entries of a whole file: new ones, or a run copied from the previous file."""
+
+    data: bytes
+    spans: list[tuple[int, int]]  # each of its rows' (offset, length) within `data`
+
+
+def _splice(
+    rows: Sequence[Row],
+    previous: bytes | None,
+    span_of: Callable[[Row], tuple[int, int] | None],
+    serialise: Callable[[Row], bytes],
+    separator: bytes,
+    start: bytes,
+) -> list[_Block]:
+    """The entries of `rows` in order, in blocks: a row whose entry sits right after the previous
+    row's entry in the previous file joins its block, so that runs of unchanged entries are copied
+    in one slice. An entry is copied only if its span still holds an entry's start."""
+    blocks: list[_Block] = []
+    run: list[Row] = []
+    first = end = 0
+    size = len(previous) if previous is not None else 0
+
+    def close() -> None:
+        if run:
+            assert previous is not None
+            blocks.append(
+                _Block(
+                    previous[first:end],
+                    [(span[0] - first, span[1]) for span in map(span_of, run) if span],
+                )
+            )
+            run.clear()
+
+    for row in rows:
+        span = span_of(row) if previous is not None else None
+        if span is not None:
+            offset, length = span
+            assert previous is not None
+            if offset + length <= size and previous.startswith(start, offset):
+                if (
+                    run
+                    and offset == end + len(separator)
+                    and (not separator or previous.startswith(separator, end))
+                ):
+                    end = offset + length
+                else:
+                    close()
+                    first, end = offset, offset + length
+                run.append(row)
+                continue
+        close()
+        data = serialise(row)
+        blocks.append(_Block(data, [(0, len(data))]))
+    close()
+    return blocks
+
+
+def _placed(blocks: Sequence[_Block], starts: Sequence[int]) -> list[tuple[int, int]]:
+    """Where each row's entry now sits, in row order, given where each block starts."""
+    return [
+        (start + offset, length)
+        for block, start in zip(blocks, starts, strict=True)
+        for offset, length in block.spans
+    ]
 
 
 def _calendar(listed: Sequence[Row], events: list[bytes], name: str) -> bytes:
@@ -164,19 +248,9 @@ class _Previous:
         self.memo = memo
         self._data: dict[str, bytes | None] = {}
 
-    def slice(self, name: str, span: tuple[int, int] | None) -> bytes | None:
-        if span is None:
-            return None
-        data = self._read(name)
-        if data is None:
-            return None
-        offset, length = span
-        piece = data[offset : offset + length]
-        # Entries start where the format says: a cheap check that the span is still right.
-        expected = b"    {" if name == MANIFEST else b"BEGIN:VEVENT\r\n"
-        if len(piece) != length or not piece.startswith(expected):
-            return None
-        return piece
+    def data(self, name: str) -> bytes | None:
+        """The whole previous file, or None if it is gone or no longer the one the index knows."""
+        return self._read(name)
 
     def _read(self, name: str) -> bytes | None:
         if name not in self._data:

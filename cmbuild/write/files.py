@@ -3,8 +3,9 @@
 Replacing files is what costs on the disks we run on (see docs/architecture.md): an unchanged output
 is never rewritten, a changed one is overwritten in place (no truncate-then-write), and `output/` is
 never wiped; only outputs that are no longer produced are removed. The manifest, the calendar and
-the build state are written to a temporary file, fsync'd, then renamed over the old one, so a crash
-leaves either the old or the new file, never half of one.
+the build state are written to a temporary file, then renamed over the old one, so a crash leaves
+either the old or the new file, never half of one; the manifest and the calendar are also synced to
+disk first.
 """
 
 from __future__ import annotations
@@ -39,8 +40,12 @@ def write_in_place(path: Path, data: bytes) -> None:
         handle.write(data)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` by `data` atomically: readers see the old or the new file, never a mix."""
+def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Replace `path` by `data` atomically: readers see the old or the new file, never a mix.
+
+    `durable` also syncs the file and its folder to disk, so that the new file survives a power
+    cut. Caches that are checked when read (the build state) skip it: losing one costs a rebuild.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -48,14 +53,16 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.fchmod(fd, _file_mode(path))
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(temp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
         raise
-    _fsync_dir(path.parent)
+    if durable:
+        _fsync_dir(path.parent)
 
 
 def _file_mode(path: Path) -> int:
