@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -256,6 +256,8 @@ class Pipeline:
         lap = self._lap("images", lap)
 
         finals = _Finals(shards)
+        for outcome in rendered:
+            finals.add(outcome.variants, outcome.events)
         for number, row in enumerate(rows):
             mine = cross.get((row.source, row.channel), [])
             pictured = outcomes.get(row.id, NO_IMAGES)
@@ -574,6 +576,11 @@ class _Finals:
         self.shards = shards
         self._rendered: dict[str, Variant] = {}
         self._events: dict[str, str] = {}
+
+    def add(self, variants: Iterable[Variant], events: Mapping[str, str]) -> None:
+        """Variants (and their events) this build rendered: no need to read them back."""
+        self._rendered.update((variant.id, variant) for variant in variants)
+        self._events.update(events)
 
     def rendered(self, row: Row) -> Variant:
         """The variant as rendered (before images and cross-post checks)."""

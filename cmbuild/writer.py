@@ -17,7 +17,7 @@ from cmbuild.inputs import digest, stat_of
 from cmbuild.model import Variant
 from cmbuild.rows import Row
 from cmbuild.state import Index, PostEntry, Shards, Stat, write_index
-from cmbuild.write.files import prune, same_content, write_atomic, write_in_place
+from cmbuild.write.files import prune, same_content, update_in_place, write_atomic
 from cmbuild.write.manifest import assemble, fragment
 
 MANIFEST = "manifest.json"
@@ -75,11 +75,10 @@ def write_outputs(
             continue
         data = sources.variant(row).text.encode("utf-8")
         current[row.output] = digest(data)
-        if same_content(out / row.output, data):
+        if update_in_place(os.path.join(out, row.output), data):
+            written.append(row.output)
+        else:
             unchanged += 1
-            continue
-        write_in_place(out / row.output, data)
-        written.append(row.output)
     for relative, maybe in sorted((extra or {}).items()):
         if maybe is None:
             current[relative] = previous[relative]
@@ -88,18 +87,17 @@ def write_outputs(
         data = maybe
         sha = digest(data)
         current[relative] = sha
-        if (previous.get(relative) == sha and listing.has(relative)) or same_content(
-            out / relative, data
-        ):
+        if previous.get(relative) == sha and listing.has(relative):
             unchanged += 1
-            continue
-        write_in_place(out / relative, data)
-        written.append(relative)
+        elif update_in_place(os.path.join(out, relative), data):
+            written.append(relative)
+        else:
+            unchanged += 1
 
     listed = [row for row in rows if row.status != "draft"]
     kept = memo if memo is not None else {}
     old = _Previous(out, index, kept)
-    manifest_blocks = _splice(
+    parts, spans = _splice(
         listed,
         old.data(MANIFEST),
         lambda row: row.manifest,
@@ -107,22 +105,18 @@ def write_outputs(
         _ENTRY_SEPARATOR,
         _ENTRY_START,
     )
-    manifest, block_spans = assemble((block.data for block in manifest_blocks), inputs_digest)
-    for row, span in zip(
-        listed, _placed(manifest_blocks, [o for o, _ in block_spans]), strict=True
-    ):
-        row.manifest = span
-    event_blocks = _splice(
+    manifest, part_spans = assemble(parts, inputs_digest)
+    base = part_spans[0][0] if part_spans else 0
+    for row, (offset, length) in zip(listed, spans, strict=True):
+        row.manifest = (base + offset, length)
+    del parts  # the entries are in `manifest` now: free them before the events are made
+    parts, spans = _splice(
         listed, old.data(CALENDAR), lambda row: row.event, sources.event, b"", _EVENT_START
     )
-    calendar = _calendar(listed, [block.data for block in event_blocks], calendar_name)
-    start = len(calendar) - len(_END) - sum(len(block.data) for block in event_blocks)
-    starts = []
-    for block in event_blocks:
-        starts.append(start)
-        start += len(block.data)
-    for row, span in zip(listed, _placed(event_blocks, starts), strict=True):
-        row.event = span
+    calendar = _calendar(listed, parts, calendar_name)
+    base = len(calendar) - len(_END) - sum(map(len, parts))
+    for row, (offset, length) in zip(listed, spans, strict=True):
+        row.event = (base + offset, length)
     index.written = {}
     for name, data in ((MANIFEST, manifest), (CALENDAR, calendar)):
         before = old.data(name)  # the file on disk, when it is still the one the index knows
@@ -151,14 +145,6 @@ _ENTRY_START = b"    {"
 _EVENT_START = b"BEGIN:VEVENT\r\n"
 
 
-@dataclass
-class _Block:
-    """Consecutive entries of a whole file: new ones, or a run copied from the previous file."""
-
-    data: bytes
-    spans: list[tuple[int, int]]  # each of its rows' (offset, length) within `data`
-
-
 def _splice(
     rows: Sequence[Row],
     previous: bytes | None,
@@ -166,57 +152,46 @@ def _splice(
     serialise: Callable[[Row], bytes],
     separator: bytes,
     start: bytes,
-) -> list[_Block]:
-    """The entries of `rows` in order, in blocks: a row whose entry sits right after the previous
-    row's entry in the previous file joins its block, so that runs of unchanged entries are copied
-    in one slice. An entry is copied only if its span still holds an entry's start."""
-    blocks: list[_Block] = []
-    run: list[Row] = []
-    first = end = 0
+) -> tuple[list[bytes], list[tuple[int, int]]]:
+    """The entries of `rows`, as parts to join with `separator`, and where each row's entry will
+    sit in the joined bytes (offset, length).
+
+    A row whose entry is still in the previous file (it starts where its span says) is copied from
+    there; a run of such rows that sat one after the other there is copied in one slice.
+    """
+    parts: list[bytes] = []
+    spans: list[tuple[int, int]] = []
     size = len(previous) if previous is not None else 0
-
-    def close() -> None:
-        if run:
-            assert previous is not None
-            blocks.append(
-                _Block(
-                    previous[first:end],
-                    [(span[0] - first, span[1]) for span in map(span_of, run) if span],
-                )
-            )
-            run.clear()
-
+    position = 0  # where the next part starts in the joined bytes
+    first = end = -1  # the run being copied: previous[first:end], to sit at `at`
+    at = 0
     for row in rows:
         span = span_of(row) if previous is not None else None
-        if span is not None:
+        if span is not None and previous is not None:
             offset, length = span
-            assert previous is not None
             if offset + length <= size and previous.startswith(start, offset):
-                if (
-                    run
-                    and offset == end + len(separator)
-                    and (not separator or previous.startswith(separator, end))
-                ):
-                    end = offset + length
-                else:
-                    close()
-                    first, end = offset, offset + length
-                run.append(row)
+                follows = offset == end + len(separator) and previous.startswith(separator, end)
+                if first < 0 or not follows:
+                    if first >= 0:
+                        parts.append(previous[first:end])
+                        position = at + end - first + len(separator)
+                    first, at = offset, position
+                end = offset + length
+                spans.append((at + offset - first, length))
                 continue
-        close()
+        if first >= 0:
+            assert previous is not None
+            parts.append(previous[first:end])
+            position = at + end - first + len(separator)
+            first = -1
         data = serialise(row)
-        blocks.append(_Block(data, [(0, len(data))]))
-    close()
-    return blocks
-
-
-def _placed(blocks: Sequence[_Block], starts: Sequence[int]) -> list[tuple[int, int]]:
-    """Where each row's entry now sits, in row order, given where each block starts."""
-    return [
-        (start + offset, length)
-        for block, start in zip(blocks, starts, strict=True)
-        for offset, length in block.spans
-    ]
+        parts.append(data)
+        spans.append((position, len(data)))
+        position += len(data) + len(separator)
+    if first >= 0:
+        assert previous is not None
+        parts.append(previous[first:end])
+    return parts, spans
 
 
 def _calendar(listed: Sequence[Row], events: list[bytes], name: str) -> bytes:

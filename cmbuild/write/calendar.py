@@ -49,14 +49,13 @@ def event_ics(variant: Variant, *, dtstamp: datetime) -> bytes:
     """
     if variant.scheduled.tzinfo is None or dtstamp.tzinfo is None:
         raise ValueError(f"{variant.key}: scheduled time and DTSTAMP must be timezone-aware")
-    zone = ZoneInfo(variant.timezone)
     start = variant.scheduled.astimezone(UTC)
     text = _html_to_text(variant.text) if variant.text_format == "html" else variant.text
     categories = [variant.campaign, variant.platform] if variant.campaign else [variant.platform]
     lines = [
         ("SUMMARY", vText(_clean(f"[{variant.channel}] {variant.title}")).to_ical()),
-        _time_line("DTSTART", start, variant.timezone, zone),
-        _time_line("DTEND", start + DURATION, variant.timezone, zone),
+        _time_line("DTSTART", start, variant.timezone),
+        _time_line("DTEND", start + DURATION, variant.timezone),
         ("DTSTAMP", _utc(dtstamp)),
         ("UID", vText(variant.id).to_ical()),
         ("CATEGORIES", vCategory([_clean(c) for c in categories]).to_ical()),
@@ -70,15 +69,22 @@ def event_ics(variant: Variant, *, dtstamp: datetime) -> bytes:
     return b"BEGIN:VEVENT\r\n" + body + b"END:VEVENT\r\n"
 
 
-def _time_line(name: str, instant: datetime, tzid: str, zone: ZoneInfo) -> tuple[str, bytes]:
-    local = instant.astimezone(zone)
+def _time_line(name: str, instant: datetime, tzid: str) -> tuple[str, bytes]:
+    local, value = _time_value(instant, tzid)
+    # A local time with an explicit TZID: icalendar would write UTC instead of a TZID for zones
+    # it finds equivalent to UTC (Africa/Abidjan, Atlantic/Reykjavik...).
+    return (f"{name};TZID={dquote(tzid)}" if local else name), value
+
+
+@lru_cache(maxsize=1024)  # a post's variants often share their time
+def _time_value(instant: datetime, tzid: str) -> tuple[bool, bytes]:
+    """Whether `instant` is written as a local time in `tzid`, and its value."""
+    local = instant.astimezone(ZoneInfo(tzid))
     if local.fold and local.utcoffset() != local.replace(fold=0).utcoffset():
         # The second pass through a repeated hour: RFC 5545 §3.3.5 reads a local time there as
         # the first pass, so only UTC says it right.
-        return name, _utc(instant)
-    # A local time with an explicit TZID: icalendar would write UTC instead of a TZID for zones
-    # it finds equivalent to UTC (Africa/Abidjan, Atlantic/Reykjavik...).
-    return f"{name};TZID={dquote(tzid)}", local.strftime(_DATE_TIME).encode()
+        return False, _utc(instant)
+    return True, local.strftime(_DATE_TIME).encode()
 
 
 # RFC 5545 §3.3.5 DATE-TIME, as icalendar's vDatetime writes it (its property objects cost ~10 µs

@@ -26,6 +26,25 @@ def same_content(path: Path, data: bytes) -> bool:
         return False
 
 
+def update_in_place(path: str | Path, data: bytes) -> bool:
+    """Make the file at `path` hold `data`, overwriting it in place (see `write_in_place`).
+
+    Returns False, having written nothing, when it already did: one open, one read.
+    """
+    try:
+        with open(path, "r+b") as handle:
+            if handle.read(len(data) + 1) == data:
+                return False
+            handle.seek(0)
+            handle.write(data)
+            handle.truncate()
+            return True
+    except FileNotFoundError:
+        pass
+    write_in_place(Path(path), data)
+    return True
+
+
 def write_in_place(path: Path, data: bytes) -> None:
     """Overwrite `path` with `data` without replacing the file (cheap on our disks)."""
     try:

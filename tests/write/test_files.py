@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from cmbuild.write.files import prune, same_content, write_atomic, write_in_place
+from cmbuild.write.files import (
+    prune,
+    same_content,
+    update_in_place,
+    write_atomic,
+    write_in_place,
+)
 
 
 def test_atomic_write_replaces_the_file(tmp_path: Path) -> None:
@@ -55,3 +61,16 @@ def test_prune_removes_only_what_it_is_given_and_empty_folders(tmp_path: Path) -
     assert removed == ["gone/a.txt", "kept/b.txt"]
     assert not (tmp_path / "gone").exists()
     assert (tmp_path / "kept" / "c.txt").exists()
+
+
+def test_an_in_place_update_writes_only_what_differs(tmp_path: Path) -> None:
+    target = tmp_path / "x" / "post.txt"
+    assert update_in_place(target, b"first") is True  # created, folder included
+    assert update_in_place(str(target), b"first") is False
+    before = target.stat().st_mtime_ns
+    assert update_in_place(target, b"fir") is True  # shorter: the tail is cut
+    assert target.read_bytes() == b"fir"
+    assert update_in_place(target, b"first!") is True  # longer
+    assert target.read_bytes() == b"first!"
+    assert update_in_place(target, b"first!") is False
+    assert target.stat().st_mtime_ns >= before
