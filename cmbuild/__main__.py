@@ -1,3 +1,3 @@
-from cmbuild.cli import main
+from cmbuild.cli import run
 
-main()
+run()

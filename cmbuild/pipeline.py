@@ -22,7 +22,8 @@ from cmbuild.errors import ErrorCollector, InputError, InputErrors
 from cmbuild.imaging import NO_IMAGES, Imaged, charter_data, image_jobs, run_images
 from cmbuild.inputs import config_digest, digest, stat_of
 from cmbuild.layout import resolve_image
-from cmbuild.load.site import load_config
+from cmbuild.load.cache import read_cached
+from cmbuild.load.cache import save as save_config
 from cmbuild.media import describe_image
 from cmbuild.model import Channel, Charter, Finding, Media, Post, Variant
 from cmbuild.render.templates import compile_templates, make_environment
@@ -122,10 +123,16 @@ class Pipeline:
         root = self.root
         lap = start
         config_hash = config_digest(root, __version__)
+        loaded: tuple[tuple[Channel, ...], Charter] | None = None  # to keep for the next build
         if self.memo.config is not None and self.memo.config[0] == config_hash:
             _, channels, charter, env = self.memo.config  # same files: same configuration
         else:
-            channels, charter = load_config(root)
+            kept = None if self.fresh else read_cached(self.out / STATE_DIR, config_hash)
+            if kept is None:
+                from cmbuild.load.site import load_config
+
+                loaded = kept = load_config(root)
+            channels, charter = kept
             env = make_environment(root)
             template_errors = compile_templates(env, {c.template for c in channels})
             if template_errors:
@@ -343,6 +350,8 @@ class Pipeline:
                 },
             )
             written, unchanged, pruned = report.written, report.unchanged, report.pruned
+            if loaded is not None:
+                save_config(self.out / STATE_DIR, config_hash, loaded)
             self.memo.index = new_index
             self.memo.stat = stat_of(self.out / STATE_DIR / "index.json")
             self.memo.rows = by_source

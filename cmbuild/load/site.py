@@ -12,7 +12,6 @@ from pathlib import Path, PurePosixPath
 
 from cmbuild.errors import ErrorCollector, InputError, InputErrors
 from cmbuild.layout import post_files, resolve_image
-from cmbuild.load.config import load_channels, load_charter
 from cmbuild.load.posts import read_post
 from cmbuild.model import Channel, Charter, Finding, ImageRef, Post
 
@@ -33,6 +32,9 @@ class Site:
 
 
 def load_config(root: Path) -> tuple[tuple[Channel, ...], Charter]:
+    # Imported here: posts are checked (check_post) in processes that never load the configuration.
+    from cmbuild.load.config import load_channels, load_charter
+
     errors = ErrorCollector()
     channels: tuple[Channel, ...] = ()
     try:
