@@ -163,8 +163,16 @@ def _splice(
     spans: list[tuple[int, int]] = []
     size = len(previous) if previous is not None else 0
     position = 0  # where the next part starts in the joined bytes
-    first = end = -1  # the run being copied: previous[first:end], to sit at `at`
+    first = end = -1  # the run being copied: previous[first:end], to sit at `at` (none: first < 0)
     at = 0
+
+    def close_run() -> None:
+        nonlocal first, position
+        if first >= 0 and previous is not None:
+            parts.append(previous[first:end])
+            position = at + end - first + len(separator)
+        first = -1
+
     for row in rows:
         span = span_of(row) if previous is not None else None
         if span is not None and previous is not None:
@@ -172,25 +180,17 @@ def _splice(
             if offset + length <= size and previous.startswith(start, offset):
                 follows = offset == end + len(separator) and previous.startswith(separator, end)
                 if first < 0 or not follows:
-                    if first >= 0:
-                        parts.append(previous[first:end])
-                        position = at + end - first + len(separator)
+                    close_run()
                     first, at = offset, position
                 end = offset + length
                 spans.append((at + offset - first, length))
                 continue
-        if first >= 0:
-            assert previous is not None
-            parts.append(previous[first:end])
-            position = at + end - first + len(separator)
-            first = -1
+        close_run()
         data = serialise(row)
         parts.append(data)
         spans.append((position, len(data)))
         position += len(data) + len(separator)
-    if first >= 0:
-        assert previous is not None
-        parts.append(previous[first:end])
+    close_run()
     return parts, spans
 
 
@@ -225,9 +225,6 @@ class _Previous:
 
     def data(self, name: str) -> bytes | None:
         """The whole previous file, or None if it is gone or no longer the one the index knows."""
-        return self._read(name)
-
-    def _read(self, name: str) -> bytes | None:
         if name not in self._data:
             path = self.out / name
             known = self.index.written.get(name)

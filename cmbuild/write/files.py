@@ -41,6 +41,9 @@ def update_in_place(path: str | Path, data: bytes) -> bool:
             return True
     except FileNotFoundError:
         pass
+    except PermissionError:  # a read-only output: fine as long as it already holds `data`
+        if same_content(Path(path), data):
+            return False
     write_in_place(Path(path), data)
     return True
 
