@@ -2,7 +2,9 @@
 
 Prints the first build (into an empty output/: file creation dominates on our disks), the cold
 build (no build state, output/ present: every post rendered, only changed files written), the no-op
-rebuild, the rebuild after editing one post, and peak memory.
+rebuild, the rebuild after editing one post, and peak memory. Then the floor under the one-post
+edit: starting Python with the libraries a rebuild needs, and replacing the manifest and calendar
+durably, which any rebuild that changes a post has to do.
 Each figure is the median of several runs of the `cmbuild build` command in a fresh process
 (start-up and imports included), on a generated repository in a temporary folder.
 
@@ -171,6 +173,7 @@ def main() -> int:
             edits.append(run(root, args.jobs, extra))
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         outputs = sum(1 for p in (root / "output").rglob("*") if p.is_file())
+        imports, rewrite = edit_floor(root / "output", args.runs)
     mode = "with the preview site" if args.with_preview else "text pipeline, --no-preview"
     print(f"repository: {args.posts} posts x {len(CHANNELS)} channels -> {outputs} output files")
     print(f"mode: {mode}")
@@ -185,7 +188,40 @@ def main() -> int:
         median = statistics.median(values)
         print(f"{label:38s} median {median:6.3f} s  ({aim}; runs: {_fmt(values)})")
     print(f"{'peak RSS (largest single process)':38s} {peak:6.0f} MB  (target 300 MB)")
+    print("floor of a one-post edit in a fresh process, before any build work:")
+    for label, values in (
+        ("start-up + imports a rebuild needs", imports),
+        ("durable replace of manifest+calendar", rewrite),
+    ):
+        print(f"  {label:36s} median {statistics.median(values):6.3f} s  (runs: {_fmt(values)})")
     return 0
+
+
+# What rebuilding one post cannot do without in a new process: the libraries that read its front
+# matter, render its Markdown and template, count graphemes and write its calendar event.
+FLOOR_IMPORTS = "import click, frontmatter, icalendar, jinja2, markdown_it, regex"
+
+
+def edit_floor(out: Path, runs: int) -> tuple[list[float], list[float]]:
+    """Seconds to start Python with those libraries, and to replace this build's manifest and
+    calendar the way every build that changes them does (temporary file, fsync, rename)."""
+    from cmbuild.write.files import write_atomic
+
+    imports = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", FLOOR_IMPORTS], check=True)
+        imports.append(time.perf_counter() - start)
+    files = [(out / name).read_bytes() for name in ("manifest.json", "calendar.ics")]
+    for number, data in enumerate(files):
+        write_atomic(out.parent / f"floor-{number}", data)  # from now on, each write replaces
+    rewrite = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        for number, data in enumerate(files):
+            write_atomic(out.parent / f"floor-{number}", data)
+        rewrite.append(time.perf_counter() - start)
+    return imports, rewrite
 
 
 def _fmt(values: list[float]) -> str:

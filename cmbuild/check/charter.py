@@ -66,10 +66,11 @@ class _Context:
         return fold(self.variant.text)
 
     @cached_property
-    def _read(self) -> tuple[str, list[str]]:
+    def _read(self) -> tuple[str, tuple[str, ...]]:
         if self.variant.text_format == "html":
-            return read_html(self.variant.text)
-        return self.variant.text, []
+            read = read_html(self.variant.text)
+            return read.visible, read.links
+        return self.variant.text, ()
 
     @property
     def visible(self) -> str:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from functools import lru_cache
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from cmbuild.model import Utm
 
@@ -12,11 +13,25 @@ UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign")
 
 def is_brand_link(url: str, domains: tuple[str, ...]) -> bool:
     """True when `url` points to one of the brand's domains (or a subdomain of one)."""
+    host = _host(url)
+    return host is not None and any(host == d or host.endswith("." + d) for d in domains)
+
+
+# A post's link is tagged once per channel, and every channel of a campaign adds the same
+# parameters: both caches turn most of the URL parsing of a build into look-ups.
+@lru_cache(maxsize=4096)
+def _split(url: str) -> SplitResult | None:
     try:
-        host = (urlsplit(url).hostname or "").lower().rstrip(".")
+        parts = urlsplit(url)
+        parts.hostname  # noqa: B018 - raises ValueError for a malformed host
     except ValueError:
-        return False
-    return any(host == d or host.endswith("." + d) for d in domains)
+        return None
+    return parts
+
+
+def _host(url: str) -> str | None:
+    parts = _split(url)
+    return None if parts is None else (parts.hostname or "").lower().rstrip(".")
 
 
 def add_utm(url: str, utm: Utm, campaign: str | None, domains: tuple[str, ...]) -> str:
@@ -26,14 +41,21 @@ def add_utm(url: str, utm: Utm, campaign: str | None, domains: tuple[str, ...]) 
     """
     if not is_brand_link(url, domains):
         return url
-    parts = urlsplit(url)
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    present = {key for key, _ in query}
+    parts = _split(url)
+    assert parts is not None  # a brand link has a host
+    return urlunsplit(parts._replace(query=_tagged_query(parts.query, utm, campaign)))
+
+
+@lru_cache(maxsize=1024)
+def _tagged_query(query: str, utm: Utm, campaign: str | None) -> str:
+    """`query` with the UTM parameters it lacks, encoded again as a whole."""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    present = {key for key, _ in pairs}
     wanted = [("utm_source", utm.source), ("utm_medium", utm.medium)]
     if campaign:
         wanted.append(("utm_campaign", campaign))
-    query.extend((key, value) for key, value in wanted if key not in present)
-    return urlunsplit(parts._replace(query=urlencode(query, safe="/:")))
+    pairs.extend((key, value) for key, value in wanted if key not in present)
+    return urlencode(pairs, safe="/:")
 
 
 def missing_utm(url: str) -> list[str]:

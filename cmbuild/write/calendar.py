@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
-from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Component, Timezone, TimezoneDaylight, TimezoneStandard
@@ -22,6 +21,7 @@ from icalendar.prop import vCategory, vText, vUri
 
 from cmbuild import __version__
 from cmbuild.model import Variant
+from cmbuild.text.html import read_html
 
 DURATION = timedelta(minutes=15)
 
@@ -31,7 +31,6 @@ _END_CALENDAR = b"END:VCALENDAR\r\n"
 # RFC 5545 §3.3.11: TEXT admits no control character but HTAB (line breaks are escaped as \n).
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 _LINE_BREAKS = re.compile("\r\n?")
-_HTML_SPACE = re.compile("[ \t\n\r\f]+")
 
 
 def event_ics(variant: Variant, *, dtstamp: datetime) -> bytes:
@@ -140,12 +139,7 @@ def calendar_ics(
 def _html_to_text(html: str) -> str:
     """Readable text: paragraphs and list items on their own lines, links followed by their
     address when it differs from their text, scripts and styles left out."""
-    parser = _TextExtractor()
-    parser.feed(html)
-    parser.close()
-    text = "".join(parser.chunks)
-    text = re.sub(r"[ \t]*\n[ \t]*", "\n", text)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+    return read_html(html).readable
 
 
 def _clean(text: str) -> str:
@@ -257,54 +251,3 @@ def _transitions(start: datetime, end: datetime, tz: ZoneInfo) -> Iterator[datet
                     high = middle
             yield datetime.fromtimestamp(high, UTC)
         before, current = after, following
-
-
-class _TextExtractor(HTMLParser):
-    _BLOCKS = frozenset(
-        {"address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "figcaption"}
-        | {"figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "main", "nav"}
-        | {"ol", "p", "pre", "section", "table", "tr", "ul"}
-    )
-    _SKIPPED = frozenset({"head", "script", "style", "template", "title"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.chunks: list[str] = []
-        self._skipping = 0
-        self._pre = 0
-        self._links: list[tuple[str, int]] = []  # (href, chunk index where the link text starts)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._SKIPPED:
-            self._skipping += 1
-        elif tag == "br":
-            self.chunks.append("\n")
-        elif tag == "li":
-            self.chunks.append("\n• ")
-        elif tag in ("td", "th"):
-            self.chunks.append(" ")
-        elif tag == "a":
-            self._links.append((dict(attrs).get("href") or "", len(self.chunks)))
-        elif tag in self._BLOCKS:
-            self.chunks.append("\n\n")
-        if tag == "pre":
-            self._pre += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._SKIPPED:
-            self._skipping = max(0, self._skipping - 1)
-        elif tag == "a" and self._links:
-            href, first = self._links.pop()
-            label = "".join(self.chunks[first:]).strip()
-            address = href.removeprefix("mailto:")
-            if href.startswith(("http://", "https://", "mailto:")) and address != label:
-                self.chunks.append(f" ({address})" if label else address)
-        elif tag in self._BLOCKS:
-            self.chunks.append("\n\n")
-        if tag == "pre":
-            self._pre = max(0, self._pre - 1)
-
-    def handle_data(self, data: str) -> None:
-        if not self._skipping:
-            # HTML's white space only: a no-break space (French typography) stays.
-            self.chunks.append(data if self._pre else _HTML_SPACE.sub(" ", data))
