@@ -32,7 +32,3 @@ def test_readable_layout() -> None:
         "contact@cm-bordeaux.fr\n\n"
         "garde\nles espaces"
     )
-
-
-def test_same_answer_twice() -> None:
-    assert read_html(PAGE) == read_html(PAGE[:] + "")
