@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 from cmbuild import platforms
 from cmbuild.errors import InputError
 from cmbuild.layout import CHARTER_FILE
+from cmbuild.manifest.writer import content_hash
 from cmbuild.model import Channel, Finding, Media, Variant
-from cmbuild.write.manifest import content_hash
 
 if TYPE_CHECKING:
     from cmbuild.images import ImageJob

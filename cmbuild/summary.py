@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from cmbuild.manifest.writer import is_publishable
 from cmbuild.model import Finding, Placed, Post
-from cmbuild.write.manifest import is_publishable
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from cmbuild.build import build
-from cmbuild.write.manifest import assemble
+from cmbuild.manifest.writer import assemble
 from tests.helpers import edit, tree
 
 SITES = Path(__file__).parent / "sites"

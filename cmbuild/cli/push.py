@@ -1,25 +1,227 @@
-"""What the `cmbuild push`, `plan`, `halt`, `resume`, `retract` and `resolve` commands run.
+"""`cmbuild push`, `plan`, `halt`, `resume`, `retract` and `resolve` (the library: cmbuild/push/).
 
-Each function takes the command's options, prints, and returns the exit code: 0 everything due
-was done; 1 something failed (the rest was still done); 2 bad input (manifest, ledger, halt file,
-channels.toml, options); 3 another push holds the ledger (nothing was done).
+Each command exits 0 when everything due was done; 1 when something failed (the rest was still
+done); 2 on bad input (manifest, ledger, halt file, channels.toml, options); 3 when another push
+holds the ledger (nothing was done).
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from cmbuild.errors import InputError, InputErrors
-from cmbuild.push.halt import Halt, Scope, add_halt, lift
-from cmbuild.push.ledger import LedgerBusy, now_utc
-from cmbuild.push.report import Report, render
-from cmbuild.push.session import PushSettings
+from cmbuild.cli.options import (
+    EXIT_BUSY,
+    EXIT_FAILED,
+    EXIT_INPUT,
+    EXIT_OK,
+    NOW,
+    WAIT,
+    selector_options,
+    state_options,
+)
 
-EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_BUSY = 0, 1, 2, 3
+if TYPE_CHECKING:
+    from cmbuild.push.report import Report
+    from cmbuild.push.session import PushSettings
+    from cmbuild.stores.halts import Scope
+
+
+@click.command()
+@state_options
+@WAIT
+@NOW
+@click.option("--dry-run", is_flag=True, help="Show what would be published; publish nothing.")
+def push(
+    root: Path,
+    manifest: Path | None,
+    ledger: Path | None,
+    halt_file: Path | None,
+    channels: tuple[str, ...],
+    wait: bool,
+    now: str | None,
+    dry_run: bool,
+) -> None:
+    """Publish what is due from the manifest, exactly once, recording it in the ledger.
+
+    Due: scheduled at or before now, publishable, not in the ledger, not halted, and not more than
+    the channel's stale_after_hours late (then reported as missed). Re-running is always safe.
+    Exit 0 all due published, 1 something failed, 2 bad input, 3 another push is running.
+
+    \b
+    Examples:
+      cmbuild push
+      cmbuild push --dry-run --now 2026-12-01T09:00:00Z
+      cmbuild push --channel mastodon-cmb --wait
+    """
+    from cmbuild.push import apply
+
+    options = (root, manifest, ledger, halt_file, now, channels)
+    chosen = settings(*options, dry_run=dry_run, wait=wait)
+    sys.exit(run(lambda: apply.push(chosen), fails=not dry_run))
+
+
+@click.command()
+@state_options
+@NOW
+def plan(
+    root: Path,
+    manifest: Path | None,
+    ledger: Path | None,
+    halt_file: Path | None,
+    channels: tuple[str, ...],
+    now: str | None,
+) -> None:
+    """Show what `cmbuild push` would publish now, and what it would not and why.
+
+    Needs no credentials and changes nothing.
+
+    \b
+    Examples:
+      cmbuild plan --now 2026-12-01T09:00:00+01:00
+    """
+    from cmbuild.push import apply
+
+    chosen = settings(root, manifest, ledger, halt_file, now, channels)
+    sys.exit(run(lambda: apply.plan(chosen), fails=False))
+
+
+@click.command()
+@selector_options
+@click.option("--reason", required=True, help="Why: shown by every push it stops.")
+def halt(
+    root: Path,
+    halt_file: Path | None,
+    campaign: str | None,
+    channel: str | None,
+    everything: bool,
+    reason: str,
+) -> None:
+    """Stop publishing a campaign, a channel, or everything, at once, until `cmbuild resume`.
+
+    A running push reads the halt file before each send. Commit state/halt.toml so CI sees it.
+
+    \b
+    Examples:
+      cmbuild halt --campaign meetup-decembre --reason "venue cancelled"
+      cmbuild halt --all --reason "national mourning"
+    """
+    from cmbuild.errors import InputError, InputErrors
+    from cmbuild.layout import HALT_FILE
+    from cmbuild.stores.halts import Halt, add_halt
+    from cmbuild.stores.ledger import now_utc
+
+    scope, name = selector(campaign, channel, everything)
+    path = halt_file or root / HALT_FILE
+    since = now_utc().strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        halts = add_halt(path, str(path), Halt(scope, name, reason, since))
+    except (InputErrors, InputError) as errors:
+        click.echo(f"error: {errors}", err=True)
+        sys.exit(EXIT_INPUT)
+    what = "everything" if scope == "all" else f"{scope} {name}"
+    click.echo(f"halted {what} ({reason}): `cmbuild push` publishes none of it until resumed")
+    click.echo(f"{len(halts)} halt(s) in force in {path}; commit it so that CI sees it")
+    sys.exit(EXIT_OK)
+
+
+@click.command()
+@selector_options
+def resume(
+    root: Path, halt_file: Path | None, campaign: str | None, channel: str | None, everything: bool
+) -> None:
+    """Lift a halt (--all lifts every halt). Variants now stale are reported as missed.
+
+    \b
+    Examples:
+      cmbuild resume --campaign meetup-decembre
+    """
+    from cmbuild.errors import InputError, InputErrors
+    from cmbuild.layout import HALT_FILE
+    from cmbuild.stores.halts import lift
+
+    scope, name = selector(campaign, channel, everything)
+    path = halt_file or root / HALT_FILE
+    try:
+        lifted = lift(path, str(path), scope, name)
+    except (InputErrors, InputError) as errors:
+        click.echo(f"error: {errors}", err=True)
+        sys.exit(EXIT_INPUT)
+    if not lifted:
+        what = "anything" if scope == "all" else f"{scope} {name}"
+        click.echo(f"nothing to resume: {what} is not halted in {path}")
+        sys.exit(EXIT_OK)
+    for gone in lifted:
+        click.echo(f"resumed: {gone.describe()}")
+    click.echo("variants more than stale_after_hours late are reported as missed, not published")
+    sys.exit(EXIT_OK)
+
+
+@click.command()
+@state_options
+@WAIT
+@click.option("--campaign", required=True, help="The campaign whose posts to delete.")
+@click.option("--reason", default="retracted", show_default=True, help="Recorded with the halt.")
+def retract(
+    root: Path,
+    manifest: Path | None,
+    ledger: Path | None,
+    halt_file: Path | None,
+    channels: tuple[str, ...],
+    wait: bool,
+    campaign: str,
+    reason: str,
+) -> None:
+    """Halt a campaign and delete its published posts wherever the platform allows it.
+
+    Uses the ledger's remote ids; records each deletion in the ledger. Exit 1 if a post could not
+    be deleted (the table says where it is, to remove by hand).
+
+    \b
+    Examples:
+      cmbuild retract --campaign meetup-decembre --reason "wrong date"
+    """
+    from cmbuild.push import retract as retracting
+
+    chosen = settings(root, manifest, ledger, halt_file, None, channels, wait=wait)
+    sys.exit(run(lambda: retracting.retract(chosen, campaign, reason)))
+
+
+@click.command()
+@state_options
+@WAIT
+@click.argument("variant")
+@click.option("--sent/--not-sent", required=True, help="Whether the post did go out.")
+@click.option("--remote-id", default=None, help="Its id on the platform, if known.")
+@click.option("--url", default=None, help="Its address, if known.")
+def resolve(
+    root: Path,
+    manifest: Path | None,
+    ledger: Path | None,
+    halt_file: Path | None,
+    channels: tuple[str, ...],
+    wait: bool,
+    variant: str,
+    sent: bool,
+    remote_id: str | None,
+    url: str | None,
+) -> None:
+    """Settle an interrupted send that cannot be checked automatically (an e-mail).
+
+    \b
+    Examples:
+      cmbuild resolve 5898f4e092f71929bba5 --sent
+      cmbuild resolve 5898f4e092f71929bba5 --not-sent
+    """
+    from cmbuild.push.retract import resolve as settle
+
+    chosen = settings(root, manifest, ledger, halt_file, None, channels, wait=wait)
+    sys.exit(run(lambda: settle(chosen, variant, sent=sent, remote_id=remote_id, url=url)))
 
 
 def settings(
@@ -34,6 +236,8 @@ def settings(
     wait: bool = False,
 ) -> PushSettings:
     """PushSettings from command-line options; click.BadParameter for a bad --now."""
+    from cmbuild.push.session import PushSettings
+
     return PushSettings(
         root=root,
         manifest=manifest,
@@ -64,6 +268,10 @@ def parse_now(value: str | None) -> datetime | None:
 
 def run(action: Callable[[], Report], *, fails: bool = True) -> int:
     """Run `action`, print its report; the exit code (errors printed, never a traceback)."""
+    from cmbuild.cli.show import push_report
+    from cmbuild.errors import InputError, InputErrors
+    from cmbuild.stores.ledger import LedgerBusy
+
     try:
         report = action()
     except (InputErrors, InputError) as errors:
@@ -73,7 +281,7 @@ def run(action: Callable[[], Report], *, fails: bool = True) -> int:
     except LedgerBusy as busy:
         click.echo(f"error: {busy}", err=True)
         return EXIT_BUSY
-    render(report, click.echo)
+    push_report(report, click.echo)
     return EXIT_FAILED if fails and report.failed else EXIT_OK
 
 
@@ -89,32 +297,3 @@ def selector(
     if channel:
         return "channel", channel
     return "all", None
-
-
-def halt(halt_file: Path, scope: Scope, name: str | None, reason: str) -> int:
-    since = now_utc().strftime("%Y-%m-%dT%H:%M:%SZ")
-    try:
-        halts = add_halt(halt_file, str(halt_file), Halt(scope, name, reason, since))
-    except (InputErrors, InputError) as errors:
-        click.echo(f"error: {errors}", err=True)
-        return EXIT_INPUT
-    what = "everything" if scope == "all" else f"{scope} {name}"
-    click.echo(f"halted {what} ({reason}): `cmbuild push` publishes none of it until resumed")
-    click.echo(f"{len(halts)} halt(s) in force in {halt_file}; commit it so that CI sees it")
-    return EXIT_OK
-
-
-def resume(halt_file: Path, scope: Scope, name: str | None) -> int:
-    try:
-        lifted = lift(halt_file, str(halt_file), scope, name)
-    except (InputErrors, InputError) as errors:
-        click.echo(f"error: {errors}", err=True)
-        return EXIT_INPUT
-    if not lifted:
-        what = "anything" if scope == "all" else f"{scope} {name}"
-        click.echo(f"nothing to resume: {what} is not halted in {halt_file}")
-        return EXIT_OK
-    for gone in lifted:
-        click.echo(f"resumed: {gone.describe()}")
-    click.echo("variants more than stale_after_hours late are reported as missed, not published")
-    return EXIT_OK

@@ -1,17 +1,19 @@
-"""Showing a build's result to a person (table, findings) or to a program (JSON).
+"""Showing a result to a person (a build's findings and table, a push's table) or to a program.
 
-The library never prints: the CLI hands these functions a `write` callable.
+Only the CLI prints: the commands hand these functions a `write` callable (or a terminal).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cmbuild.errors import InputError
-from cmbuild.model import Finding
-from cmbuild.summary import Summary
+if TYPE_CHECKING:
+    from cmbuild.errors import InputError
+    from cmbuild.model import Finding
+    from cmbuild.push.report import Outcome, Report
+    from cmbuild.summary import Summary
 
 Write = Callable[[str], None]
 
@@ -118,6 +120,43 @@ def _escape(text: str) -> str:
 
 def input_errors_text(errors: Iterable[InputError]) -> list[str]:
     return [str(e) for e in errors]
+
+
+def push_report(report: Report, echo: Write) -> None:
+    """Print the report as a table: outcome, scheduled time, channel, variant, post, detail."""
+    for note in report.notes:
+        echo(f"warning: {note}")
+    echo(report.title)
+    rows = sorted(report.rows, key=lambda r: (_PUSH_ORDER.index(r.outcome), r.scheduled, r.channel))
+    if rows:
+        widths = [max(len(getattr(r, name)) for r in rows) for name in _PUSH_COLUMNS]
+        for row in rows:
+            cells = [
+                getattr(row, name).ljust(width)
+                for name, width in zip(_PUSH_COLUMNS, widths, strict=True)
+            ]
+            line = "  ".join(cells)
+            echo(f"  {line}  {row.detail}".rstrip())
+    echo(_push_counts(report))
+
+
+_PUSH_ORDER: list[Outcome] = [
+    "published",
+    "reconciled",
+    "retracted",
+    "due",
+    "pending",
+    "failed",
+    "missed",
+    "skipped",
+]
+_PUSH_COLUMNS = ("outcome", "scheduled", "channel", "variant", "post")
+
+
+def _push_counts(report: Report) -> str:
+    parts = [f"{report.count(o)} {o}" for o in _PUSH_ORDER if report.count(o)]
+    parts += [f"{n} {what}" for what, n in report.counts.items() if n]
+    return ", ".join(parts) if parts else "nothing to do"
 
 
 def as_json(data: dict[str, Any]) -> str:

@@ -2,9 +2,6 @@
 
 The layout follows one push:
 
-    manifest.py   read output/manifest.json (what could be published, when)
-    ledger.py     state/ledger.jsonl: append-only record of every send, fsync'd; the file lock
-    halt.py       state/halt.toml: what must not be published now (crisis stop)
     plan.py       what is due at a given time: publishable, not yet published, not halted, not stale
     apply.py      reconcile interrupted sends, then publish each due variant in schedule order
     session.py    what one push works with: settings, channels, publishers, ledger, redaction
@@ -12,9 +9,9 @@ The layout follows one push:
     retry.py      timeouts, backoff, Retry-After
     secrets.py    credentials from the environment variables named in channels.toml, redaction
     media.py      the image files a variant carries, checked against the manifest's digests
-    report.py     what happened, as a table
-    commands.py   what the CLI commands call
+    report.py     what happened, variant by variant (the CLI shows it)
     publishers/   one module per way of publishing (Mastodon, webhook, newsletter, blog)
 
-The push step reads only the manifest, channels.toml and its own state; it never builds.
+The push step reads only the manifest (cmbuild/manifest/reader.py), channels.toml and its own
+state (cmbuild/stores/: the ledger and the halts); it never builds.
 """

@@ -11,7 +11,7 @@ import hashlib
 import mimetypes
 from pathlib import Path
 
-from cmbuild.push.manifest import VariantEntry
+from cmbuild.manifest.reader import VariantEntry
 from cmbuild.push.publishers.base import MediaFile, PublishError
 
 _TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}

@@ -11,11 +11,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from cmbuild.manifest.reader import VariantEntry
 from cmbuild.model import Channel
-from cmbuild.push.halt import Halt, halted_by
-from cmbuild.push.ledger import Record
-from cmbuild.push.manifest import VariantEntry
 from cmbuild.push.publishers import NoPublisher, publisher_name
+from cmbuild.stores.halts import Halt, halted_by
+from cmbuild.stores.ledger import Record
 
 DEFAULT_STALE_HOURS = 6.0
 

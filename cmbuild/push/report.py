@@ -1,13 +1,12 @@
-"""What a push did, variant by variant, and how to show it: a plain table and a count line."""
+"""What a push did, variant by variant (`cmbuild.cli.show.push_report` shows it as a table)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
-from cmbuild.push.manifest import VariantEntry
+from cmbuild.manifest.reader import VariantEntry
 from cmbuild.push.plan import Plan
 
 Outcome = Literal[
@@ -63,43 +62,6 @@ def plan_report(plan: Plan, title: str) -> Report:
     for planned in plan.skipped:
         report.add("skipped", planned.entry, planned.reason)
     return report
-
-
-def render(report: Report, echo: Callable[[str], None]) -> None:
-    """Print the report as a table: outcome, scheduled time, channel, variant, post, detail."""
-    for note in report.notes:
-        echo(f"warning: {note}")
-    echo(report.title)
-    rows = sorted(report.rows, key=lambda r: (_ORDER.index(r.outcome), r.scheduled, r.channel))
-    if rows:
-        widths = [max(len(getattr(r, name)) for r in rows) for name in _COLUMNS]
-        for row in rows:
-            cells = [
-                getattr(row, name).ljust(width)
-                for name, width in zip(_COLUMNS, widths, strict=True)
-            ]
-            line = "  ".join(cells)
-            echo(f"  {line}  {row.detail}".rstrip())
-    echo(_summary(report))
-
-
-_ORDER: list[Outcome] = [
-    "published",
-    "reconciled",
-    "retracted",
-    "due",
-    "pending",
-    "failed",
-    "missed",
-    "skipped",
-]
-_COLUMNS = ("outcome", "scheduled", "channel", "variant", "post")
-
-
-def _summary(report: Report) -> str:
-    parts = [f"{report.count(o)} {o}" for o in _ORDER if report.count(o)]
-    parts += [f"{n} {what}" for what, n in report.counts.items() if n]
-    return ", ".join(parts) if parts else "nothing to do"
 
 
 def _when(moment: datetime) -> str:

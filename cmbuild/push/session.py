@@ -14,15 +14,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from cmbuild.manifest.reader import VariantEntry
 from cmbuild.model import Channel
-from cmbuild.push.halt import HaltWatch
-from cmbuild.push.ledger import Kind, LedgerLine, LedgerWriter, now_utc
-from cmbuild.push.manifest import VariantEntry
 from cmbuild.push.publishers import NoPublisher, publisher_class, publisher_name
 from cmbuild.push.publishers.base import Publisher, PublisherContext, PublishError
 from cmbuild.push.report import Report
 from cmbuild.push.retry import RetryPolicy
 from cmbuild.push.secrets import Redactor, read_credentials
+from cmbuild.stores.halts import HaltWatch
+from cmbuild.stores.ledger import Kind, LedgerLine, LedgerWriter, now_utc
 
 T = TypeVar("T")
 

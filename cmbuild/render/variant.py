@@ -20,12 +20,12 @@ from cmbuild.check.charter import check_variant
 from cmbuild.check.complementarity import within_post
 from cmbuild.errors import InputError
 from cmbuild.layout import resolve_image
+from cmbuild.manifest.writer import content_hash
 from cmbuild.model import Channel, Charter, Finding, Media, Post, Variant
 from cmbuild.platforms.base import Platform
 from cmbuild.render import markdown
 from cmbuild.render.links import add_utm, rewrite_bare_links
 from cmbuild.render.templates import Scope, TemplateFailure, render
-from cmbuild.write.manifest import content_hash
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _TRAILING = re.compile(r"[ \t]+\n")

@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cmbuild.write.manifest import canonical_json
+from cmbuild.manifest.writer import canonical_json
 
 # Any Unicode text a post can hold (no lone surrogate: files are decoded from UTF-8).
 _TEXT = st.text(st.characters(blacklist_categories=("Cs",)))

@@ -136,7 +136,7 @@ def test_retract_deletes_the_pages_and_their_feed_entries(
 
 
 def test_a_halted_campaign_writes_nothing(tmp_path: Path, run_push: Callable[..., Report]) -> None:
-    from cmbuild.push.halt import Halt, add_halt
+    from cmbuild.stores.halts import Halt, add_halt
 
     held = variant(
         "blog",

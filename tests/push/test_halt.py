@@ -6,8 +6,8 @@ import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
-from cmbuild.push.halt import Halt, add_halt
 from cmbuild.push.report import Report
+from cmbuild.stores.halts import Halt, add_halt
 from tests.push.conftest import cli
 from tests.push.servers import FaultServer, Seen, environ
 from tests.push.sites import kinds, make_site, variant

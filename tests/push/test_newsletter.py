@@ -146,7 +146,7 @@ def test_an_interrupted_send_is_not_resent_until_someone_resolves_it(
     )
     root = make_site(tmp_path / "repo", channels(smtp.port), [issue])
     # What a push killed in the middle of the SMTP exchange leaves: a pending line, nothing else.
-    from cmbuild.push.ledger import LedgerLine, LedgerWriter, now_utc
+    from cmbuild.stores.ledger import LedgerLine, LedgerWriter, now_utc
 
     LedgerWriter(root / "state" / "ledger.jsonl", "ledger").append(
         LedgerLine(
@@ -174,7 +174,7 @@ def test_an_interrupted_send_is_not_resent_until_someone_resolves_it(
 def test_a_halted_campaign_sends_nothing(
     tmp_path: Path, smtp: SmtpServer, run_push: Callable[..., Report]
 ) -> None:
-    from cmbuild.push.halt import Halt, add_halt
+    from cmbuild.stores.halts import Halt, add_halt
 
     issue = variant(
         "newsletter", "newsletter", "2026-12-01T07:30:00Z", text_format="html", text="<p>Hi</p>"

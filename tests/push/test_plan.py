@@ -10,10 +10,10 @@ import pytest
 
 from cmbuild.build import build
 from cmbuild.push.apply import inputs
-from cmbuild.push.halt import Halt
-from cmbuild.push.ledger import LedgerLine, fold
 from cmbuild.push.plan import Plan, make_plan
 from cmbuild.push.session import PushSettings
+from cmbuild.stores.halts import Halt
+from cmbuild.stores.ledger import LedgerLine, fold
 from tests.helpers import edit
 from tests.push.conftest import cli
 

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from cmbuild.cli.show import push_report
 from cmbuild.push.apply import inputs
 from cmbuild.push.publishers.base import PublishError
-from cmbuild.push.report import Report, render
+from cmbuild.push.report import Report
 from cmbuild.push.session import PushSettings, Session
 from tests.push.conftest import cli
 from tests.push.servers import Fault, FaultServer, environ
@@ -46,7 +47,7 @@ def test_a_secret_echoed_by_a_server_is_not_in_the_report_or_ledger(
         report = run_push(root, "2026-12-01T09:00:00Z", ENV)
     assert [r.outcome for r in report.rows] == ["failed", "failed"]
     shown: list[str] = []
-    render(report, shown.append)
+    push_report(report, shown.append)
     ledger = (root / "state" / "ledger.jsonl").read_text(encoding="utf-8")
     assert "[secret]" in "\n".join(shown)
     for text in ("\n".join(shown), ledger):

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cmbuild.push.halt import Halt, add_halt
 from cmbuild.push.report import Report
+from cmbuild.stores.halts import Halt, add_halt
 from tests.push.servers import WebhookReceiver
 from tests.push.sites import image, kinds, make_site, variant
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from cmbuild.cli.serve import line
 from cmbuild.serve.loop import Event, Failed, Rebuilt, Serving, serve
-from cmbuild.serve.report import line
 from cmbuild.serve.server import VERSION_PATH
 
 POST = "posts/2026-12-05-conseil.md"

@@ -15,8 +15,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import ClassVar, Literal
 
+from cmbuild.manifest.reader import VariantEntry
 from cmbuild.model import Channel
-from cmbuild.push.manifest import VariantEntry
 
 # auth: the credentials were refused (stop the channel, renew them); config: the channel cannot
 # work as configured (stop the channel); transient: nothing was done, try again later (429, 5xx,

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from datetime import UTC
 from pathlib import Path
 
-from cmbuild.push.manifest import VariantEntry
+from cmbuild.manifest.reader import VariantEntry
 from cmbuild.push.publishers.atom import FeedEntry, read_entries, write_feed
 from cmbuild.push.publishers.base import Lookup, MediaFile, Publisher, PublishError, Receipt
 from cmbuild.write.files import write_atomic

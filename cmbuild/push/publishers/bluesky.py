@@ -30,7 +30,7 @@ from atproto_client import Client, exceptions, models  # type: ignore[import-unt
 from atproto_client.request import Request  # type: ignore[import-untyped]
 
 from cmbuild import platforms
-from cmbuild.push.manifest import VariantEntry
+from cmbuild.manifest.reader import VariantEntry
 from cmbuild.push.publishers.base import Lookup, MediaFile, Publisher, PublishError, Receipt
 from cmbuild.push.publishers.bluesky_record import (
     COLLECTION,

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any, ClassVar
 
-from cmbuild.push.manifest import VariantEntry, text_digest
+from cmbuild.manifest.reader import VariantEntry, text_digest
 from cmbuild.push.mediahost import MediaHost, host_for
 from cmbuild.push.publishers.base import Lookup, MediaFile, Publisher, PublishError, Receipt
 from cmbuild.push.publishers.graph import Graph, Params, parse_time

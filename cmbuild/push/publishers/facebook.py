@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from cmbuild.push.manifest import VariantEntry, text_digest
+from cmbuild.manifest.reader import VariantEntry, text_digest
 from cmbuild.push.publishers.base import Lookup, MediaFile, Publisher, PublishError, Receipt
 from cmbuild.push.publishers.graph import DEFAULT_GRAPH_VERSION, Graph, Params, parse_time
 

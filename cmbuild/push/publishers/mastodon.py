@@ -32,7 +32,7 @@ from mastodon import (
     MastodonUnauthorizedError,
 )
 
-from cmbuild.push.manifest import VariantEntry, text_digest
+from cmbuild.manifest.reader import VariantEntry, text_digest
 from cmbuild.push.publishers.base import Lookup, MediaFile, Publisher, PublishError, Receipt
 from cmbuild.push.publishers.http import USER_AGENT, retry_after
 

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
-from cmbuild.push.manifest import VariantEntry
+from cmbuild.manifest.reader import VariantEntry
 from cmbuild.push.publishers.base import ErrorKind, MediaFile, Publisher, PublishError, Receipt
 from cmbuild.push.publishers.htmltext import html_to_text
 

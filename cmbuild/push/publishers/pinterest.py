@@ -34,7 +34,7 @@ from datetime import UTC, datetime, timedelta
 from http.client import HTTPException
 from typing import Any
 
-from cmbuild.push.manifest import VariantEntry, text_digest
+from cmbuild.manifest.reader import VariantEntry, text_digest
 from cmbuild.push.publishers.base import Lookup, MediaFile, Publisher, PublishError, Receipt
 from cmbuild.push.publishers.http import USER_AGENT, compact_json, json_object, retry_after
 

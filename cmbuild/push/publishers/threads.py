@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cmbuild.push.manifest import VariantEntry
+from cmbuild.manifest.reader import VariantEntry
 from cmbuild.push.publishers.base import MediaFile
 from cmbuild.push.publishers.containers import ContainerPublisher
 from cmbuild.push.publishers.graph import Params

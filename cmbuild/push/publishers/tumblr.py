@@ -31,7 +31,7 @@ from urllib.parse import quote, urlencode
 
 from oauthlib.oauth1 import SIGNATURE_HMAC_SHA1, Client
 
-from cmbuild.push.manifest import VariantEntry, text_digest
+from cmbuild.manifest.reader import VariantEntry, text_digest
 from cmbuild.push.publishers import http
 from cmbuild.push.publishers.base import Lookup, MediaFile, Publisher, PublishError, Receipt
 

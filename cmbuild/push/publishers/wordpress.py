@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from cmbuild.push.manifest import VariantEntry
+from cmbuild.manifest.reader import VariantEntry
 from cmbuild.push.publishers import http
 from cmbuild.push.publishers.base import (
     Lookup,

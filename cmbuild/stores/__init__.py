@@ -1,0 +1,9 @@
+"""The files cmbuild keeps in the content repository's state/ folder, one module per file.
+
+    ledger.py     state/ledger.jsonl: append-only record of every send, fsync'd; the file lock
+    halts.py      state/halt.toml: what must not be published now (crisis stop), read by push
+                  and by the preview alike
+
+Each file has one schema and one module that reads and writes it; everything else asks that
+module. Where each file lives is in `cmbuild.layout`.
+"""
