@@ -10,7 +10,12 @@ CHARTER_FILE = "brand/charter.toml"
 TEMPLATES_DIR = "brand/templates"
 POSTS_DIR = "posts"
 DEFAULT_OUTPUT = "output"
+MANIFEST_FILE = "manifest.json"  # in the output folder: what push may publish
+# What cmbuild keeps in the repository's state/ folder (read and written by cmbuild/stores/).
+STATE_DIR = "state"
+LEDGER_FILE = "state/ledger.jsonl"  # what push sent, append-only
 HALT_FILE = "state/halt.toml"  # campaigns and channels stopped by `cmbuild halt`
+LOCK_SUFFIX = ".lock"  # beside a state file: one writer at a time (ledger.jsonl.lock)
 
 
 def post_files(root: Path) -> list[Path]:

@@ -467,7 +467,8 @@ class Pipeline:
         new_index: Index,
     ) -> dict[str, bytes | None]:
         """The preview site; post pages whose key did not change are kept as they are on disk."""
-        from cmbuild.preview import HALT_FILE, read_halts, render_preview_kept
+        from cmbuild.layout import HALT_FILE
+        from cmbuild.preview import halts_shown, render_preview_kept
         from cmbuild.preview.site import POSTS_DIR, PageCache
 
         try:
@@ -488,7 +489,7 @@ class Pipeline:
             finals={row.id: row.final for row in rows},
             entries=self.memo.entries,
         )
-        halts = read_halts(self.root / HALT_FILE)
+        halts = halts_shown(self.root / HALT_FILE)
         # Variants' media are the processed images, under the output folder.
         files = render_preview_kept(
             rows, summary, channels, charter, cache=cache, halts=halts, root=self.out

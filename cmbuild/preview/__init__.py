@@ -12,15 +12,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cmbuild.preview.halts import HALT_FILE, Halt, read_halts
+from cmbuild.preview.halts import halts_shown
 
 if TYPE_CHECKING:
     from cmbuild.model import Channel, Charter, Variant
     from cmbuild.preview.shown import Shown
     from cmbuild.preview.site import PageCache
+    from cmbuild.stores.halts import Halt
     from cmbuild.summary import Summary
 
-__all__ = ["HALT_FILE", "Halt", "read_halts", "render_preview", "render_preview_kept"]
+__all__ = ["halts_shown", "render_preview", "render_preview_kept"]
 
 
 def render_preview(
@@ -35,7 +36,7 @@ def render_preview(
     """Every file of the preview site, by output-relative path (``index.html``, ``preview/...``).
 
     `variants` are all the build's variants, drafts included (they are shown, marked). `halts` are
-    the halts in force (`read_halts(root / HALT_FILE)`). `root` is the content repository, where
+    the halts in force (`halts_shown(root / HALT_FILE)`). `root` is the content repository, where
     the source images are read (`Media.path` is relative to it); without it, or for an image that
     cannot be read, a card shows a placeholder with the alt text.
 

@@ -16,10 +16,11 @@ from cmbuild import platforms
 from cmbuild.manifest.writer import is_publishable
 from cmbuild.model import Channel, Charter, Finding, Variant
 from cmbuild.preview.calendar import long_date
-from cmbuild.preview.halts import Halt, halts_for
+from cmbuild.preview.halts import halts_for
 from cmbuild.preview.media import media_name
 from cmbuild.preview.richtext import FOLDS, Segment, clean_html, fold, segments
 from cmbuild.preview.shown import Shown
+from cmbuild.stores.halts import Halt
 
 # Channel colours: each has a contrast ratio of at least 4.5:1 against white and against the
 # page's light background, so that white text on it and it as text both pass WCAG AA. Colour is

@@ -25,9 +25,9 @@ from cmbuild.model import Channel, Charter, Finding, Variant
 from cmbuild.preview import calendar
 from cmbuild.preview.cards import Card, channel_colours, make_card
 from cmbuild.preview.entries import DEFAULT_COLOUR, chip, entry_html
-from cmbuild.preview.halts import Halt
 from cmbuild.preview.media import copy_media, media_name
 from cmbuild.preview.shown import Shown
+from cmbuild.stores.halts import Halt
 from cmbuild.summary import Summary
 
 INDEX = "index.html"

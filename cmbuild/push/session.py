@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from cmbuild.layout import DEFAULT_OUTPUT, HALT_FILE, LEDGER_FILE, MANIFEST_FILE
 from cmbuild.manifest.reader import VariantEntry
 from cmbuild.model import Channel
 from cmbuild.push.publishers import NoPublisher, publisher_class, publisher_name
@@ -49,15 +50,15 @@ class PushSettings:
 
     @property
     def manifest_path(self) -> Path:
-        return self.manifest or self.root / "output" / "manifest.json"
+        return self.manifest or self.root / DEFAULT_OUTPUT / MANIFEST_FILE
 
     @property
     def ledger_path(self) -> Path:
-        return self.ledger or self.root / "state" / "ledger.jsonl"
+        return self.ledger or self.root / LEDGER_FILE
 
     @property
     def halt_path(self) -> Path:
-        return self.halt_file or self.root / "state" / "halt.toml"
+        return self.halt_file or self.root / HALT_FILE
 
     @property
     def output_dir(self) -> Path:

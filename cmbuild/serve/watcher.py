@@ -24,11 +24,11 @@ from watchdog.events import (
 )
 from watchdog.observers import Observer
 
-from cmbuild.layout import HALT_FILE
+from cmbuild.layout import HALT_FILE, STATE_DIR
 
 # Opening or reading a file is not a change: the build itself opens every post.
 CHANGES = frozenset({EVENT_TYPE_CREATED, EVENT_TYPE_DELETED, EVENT_TYPE_MODIFIED, EVENT_TYPE_MOVED})
-WATCHED_FOLDERS = ("posts", "brand", "media", "state")  # media: images; state: halts
+WATCHED_FOLDERS = ("posts", "brand", "media", STATE_DIR)  # media: images; state: halts
 WATCHED_FILES = ("channels.toml",)
 # Vim writes `4913` to test that a folder is writable, then `.swp`/`.swx` swap files and `name~`
 # backups; Emacs keeps `.#name` lock links.
@@ -57,7 +57,7 @@ def is_ignored(path: str | Path, root: Path, out: Path) -> bool:
         return True
     if len(parts) == 1:
         return parts[0] not in WATCHED_FILES and parts[0] not in WATCHED_FOLDERS
-    if parts[0] == "state":  # push's ledger and locks live there too; only halts change the site
+    if parts[0] == STATE_DIR:  # push's ledger and locks live there too; only halts change the site
         return relative.as_posix() != HALT_FILE
     return parts[0] not in WATCHED_FOLDERS
 

@@ -4,6 +4,9 @@
 removes it. The file is replaced atomically (temporary file, fsync, rename), so a push reading it
 at any moment sees the old or the new list, never half of one. A running push reads it again
 before every send, so a halt takes effect at once, not at the next scheduled run.
+
+This is the one reader of the file: push and the preview read it the same way, so the preview
+never shows as publishable what push would refuse (see cmbuild/preview/halts.py).
 """
 
 from __future__ import annotations
@@ -15,14 +18,14 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from cmbuild.errors import InputErrors
+from cmbuild.layout import LOCK_SUFFIX
 from cmbuild.load.tomlfile import nearest_line, read_toml
 from cmbuild.load.validation import errors_from_validation
-from cmbuild.manifest.reader import VariantEntry
 from cmbuild.write.files import write_atomic
 
 Scope = Literal["all", "campaign", "channel"]
@@ -54,6 +57,15 @@ class _HaltFile(BaseModel):
     halt: list[_HaltModel] = Field(default_factory=list)
 
 
+class Halted(Protocol):
+    """What a halt looks at: a manifest entry for push, a variant for the preview."""
+
+    @property
+    def channel(self) -> str: ...
+    @property
+    def campaign(self) -> str | None: ...
+
+
 @dataclass(frozen=True)
 class Halt:
     """One halt: everything, a campaign, or a channel, since when and why."""
@@ -61,18 +73,23 @@ class Halt:
     scope: Scope
     name: str | None
     reason: str
-    since: str
+    since: str | None  # None only for the halt the preview shows for a file push would refuse
 
-    def matches(self, entry: VariantEntry) -> bool:
+    def matches(self, item: Halted) -> bool:
         if self.scope == "all":
             return True
         if self.scope == "campaign":
-            return entry.campaign == self.name
-        return entry.channel == self.name
+            return item.campaign == self.name
+        return item.channel == self.name
+
+    @property
+    def what(self) -> str:
+        """`everything`, `campaign NAME` or `channel NAME`."""
+        return "everything" if self.scope == "all" else f"{self.scope} {self.name}"
 
     def describe(self) -> str:
-        what = "everything" if self.scope == "all" else f"{self.scope} {self.name}"
-        return f"halted ({what}) since {self.since}: {self.reason}"
+        since = f" since {self.since}" if self.since is not None else ""
+        return f"halted ({self.what}){since}: {self.reason}"
 
 
 def read_halts(path: Path, display: str) -> tuple[Halt, ...]:
@@ -98,7 +115,8 @@ def write_halts(path: Path, halts: tuple[Halt, ...]) -> None:
         if halt.name is not None:
             parts.append(f"name = {_toml_string(halt.name)}\n")
         parts.append(f"reason = {_toml_string(halt.reason)}\n")
-        parts.append(f"since = {_toml_string(halt.since)}\n")
+        if halt.since is not None:
+            parts.append(f"since = {_toml_string(halt.since)}\n")
     write_atomic(path, "".join(parts).encode("utf-8"))
 
 
@@ -123,8 +141,9 @@ def lift(path: Path, display: str, scope: Scope, name: str | None) -> tuple[Halt
     return removed
 
 
-def halted_by(halts: tuple[Halt, ...], entry: VariantEntry) -> Halt | None:
-    return next((h for h in halts if h.matches(entry)), None)
+def halted_by(halts: tuple[Halt, ...], item: Halted) -> Halt | None:
+    """The first halt that stops `item`, if any."""
+    return next((h for h in halts if h.matches(item)), None)
 
 
 class HaltWatch:
@@ -159,7 +178,7 @@ def _toml_string(value: str) -> str:
 def _editing(path: Path) -> Iterator[None]:
     """Serialise halt and resume: two at once must not lose one of the two changes."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(path.with_name(path.name + LOCK_SUFFIX), os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield

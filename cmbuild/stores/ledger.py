@@ -26,7 +26,9 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
 
 from cmbuild.errors import ErrorCollector, InputError
+from cmbuild.layout import LOCK_SUFFIX
 from cmbuild.load.validation import describe
+from cmbuild.stores import jsonl
 
 Kind = Literal["pending", "published", "failed", "retracted", "reconciled"]
 State = Literal["pending", "published", "failed", "retracted"]
@@ -83,25 +85,21 @@ def now_utc() -> datetime:
 
 def read_ledger(path: Path, display: str) -> LedgerContents:
     """Every line of the ledger; InputErrors naming the line of anything unreadable."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return LedgerContents((), 0)
-    chunks = data.split(b"\n")
-    tail = chunks.pop()  # b"" when the file ends with a newline
+    raw = jsonl.read_lines(path)
     errors = ErrorCollector()
     lines: list[LedgerLine] = []
-    for number, raw in enumerate(chunks, start=1):
-        line = _parse(raw, number, display, errors)
+    for number, chunk in enumerate(raw.lines, start=1):
+        line = _parse(chunk, number, display, errors)
         if line is not None:
             lines.append(line)
     errors.raise_if_any()
-    if not tail:
-        return LedgerContents(tuple(lines), len(data))
-    last = _parse(tail, len(chunks) + 1, display, ErrorCollector())
+    if not raw.tail:
+        return LedgerContents(tuple(lines), raw.size)
+    last = _parse(raw.tail, raw.tail_line, display, ErrorCollector())
     if last is not None:
-        return LedgerContents((*lines, last), len(data), missing_newline=True)
-    return LedgerContents(tuple(lines), len(data) - len(tail), torn=tail, torn_line=len(chunks) + 1)
+        return LedgerContents((*lines, last), raw.size, missing_newline=True)
+    size = raw.size - len(raw.tail)
+    return LedgerContents(tuple(lines), size, torn=raw.tail, torn_line=raw.tail_line)
 
 
 def _parse(raw: bytes, number: int, display: str, errors: ErrorCollector) -> LedgerLine | None:
@@ -157,14 +155,7 @@ class LedgerWriter:
             return None
         if not contents.torn:
             return None
-        aside = self.path.with_name(self.path.name + ".torn")
-        with open(aside, "ab") as handle:
-            handle.write(contents.torn + b"\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        with open(self.path, "r+b") as handle:
-            handle.truncate(contents.size)
-            os.fsync(handle.fileno())
+        aside = jsonl.set_aside(self.path, contents.torn, contents.size)
         return (
             f"{self.display}:{contents.torn_line}: the last line was cut short by an interrupted "
             f"write; its {len(contents.torn)} bytes were moved to {aside.name}, earlier lines kept"
@@ -174,16 +165,7 @@ class LedgerWriter:
         self._write(line.to_json())
 
     def _write(self, data: bytes) -> None:
-        created = not self.path.exists()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        if created:
-            _fsync_dir(self.path.parent)
+        jsonl.append(self.path, data)
 
 
 class LedgerBusy(Exception):
@@ -197,7 +179,7 @@ def locked(path: Path, display: str, *, wait: bool = False) -> Iterator[None]:
     flock locks are released by the kernel when the process ends, even on SIGKILL, so a crashed
     push never leaves a stale lock behind.
     """
-    lock_path = path.with_name(path.name + ".lock")
+    lock_path = path.with_name(path.name + LOCK_SUFFIX)
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -213,13 +195,5 @@ def locked(path: Path, display: str, *, wait: bool = False) -> Iterator[None]:
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         yield
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
     finally:
         os.close(fd)

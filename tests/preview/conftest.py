@@ -9,17 +9,20 @@ from pathlib import Path
 import pytest
 
 from cmbuild.build import build
+from cmbuild.layout import HALT_FILE
 from cmbuild.load.site import load_config
 from cmbuild.model import Channel, Charter, Variant
-from cmbuild.preview import HALT_FILE, read_halts, render_preview
+from cmbuild.preview import halts_shown, render_preview
 from cmbuild.summary import Summary
 
 SITES = Path(__file__).resolve().parents[1] / "sites"
 
 HALTS = """\
 [[halt]]
-campaign = "conseils"
+scope = "campaign"
+name = "conseils"
 reason = "Client asked to hold the tips series"
+since = "2026-11-30T08:00:00Z"
 """
 
 
@@ -48,7 +51,7 @@ def make_preview(root: Path, out: Path) -> Preview:
     result = build(root, out)
     assert result.variants is not None
     channels, charter = load_config(root)
-    halts = read_halts(root / HALT_FILE)
+    halts = halts_shown(root / HALT_FILE)
     files = render_preview(
         result.variants, result.summary, channels, charter, halts=halts, root=out
     )

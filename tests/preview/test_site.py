@@ -174,8 +174,11 @@ def test_halted_campaigns_are_marked(preview: Preview) -> None:
         entry = index.find("li", cls="entry", data_variant=variant.id)
         assert ("is-halted" in entry.classes()) == (variant.campaign == "conseils"), variant.key
     card = _card(preview, "posts/2026-12-05-conseil.md#x-test")
-    assert "Client asked to hold the tips series" in card.find(cls="halt-note").text()
-    assert "Client asked to hold the tips series" in index.find(cls="halts").text()
+    shown = (
+        "campaign conseils halted since 2026-11-30T08:00:00Z: Client asked to hold the tips series"
+    )
+    assert shown in card.find(cls="halt-note").text()
+    assert shown in index.find(cls="halts").text()
 
 
 _RESOURCE = re.compile(r"<(\w+)\b[^>]*?\s(src|href|srcset|poster|data)\s*=\s*\"([^\"]*)\"", re.I)

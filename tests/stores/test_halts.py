@@ -1,89 +1,78 @@
-"""state/halt.toml as the preview reads it: both spellings, and a broken file halts everything."""
+"""state/halt.toml: one reader for push and the preview; what push refuses halts everything."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from cmbuild.preview.halts import Halt, halts_for, read_halts
-from tests.preview.conftest import Preview
+from cmbuild.errors import InputError, InputErrors
+from cmbuild.preview.halts import halts_for, halts_shown
+from cmbuild.stores.halts import Halt, add_halt, lift, read_halts
 
 
-def _read(tmp_path: Path, text: str) -> tuple[Halt, ...]:
+def _write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "halt.toml"
     path.write_text(text, encoding="utf-8")
-    return read_halts(path)
+    return path
 
 
 def test_no_file_no_halt(tmp_path: Path) -> None:
-    assert read_halts(tmp_path / "missing.toml") == ()
+    assert read_halts(tmp_path / "missing.toml", "state/halt.toml") == ()
+    assert halts_shown(tmp_path / "missing.toml") == ()
 
 
-def test_short_spelling(tmp_path: Path) -> None:
-    halts = _read(
-        tmp_path,
-        """
-        [[halt]]
-        campaign = "hiver"
-        reason = "prix en cours de révision"
-        [[halt]]
-        channel = "x-test"
-        reason = "compte suspendu"
-        extra = "ignored"
-        [[halt]]
-        all = true
-        reason = "crise"
-        """,
+def test_push_and_the_preview_read_what_cmbuild_halt_writes(tmp_path: Path) -> None:
+    path = tmp_path / "state" / "halt.toml"
+    add_halt(path, "state/halt.toml", Halt("channel", "x-test", "compte suspendu", "2026-12-01"))
+    add_halt(path, "state/halt.toml", Halt("all", None, "crise", "2026-12-02T09:00:00Z"))
+    expected = (
+        Halt("channel", "x-test", "compte suspendu", "2026-12-01"),
+        Halt("all", None, "crise", "2026-12-02T09:00:00Z"),
     )
-    assert halts == (
-        Halt("prix en cours de révision", campaign="hiver"),
-        Halt("compte suspendu", channel="x-test"),
-        Halt("crise", everything=True),
-    )
-
-
-def test_spelling_of_cmbuild_halt(tmp_path: Path) -> None:
-    halts = _read(
-        tmp_path,
-        """
-        [[halt]]
-        scope = "channel"
-        name = "x-test"
-        reason = "compte suspendu"
-        since = "2026-12-01T09:00:00Z"
-        [[halt]]
-        scope = "all"
-        reason = "crise"
-        since = "2026-12-02T09:00:00Z"
-        """,
-    )
-    assert halts[0] == Halt("compte suspendu", channel="x-test", since="2026-12-01T09:00:00Z")
-    assert halts[1].everything
-    assert (
-        halts[0].describe() == "channel x-test halted since 2026-12-01T09:00:00Z: compte suspendu"
-    )
+    assert read_halts(path, "state/halt.toml") == expected
+    assert halts_shown(path) == expected
+    assert expected[0].describe() == "halted (channel x-test) since 2026-12-01: compte suspendu"
+    assert lift(path, "state/halt.toml", "all", None) == expected
+    assert halts_shown(path) == ()
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "problem"),
     [
-        "[[halt]\nreason = ",  # not TOML
-        "halt = 3",
-        '[[halt]]\nreason = "sans cible"',
-        "halt = [3]",
+        ("[[halt]\nreason = ", "state/halt.toml:1"),  # not TOML
+        ("halt = 3", "halt"),
+        ('[[halt]]\nreason = "sans cible"', "scope"),
+        ("halt = [3]", "halt.0"),
+        # The short spelling the preview used to accept, which push has always refused.
+        ('[[halt]]\ncampaign = "hiver"\nreason = "prix"', "campaign"),
+        ('[[halt]]\nscope = "campaign"\nname = "h"\nreason = "r"\nsince = "s"\nx = 1', "x"),
     ],
 )
-def test_what_cannot_be_understood_halts_everything(tmp_path: Path, text: str) -> None:
-    (halt,) = _read(tmp_path, text)
-    assert halt.everything
-    assert halt.reason
+def test_what_push_refuses_the_preview_shows_as_a_halt_of_everything(
+    tmp_path: Path, text: str, problem: str
+) -> None:
+    path = _write(tmp_path, text)
+    with pytest.raises((InputError, InputErrors)):
+        read_halts(path, "state/halt.toml")
+    (halt,) = halts_shown(path)
+    assert halt.scope == "all" and halt.since is None
+    assert halt.reason.startswith("push refuses the halt file and stops: state/halt.toml")
+    assert problem in halt.reason
 
 
-def test_matching(preview: Preview) -> None:
-    variant = preview.variant("posts/2026-12-01-lancement.md#x-test")
-    assert halts_for(variant, (Halt("r", campaign="hiver"),))
-    assert halts_for(variant, (Halt("r", channel="x-test"),))
-    assert not halts_for(variant, (Halt("r", channel="bluesky-test"), Halt("r", campaign="x")))
-    assert not halts_for(replace(variant, campaign=None), (Halt("r", campaign="hiver"),))
+@dataclass(frozen=True)
+class _Variant:
+    channel: str
+    campaign: str | None
+
+
+def test_matching() -> None:
+    variant = _Variant("x-test", "hiver")
+    assert halts_for(variant, (Halt("campaign", "hiver", "r", "s"),))
+    assert halts_for(variant, (Halt("channel", "x-test", "r", "s"),))
+    assert halts_for(variant, (Halt("all", None, "r", "s"),))
+    others = (Halt("channel", "bluesky-test", "r", "s"), Halt("campaign", "x", "r", "s"))
+    assert not halts_for(variant, others)
+    assert not halts_for(_Variant("x-test", None), (Halt("campaign", "hiver", "r", "s"),))
