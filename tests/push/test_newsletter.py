@@ -101,10 +101,11 @@ def test_push_sends_one_multipart_message_per_due_issue(
     html = message.get_body(("html",))
     assert text is not None and html is not None
     plain = text.get_content()
-    assert "Session de janvier" in plain
-    assert "ouvertes (https://cm-bordeaux.example/janvier)" in plain
-    assert "• Huit semaines" in plain
-    assert "Preheader" not in plain and "color: red" not in plain
+    assert plain == (
+        "Session de janvier\n\n"
+        "Les inscriptions sont ouvertes (https://cm-bordeaux.example/janvier).\n\n"
+        "• Huit semaines\n• Quai des Chartrons\n"
+    )
     markup = html.get_content()
     assert "<h1>Session de janvier</h1>" in markup
     assert 'src="cid:' in markup and 'src="media/salle.png"' not in markup

@@ -32,3 +32,13 @@ def test_readable_layout() -> None:
         "contact@cm-bordeaux.fr\n\n"
         "garde\nles espaces"
     )
+
+
+def test_an_element_not_displayed_is_left_out_of_the_readable_layout() -> None:
+    page = (
+        '<div style="display: none;">Preheader <div>nested</div><br>still hidden</div>'
+        "<p>Shown</p><div STYLE='DISPLAY:NONE'/><p>after</p>"
+    )
+    read = read_html(page)
+    assert read.readable == "Shown\n\nafter"
+    assert "Preheader" in read.visible  # the inbox shows it: the charter reads it

@@ -24,7 +24,7 @@ from email.utils import format_datetime, make_msgid
 
 from cmbuild.manifest.reader import VariantEntry
 from cmbuild.push.publishers.base import ErrorKind, MediaFile, Publisher, PublishError, Receipt
-from cmbuild.push.publishers.htmltext import html_to_text
+from cmbuild.text.html import read_html
 
 _PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 _LOGIN = ("smtp_user", "smtp_password")
@@ -77,7 +77,7 @@ class Newsletter(Publisher):
         if entry.lang:
             message["Content-Language"] = entry.lang
         html = entry.text if entry.text_format == "html" else None
-        message.set_content(html_to_text(html) if html is not None else entry.text)
+        message.set_content(read_html(html).readable + "\n" if html is not None else entry.text)
         if html is None:
             return message
         inline = []
