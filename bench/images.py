@@ -23,7 +23,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -122,9 +121,10 @@ def jobs_for(root: Path) -> list[ImageJob]:
 def run_stage(root: Path, workers: int) -> dict[str, float]:
     """One build of the image stage, timed in this (fresh) process."""
     from cmbuild.images import process_images
+    from cmbuild.load.charter import load_charter
 
+    charter = load_charter(root, None)  # the build has it loaded when its image stage runs
     started = time.perf_counter()
-    charter = tomllib.loads((root / "brand" / "charter.toml").read_text(encoding="utf-8"))
     jobs = jobs_for(root)
     out = root / "output"
     result = process_images(

@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cmbuild import platforms
 from cmbuild.errors import InputError
-from cmbuild.layout import CHARTER_FILE
 from cmbuild.manifest.writer import content_hash
-from cmbuild.model import Channel, Finding, Media, Variant
+from cmbuild.model import Channel, Charter, Finding, Media, Variant
 
 if TYPE_CHECKING:
     from cmbuild.images import ImageJob
@@ -59,13 +57,6 @@ class Imaged:
     brand_files: tuple[str, ...]  # logo, fonts...: inputs the no-op check must watch
 
 
-def charter_data(root: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads((root / CHARTER_FILE).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-
-
 def image_jobs(variant: Variant, channel: Channel) -> list[ImageJob]:
     """The images `variant` needs: each of its post's images, else a title card if required."""
     base = f"{variant.channel}/{variant.slug}"
@@ -78,12 +69,13 @@ def image_jobs(variant: Variant, channel: Channel) -> list[ImageJob]:
     return []
 
 
-def run_images(root: Path, out: Path, jobs: Sequence[ImageJob], *, workers: int) -> Imaged:
+def run_images(
+    root: Path, out: Path, jobs: Sequence[ImageJob], charter: Charter, *, workers: int
+) -> Imaged:
     """Cut, brand and encode what `jobs` ask for (all of them: what is no longer asked is stale)."""
     from cmbuild.images import load_brand, process_images
 
-    data = charter_data(root)
-    result = process_images(root, out, jobs, data, workers=workers, cache_dir=out / ".cmbuild")
+    result = process_images(root, out, jobs, charter, workers=workers, cache_dir=out / ".cmbuild")
     found: dict[tuple[str, str], list[Finding]] = {}
     for finding in result.findings:
         found.setdefault((finding.file, finding.channel or ""), []).append(finding)
@@ -101,7 +93,7 @@ def run_images(root: Path, out: Path, jobs: Sequence[ImageJob], *, workers: int)
         )
     brand_files: tuple[str, ...] = ()
     if not result.errors:
-        brand = load_brand(root, data)
+        brand = load_brand(root, charter)
         logo = brand.logo.path if brand.logo is not None else None
         brand_files = tuple(sorted(f for f in (logo, brand.title_font) if f))
     return Imaged(

@@ -259,6 +259,48 @@ class Handle:
         return None
 
 
+LogoPosition = Literal["bottom-right", "bottom-left", "top-right", "top-left"]
+Band = Literal["none", "top", "bottom"]
+
+
+@dataclass(frozen=True)
+class LogoSettings:
+    """The charter's [logo] table, as written."""
+
+    path: str  # repository-relative
+    position: LogoPosition = "bottom-right"
+    width: float = 0.15  # share of the image width
+    margin: float = 0.03  # share of the image width
+    opacity: float = 1.0
+
+
+@dataclass(frozen=True)
+class ImageSettings:
+    """The charter's graphic identity ([colors], [logo], [overlay], [fonts], [images]) as written.
+
+    Colours are "#RRGGBB" or a name from [colors]: the image stage resolves them (and checks that
+    the logo and font files exist) when it makes the brand's images.
+    """
+
+    colors: tuple[tuple[str, str], ...] = ()  # name -> "#RRGGBB"
+    logo: LogoSettings | None = None
+    band: Band = "none"
+    band_color: str = "primary"
+    band_height: float = 0.06  # share of the image height
+    band_opacity: float = 1.0
+    frame: float = 0.0  # share of the image width; 0 for none
+    frame_color: str = "primary"
+    title_font: str | None = None  # repository-relative
+    quality: int = 85
+    min_quality: int = 50
+    max_source_pixels: int = 100_000_000
+    title_background: str = "background"
+    title_color: str = "text"
+    # The colour keys the charter sets ("overlay.band_color"): an unknown colour name there is an
+    # error; an unset one falls back to its default.
+    chosen: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Charter:
     """The brand charter, from brand/charter.toml."""
@@ -279,6 +321,7 @@ class Charter:
     complementarity_exempt: tuple[tuple[str, ...], ...] = ()
     handles: tuple[Handle, ...] = ()
     severities: tuple[tuple[str, Severity], ...] = ()
+    images: ImageSettings = ImageSettings()  # the graphic identity, for the image stage
     key_lines: tuple[tuple[str, int], ...] = ()  # dotted key path -> line in the charter file
 
     def severity(self, rule: str, default: Severity) -> Severity:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from cmbuild import __version__
 from cmbuild.build import BuildResult, Progress
 from cmbuild.errors import ErrorCollector, InputError, InputErrors
-from cmbuild.imaging import NO_IMAGES, Imaged, charter_data, image_jobs, run_images
+from cmbuild.imaging import NO_IMAGES, Imaged, image_jobs, run_images
 from cmbuild.inputs import config_digest, digest, stat_of
 from cmbuild.layout import resolve_image
 from cmbuild.load.cache import read_cached
@@ -258,7 +258,7 @@ class Pipeline:
         lap = self._lap("check", lap)
 
         image_jobs = self._image_jobs(rows, rendered_variants, by_name)
-        imaged = self._run_images(image_jobs, write=write)
+        imaged = self._run_images(image_jobs, charter, write=write)
         outcomes = imaged.outcomes if imaged is not None else {}
         lap = self._lap("images", lap)
 
@@ -442,16 +442,18 @@ class Pipeline:
                 jobs[row.id] = found
         return jobs
 
-    def _run_images(self, jobs: dict[str, list[ImageJob]], *, write: bool) -> Imaged | None:
+    def _run_images(
+        self, jobs: dict[str, list[ImageJob]], charter: Charter, *, write: bool
+    ) -> Imaged | None:
         """Cut, brand and encode the variants' images (only validate the brand when not writing)."""
         if not write:
             from cmbuild.images import load_brand
 
-            load_brand(self.root, charter_data(self.root))
+            load_brand(self.root, charter)
             return None
         every = [job for found in jobs.values() for job in found]
         self.progress("images", 0, len(every))
-        imaged = run_images(self.root, self.out, every, workers=self.jobs)
+        imaged = run_images(self.root, self.out, every, charter, workers=self.jobs)
         if imaged.errors:
             raise InputErrors(imaged.errors)
         return imaged

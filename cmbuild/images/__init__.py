@@ -6,7 +6,7 @@ the brand overlay, strips all metadata, and encodes it within the platform's byt
 quality that fits. A post without an image gets a title card where the platform requires an image.
 Outputs are cached by content; see docs/images.md.
 
-    result = process_images(root, out, jobs, charter_data, workers=2, cache_dir=out / ".cmbuild")
+    result = process_images(root, out, jobs, charter, workers=2, cache_dir=out / ".cmbuild")
 """
 
 from __future__ import annotations

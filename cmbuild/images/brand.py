@@ -1,78 +1,22 @@
-"""The brand's visual identity, from the [colors], [logo], [overlay], [fonts] and [images] tables of
-brand/charter.toml.
+"""The brand's visual identity: the charter's [colors], [logo], [overlay], [fonts] and [images].
 
-The charter loader validates the wording rules; these tables belong to the image stage, which
-validates them here with the same located errors (``brand/charter.toml:142: logo.width: ...``).
+The charter's one reader (cmbuild/load/charter.py) validates those tables with the rest of the
+file; here colour names are resolved against [colors] and the logo and font files looked for, with
+the same located errors (``brand/charter.toml:142: logo.path: ...``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal, cast
-
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from typing import Literal
 
 from cmbuild.errors import InputError, InputErrors
 from cmbuild.images.colors import BLACK, RGB, WHITE, is_hex, parse_hex
 from cmbuild.layout import CHARTER_FILE
-from cmbuild.model import Severity
+from cmbuild.model import Charter, ImageSettings, LogoPosition, Severity
 
-Position = Literal["bottom-right", "bottom-left", "top-right", "top-left"]
-_SEVERITIES = ("error", "warning", "info")
-
-
-def _hex(value: str) -> str:
-    if not is_hex(value):
-        raise ValueError(f"expected a colour like #1F4E79, got {value!r}")
-    return value
-
-
-HexColor = Annotated[str, AfterValidator(_hex)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class LogoModel(_Strict):
-    path: str = Field(min_length=1)
-    position: Position = "bottom-right"
-    width: float = Field(default=0.15, gt=0, le=0.5)
-    margin: float = Field(default=0.03, ge=0, le=0.25)
-    opacity: float = Field(default=1.0, gt=0, le=1)
-
-
-class OverlayModel(_Strict):
-    band: Literal["none", "top", "bottom"] = "none"
-    band_color: str = "primary"
-    band_height: float = Field(default=0.06, gt=0, le=0.5)
-    band_opacity: float = Field(default=1.0, gt=0, le=1)
-    frame: float = Field(default=0.0, ge=0, le=0.1)
-    frame_color: str = "primary"
-
-
-class FontsModel(_Strict):
-    title: str | None = Field(default=None, min_length=1)
-
-
-class ImagesModel(_Strict):
-    alt_required: bool = True  # a charter rule, read by the charter loader
-    quality: int = Field(default=85, ge=30, le=95)
-    min_quality: int = Field(default=50, ge=10, le=95)
-    max_source_pixels: int = Field(default=100_000_000, ge=1_000_000, le=1_000_000_000)
-    title_background: str = "background"
-    title_color: str = "text"
-
-
-class VisualModel(BaseModel):
-    model_config = ConfigDict(extra="allow", frozen=True)  # other tables are the charter's
-    colors: dict[str, HexColor] = Field(default_factory=dict)
-    logo: LogoModel | None = None
-    overlay: OverlayModel = OverlayModel()
-    fonts: FontsModel = FontsModel()
-    images: ImagesModel = ImagesModel()
+Position = LogoPosition
 
 
 @dataclass(frozen=True)
@@ -136,57 +80,59 @@ class Brand:
         return found
 
 
-def load_brand(root: Path, data: Mapping[str, Any]) -> Brand:
-    """The brand's visual identity from the parsed charter (`data`); InputErrors if it is wrong.
+def load_brand(root: Path, charter: Charter) -> Brand:
+    """The brand's visual identity from `charter`; InputErrors if a colour or a file is wrong.
 
     Asset paths are repository-relative and must exist; whether they decode is checked when an
     image needs them.
     """
-    try:
-        model = VisualModel.model_validate(dict(data))
-    except ValidationError as exc:
-        from cmbuild.load.validation import errors_from_validation
-
-        raise InputErrors(errors_from_validation(exc, CHARTER_FILE, _line_finder(root))) from None
-    palette = _Palette(root, {name: parse_hex(v) for name, v in model.colors.items()})
-    overlay = _overlay(model.overlay, palette)
-    images = model.images
-    chosen = images.model_fields_set
+    settings = charter.images
+    palette = _Palette(charter, {name: parse_hex(v) for name, v in settings.colors})
+    overlay = _overlay(settings, palette)
+    chosen = settings.chosen
     title_background = palette.get(
-        "images.title_background", images.title_background, WHITE, "title_background" in chosen
+        "images.title_background",
+        settings.title_background,
+        WHITE,
+        "images.title_background" in chosen,
     )
     title_color = palette.get(
-        "images.title_color", images.title_color, BLACK, "title_color" in chosen
+        "images.title_color", settings.title_color, BLACK, "images.title_color" in chosen
     )
     problems = palette.problems
-    if model.logo is not None:
-        _check_asset(root, "logo.path", model.logo.path, problems)
-    if model.fonts.title is not None:
-        _check_asset(root, "fonts.title", model.fonts.title, problems)
-    if images.min_quality > images.quality:
-        problems.append(_error(root, "images.min_quality", "is higher than images.quality", None))
+    if settings.logo is not None:
+        _check_asset(root, charter, "logo.path", settings.logo.path, problems)
+    if settings.title_font is not None:
+        _check_asset(root, charter, "fonts.title", settings.title_font, problems)
+    if settings.min_quality > settings.quality:
+        problems.append(
+            _error(charter, "images.min_quality", "is higher than images.quality", None)
+        )
     if problems:
         raise InputErrors(problems)
+    logo = settings.logo
     return Brand(
         colors=tuple(sorted(palette.colors.items())),
-        logo=Logo(**model.logo.model_dump()) if model.logo is not None else None,
+        logo=None if logo is None else Logo(**vars(logo)),
         overlay=overlay,
-        title_font=model.fonts.title,
+        title_font=settings.title_font,
         title_background=title_background,
         title_color=title_color,
         background=palette.colors.get("background", WHITE),
-        quality=images.quality,
-        min_quality=images.min_quality,
-        max_source_pixels=images.max_source_pixels,
-        severities=_severities(data.get("severity")),
+        quality=settings.quality,
+        min_quality=settings.min_quality,
+        max_source_pixels=settings.max_source_pixels,
+        severities=tuple(
+            (rule, severity) for rule, severity in charter.severities if rule.startswith("images.")
+        ),
     )
 
 
 class _Palette:
     """The [colors] table, and the colour references found wrong so far."""
 
-    def __init__(self, root: Path, colors: dict[str, RGB]) -> None:
-        self.root = root
+    def __init__(self, charter: Charter, colors: dict[str, RGB]) -> None:
+        self.charter = charter
         self.colors = colors
         self.problems: list[InputError] = []
 
@@ -199,61 +145,40 @@ class _Palette:
         if required:
             known = ", ".join(sorted(self.colors)) or "none"
             self.problems.append(
-                _error(self.root, key, f"unknown colour {value!r}", f"[colors] defines: {known}")
+                _error(self.charter, key, f"unknown colour {value!r}", f"[colors] defines: {known}")
             )
         return default
 
 
-def _overlay(model: OverlayModel, palette: _Palette) -> Overlay:
-    chosen = model.model_fields_set
-    band = model.band != "none" or "band_color" in chosen
-    frame = model.frame > 0 or "frame_color" in chosen
+def _overlay(settings: ImageSettings, palette: _Palette) -> Overlay:
+    chosen = settings.chosen
+    band = settings.band != "none" or "overlay.band_color" in chosen
+    frame = settings.frame > 0 or "overlay.frame_color" in chosen
     return Overlay(
-        band=model.band,
-        band_color=palette.get("overlay.band_color", model.band_color, BLACK, band),
-        band_height=model.band_height,
-        band_opacity=model.band_opacity,
-        frame=model.frame,
-        frame_color=palette.get("overlay.frame_color", model.frame_color, BLACK, frame),
+        band=settings.band,
+        band_color=palette.get("overlay.band_color", settings.band_color, BLACK, band),
+        band_height=settings.band_height,
+        band_opacity=settings.band_opacity,
+        frame=settings.frame,
+        frame_color=palette.get("overlay.frame_color", settings.frame_color, BLACK, frame),
     )
 
 
-def _severities(table: object) -> tuple[tuple[str, Severity], ...]:
-    if not isinstance(table, Mapping):
-        return ()
-    found = [
-        (str(rule), cast(Severity, value))
-        for rule, value in table.items()
-        if str(rule).startswith("images.") and value in _SEVERITIES
-    ]
-    return tuple(sorted(found))
-
-
-def _check_asset(root: Path, key: str, path: str, problems: list[InputError]) -> None:
+def _check_asset(
+    root: Path, charter: Charter, key: str, path: str, problems: list[InputError]
+) -> None:
     base = root.resolve()
     full = (root / path).resolve()
     if not full.is_relative_to(base):
-        problems.append(_error(root, key, f"{path!r} points outside the repository", None))
+        problems.append(_error(charter, key, f"{path!r} points outside the repository", None))
     elif not full.is_file():
         problems.append(
-            _error(root, key, f"file {path!r} not found", "paths are relative to the repository")
+            _error(charter, key, f"file {path!r} not found", "paths are relative to the repository")
         )
 
 
-def _error(root: Path, key: str, message: str, hint: str | None) -> InputError:
-    return InputError(CHARTER_FILE, message, line=_line_finder(root)(key), key=key, hint=hint)
+def _error(charter: Charter, key: str, message: str, hint: str | None) -> InputError:
+    from cmbuild.load.tomlfile import nearest_line
 
-
-def _line_finder(root: Path) -> Callable[[str], int | None]:
-    """Look up key lines in the charter only when an error needs one."""
-
-    def line_of(key: str) -> int | None:
-        from cmbuild.load.tomlfile import key_lines, nearest_line
-
-        try:
-            text = (root / CHARTER_FILE).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return None
-        return nearest_line(key_lines(text), key)
-
-    return line_of
+    line = nearest_line(dict(charter.key_lines), key)
+    return InputError(CHARTER_FILE, message, line=line, key=key, hint=hint)

@@ -10,11 +10,10 @@ source (the bytes never travel between processes) and reports what it wrote.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from cmbuild.errors import InputError, InputErrors
 from cmbuild.images.brand import Brand, load_brand
@@ -24,26 +23,26 @@ from cmbuild.images.notes import SEVERITIES, Note
 from cmbuild.images.plan import Plan, Planned, Planner
 from cmbuild.images.work import Group, GroupResult, Rendered, Task
 from cmbuild.layout import CHARTER_FILE
-from cmbuild.model import Finding, Media
+from cmbuild.model import Charter, Finding, Media
 
 
 def process_images(
     root: Path,
     out: Path,
     jobs: Sequence[ImageJob],
-    charter_data: Mapping[str, Any],
+    charter: Charter,
     *,
     workers: int,
     cache_dir: Path,
 ) -> ImageResult:
     """Cut, brand and encode every image `jobs` ask for, into `out`; reuse what has not changed.
 
-    `charter_data` is the parsed brand/charter.toml. Bad images and bad brand settings are returned
-    as errors (all of them), never raised. Returns the media of each variant in job order, the
-    findings, the outputs the stage owns and those it made before and no longer makes.
+    `charter` is the loaded brand/charter.toml (its `images`). Bad images and bad brand settings
+    are returned as errors (all of them), never raised. Returns the media of each variant in job
+    order, the findings, the outputs the stage owns and those it made before and no longer makes.
     """
     try:
-        brand = load_brand(root, charter_data)
+        brand = load_brand(root, charter)
     except InputErrors as exc:
         return ImageResult(errors=list(exc))
     index = read_index(cache_dir)

@@ -23,7 +23,7 @@ from cmbuild.model import Channel, Charter
 from cmbuild.write.files import write_atomic
 
 FILE = "config.pickle"
-_FORMAT = 1
+_FORMAT = 2  # 2: the charter carries its graphic identity (ImageSettings)
 
 Config = tuple[tuple[Channel, ...], Charter]
 

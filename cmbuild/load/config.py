@@ -1,6 +1,6 @@
-"""Loading channels.toml and brand/charter.toml into `Channel` and `Charter` objects.
+"""Loading channels.toml into `Channel` objects (brand/charter.toml: cmbuild/load/charter.py).
 
-pydantic models describe the files (unknown keys are errors, with the file, line and key); the
+pydantic models describe the file (unknown keys are errors, with the file, line and key); the
 domain objects handed to the rest of the pipeline are the frozen dataclasses of `cmbuild.model`.
 """
 
@@ -8,29 +8,22 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from cmbuild import platforms
 from cmbuild.errors import ErrorCollector, InputError
-from cmbuild.layout import CHANNELS_FILE, CHARTER_FILE, TEMPLATES_DIR
+from cmbuild.layout import CHANNELS_FILE, TEMPLATES_DIR
 from cmbuild.load.tomlfile import nearest_line, read_toml
 from cmbuild.load.validation import errors_from_validation
 from cmbuild.model import (
-    BannedExpression,
     Channel,
-    Charter,
-    Handle,
-    RequiredText,
     Utm,
 )
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SLOT = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-
-SeverityName = Literal["error", "warning", "info"]
 
 
 class _Strict(BaseModel):
@@ -188,162 +181,3 @@ def load_channels(root: Path) -> tuple[Channel, ...]:
         )
     errors.raise_if_any()
     return tuple(channels)
-
-
-class BannedModel(_Strict):
-    expression: str = Field(min_length=1)
-    suggest: str | None = None
-    reason: str | None = None
-    severity: SeverityName | None = None
-
-
-class RequiredModel(_Strict):
-    text: str = Field(min_length=1)
-    platforms: list[str] = Field(default_factory=list)
-    channels: list[str] = Field(default_factory=list)
-    campaigns: list[str] = Field(default_factory=list)
-
-
-class BrandModel(_Strict):
-    name: str = ""
-    lang: str | None = None
-    domains: list[str] = Field(default_factory=list)
-
-
-class WordingModel(_Strict):
-    banned: list[BannedModel] = Field(default_factory=list)
-
-
-class CapModel(_Strict):
-    max: int | None = Field(default=None, ge=0)
-
-
-class SponsoredModel(_Strict):
-    disclosure: list[str] = Field(default_factory=list)
-
-
-class ImagesModel(BaseModel):
-    # The image stage owns the other keys of [images]; only alt_required is read here.
-    model_config = ConfigDict(extra="allow", frozen=True)
-    alt_required: bool = True
-
-
-class LinksModel(_Strict):
-    utm_required: bool = True
-
-
-class ComplementarityModel(_Strict):
-    window_hours: float = Field(default=24.0, ge=0)
-    similarity: float = Field(default=0.8, ge=0, le=1)
-    exempt: list[list[str]] = Field(default_factory=list)
-
-
-class HandleModel(BaseModel):
-    model_config = ConfigDict(extra="allow", frozen=True)
-    name: str
-
-
-class CharterFile(BaseModel):
-    # Graphic identity tables ([colors], [logo], [fonts], [overlay]...) belong to the image stage.
-    model_config = ConfigDict(extra="allow", frozen=True)
-    brand: BrandModel = BrandModel()
-    wording: WordingModel = WordingModel()
-    required: list[RequiredModel] = Field(default_factory=list)
-    hashtags: CapModel = CapModel()
-    emoji: CapModel = CapModel()
-    sponsored: SponsoredModel = SponsoredModel()
-    images: ImagesModel = ImagesModel()
-    links: LinksModel = LinksModel()
-    complementarity: ComplementarityModel = ComplementarityModel()
-    handles: dict[str, HandleModel] = Field(default_factory=dict)
-    severity: dict[str, SeverityName] = Field(default_factory=dict)
-
-
-def _host(domain: str) -> str:
-    """A charter domain as a bare lower-case host, however it was written (URL, *.x, .x)."""
-    host = domain.strip().lower().split("://")[-1].split("/")[0].strip(".")
-    return host.removeprefix("*.")
-
-
-def load_charter(root: Path, channel_names: set[str]) -> Charter:
-    """Read brand/charter.toml (optional: an absent charter means no brand rules)."""
-    if not (root / CHARTER_FILE).exists():
-        return Charter()
-    data, lines = read_toml(root / CHARTER_FILE, CHARTER_FILE)
-    try:
-        parsed = CharterFile.model_validate(data)
-    except ValidationError as exc:
-        errors = ErrorCollector()
-        errors.extend(
-            errors_from_validation(exc, CHARTER_FILE, lambda key: nearest_line(lines, key))
-        )
-        errors.raise_if_any()
-        raise AssertionError("unreachable") from exc
-    errors = ErrorCollector()
-    for index, group in enumerate(parsed.complementarity.exempt):
-        for name in group:
-            if name not in channel_names:
-                key = f"complementarity.exempt.{index}"
-                errors.add(
-                    InputError(
-                        CHARTER_FILE,
-                        f"unknown channel {name!r}",
-                        line=nearest_line(lines, key),
-                        key=key,
-                        hint=f"channels are: {', '.join(sorted(channel_names))}",
-                    )
-                )
-    for index, required in enumerate(parsed.required):
-        unknown = [("channel", "channels", n) for n in required.channels if n not in channel_names]
-        unknown += [
-            ("platform", "platforms", n) for n in required.platforms if n not in platforms.names()
-        ]
-        for kind, field, name in unknown:
-            key = f"required.{index}.{field}"
-            errors.add(
-                InputError(
-                    CHARTER_FILE, f"unknown {kind} {name!r}", line=nearest_line(lines, key), key=key
-                )
-            )
-    for key in parsed.handles:
-        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", key):
-            errors.add(
-                InputError(
-                    CHARTER_FILE,
-                    f"invalid handle key {key!r}",
-                    line=nearest_line(lines, f"handles.{key}"),
-                    key=f"handles.{key}",
-                    hint="use lowercase letters, digits, '-' and '_'; posts write it as @[key]",
-                )
-            )
-    errors.raise_if_any()
-    handles = []
-    for key, handle in sorted(parsed.handles.items()):
-        extra = handle.model_extra or {}
-        by_platform = tuple(sorted((str(k), str(v)) for k, v in extra.items()))
-        handles.append(Handle(key=key, name=handle.name, by_platform=by_platform))
-    return Charter(
-        source=CHARTER_FILE,
-        brand_name=parsed.brand.name,
-        lang=parsed.brand.lang,
-        domains=tuple(_host(d) for d in parsed.brand.domains if _host(d)),
-        banned=tuple(
-            BannedExpression(b.expression, b.suggest, b.reason, b.severity)
-            for b in parsed.wording.banned
-        ),
-        required=tuple(
-            RequiredText(r.text, tuple(r.platforms), tuple(r.channels), tuple(r.campaigns))
-            for r in parsed.required
-        ),
-        hashtag_max=parsed.hashtags.max,
-        emoji_max=parsed.emoji.max,
-        disclosures=tuple(parsed.sponsored.disclosure),
-        alt_required=parsed.images.alt_required,
-        utm_required=parsed.links.utm_required,
-        complementarity_window_hours=parsed.complementarity.window_hours,
-        complementarity_similarity=parsed.complementarity.similarity,
-        complementarity_exempt=tuple(tuple(g) for g in parsed.complementarity.exempt),
-        handles=tuple(handles),
-        severities=tuple(sorted(parsed.severity.items())),
-        key_lines=tuple(sorted(lines.items())),
-    )

@@ -33,7 +33,8 @@ class Site:
 
 def load_config(root: Path) -> tuple[tuple[Channel, ...], Charter]:
     # Imported here: posts are checked (check_post) in processes that never load the configuration.
-    from cmbuild.load.config import load_channels, load_charter
+    from cmbuild.load.charter import load_charter
+    from cmbuild.load.config import load_channels
 
     errors = ErrorCollector()
     channels: tuple[Channel, ...] = ()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
+import types
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Union, get_args, get_origin
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from cmbuild.errors import InputError
 
@@ -46,8 +48,12 @@ def errors_from_validation(
     line_of: Callable[[str], int | None],
     prefix: str = "",
     hints: dict[str, str] | None = None,
+    model: type[BaseModel] | None = None,
 ) -> list[InputError]:
-    """One InputError per pydantic error, located by its key path."""
+    """One InputError per pydantic error, located by its key path.
+
+    With the `model` that was validated, an unknown key's hint names the nearest known key.
+    """
     found: list[InputError] = []
     for error in exc.errors():
         loc = [str(part) for part in error["loc"] if not str(part).startswith("function-")]
@@ -57,6 +63,8 @@ def errors_from_validation(
         hint = None
         if hints:
             hint = hints.get(loc[-1] if loc else "") or hints.get(str(error.get("type")))
+        if model is not None and error["type"] == "extra_forbidden" and hint is None:
+            hint = unknown_key_hint(model, loc)
         found.append(InputError(file, describe(dict(error)), line=line_of(key), key=key, hint=hint))
     return found
 
@@ -65,3 +73,43 @@ def _is_type_tag(part: str) -> bool:
     return part in ("str", "int", "float", "bool", "list[str]", "date", "datetime") or (
         part.startswith(("list[", "dict[", "tagged-union[")) or part[:1].isupper()
     )
+
+
+def unknown_key_hint(model: type[BaseModel], loc: list[str]) -> str | None:
+    """`did you mean `colors`?` for the unknown key at `loc`, or the keys known there."""
+    known = _keys_at(model, loc[:-1])
+    if not known:
+        return None
+    close = difflib.get_close_matches(loc[-1], known, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean `{close[0]}`?"
+    return f"known keys here: {', '.join(known)}"
+
+
+def _keys_at(model: type[BaseModel], parents: list[str]) -> list[str]:
+    """The keys the table at `parents` may hold (list indexes and free table names skipped)."""
+    current: type[BaseModel] | None = model
+    skip_next = False
+    for part in parents:
+        if skip_next or part.isdigit():
+            skip_next = False
+            continue
+        if current is None or part not in current.model_fields:
+            return []
+        current, skip_next = _table_of(current.model_fields[part].annotation)
+    return list(current.model_fields) if current is not None else []
+
+
+def _table_of(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
+    """The model a field holds (inside lists and unions), and whether a dict key comes first."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, False
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is dict and len(args) == 2:
+        return _table_of(args[1])[0], True
+    if origin in (list, Union, types.UnionType):
+        for arg in args:
+            found, keyed = _table_of(arg)
+            if found is not None:
+                return found, keyed
+    return None, False

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 from cmbuild.images import ImageJob, ImageResult, process_images
-from tests.images.conftest import CHARTER, REPO, job
+from tests.images.conftest import CHARTER, REPO, charter_of, job
 from tests.images.sources import (
     cmyk_jpeg,
     palette_png_transparent,
@@ -61,7 +61,9 @@ def build(root: Path) -> ImageResult:
     """Build the golden cases in `root` (a new folder); the outputs land in root/output."""
     shutil.copytree(REPO / "brand" / "assets", root / "brand" / "assets")
     out = root / "output"
-    return process_images(root, out, jobs(root), CHARTER, workers=1, cache_dir=out / ".cmbuild")
+    return process_images(
+        root, out, jobs(root), charter_of(CHARTER), workers=1, cache_dir=out / ".cmbuild"
+    )
 
 
 def digests(result: ImageResult) -> dict[str, str]:

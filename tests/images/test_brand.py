@@ -10,21 +10,19 @@ import pytest
 from cmbuild.errors import InputErrors
 from cmbuild.images import load_brand
 from cmbuild.images.colors import contrast_ratio, parse_hex
-from tests.images.conftest import CHARTER, REPO, Run, job
+from cmbuild.load.charter import load_charter
+from tests.images.conftest import CHARTER, REPO, Run, charter_of, job
 from tests.images.sources import jpeg, picture, write
 
 
 def _errors(repo: Path, data: dict[str, Any]) -> list[str]:
     with pytest.raises(InputErrors) as caught:
-        load_brand(repo, data)
+        load_brand(repo, charter_of(data))
     return [str(e) for e in caught.value]
 
 
 def test_sample_charter_loads(repo: Path) -> None:
-    import tomllib
-
-    data = tomllib.loads((REPO / "brand/charter.toml").read_text(encoding="utf-8"))
-    brand = load_brand(repo, data)
+    brand = load_brand(repo, load_charter(REPO, None))
     assert brand.logo is not None and brand.logo.position == "bottom-right"
     assert brand.background == (0xF7, 0xF3, 0xEE)
     assert brand.title_font == "brand/assets/fonts/DejaVuSans-Bold.ttf"
@@ -36,11 +34,9 @@ def test_errors_name_the_key_and_line(repo: Path) -> None:
         'position = "middle"\n',
         encoding="utf-8",
     )
-    data = {
-        "colors": {"primary": "blue"},
-        "logo": {"path": "brand/assets/logo.png", "width": 2, "position": "middle"},
-    }
-    assert sorted(_errors(repo, data)) == [
+    with pytest.raises(InputErrors) as caught:
+        load_charter(repo, None)
+    assert sorted(str(e) for e in caught.value) == [
         "brand/charter.toml:2: colors.primary: expected a colour like #1F4E79, got 'blue'",
         "brand/charter.toml:6: logo.width: Input should be less than or equal to 0.5",
         "brand/charter.toml:7: logo.position: expected one of 'bottom-right', 'bottom-left',"
@@ -65,6 +61,7 @@ def test_missing_asset_and_unknown_colour(repo: Path) -> None:
 def test_unknown_key(repo: Path) -> None:
     assert _errors(repo, {"logo": {"path": "brand/assets/logo.png", "size": 3}}) == [
         "brand/charter.toml: logo.size: unknown key"
+        " (known keys here: path, position, width, margin, opacity)"
     ]
 
 

@@ -11,7 +11,7 @@ from PIL import Image
 
 from cmbuild import platforms
 from cmbuild.images import ImageJob, ImageResult
-from tests.images.conftest import CHARTER, Run, job
+from tests.images.conftest import CHARTER, Run, charter_of, job
 from tests.images.probe import metadata, pixel
 from tests.images.sources import SHAPES, jpeg, picture, with_metadata, write
 
@@ -33,7 +33,9 @@ def matrix(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ImageResult]
         source = write(root, f"media/{shape}.jpg", with_metadata(picture(size, number)))
         jobs.extend(job(source, name, variant=f"{shape}#{name}") for name in platforms.names())
     out = root / "output"
-    result = process_images(root, out, jobs, CHARTER, workers=2, cache_dir=out / ".cmbuild")
+    result = process_images(
+        root, out, jobs, charter_of(CHARTER), workers=2, cache_dir=out / ".cmbuild"
+    )
     assert not result.errors
     return out, result
 
