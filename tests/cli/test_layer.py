@@ -45,3 +45,18 @@ def test_no_module_outside_the_cli_prints_or_imports_click_or_rich() -> None:
 def test_the_scan_sees_each_kind_of_offence() -> None:
     source = "import rich.console\nfrom click import echo\n\ndef f():\n    print('x')\n"
     assert offences(source) == ["1: rich.console", "2: click", "5: print()"]
+
+
+def test_the_command_line_imports_nothing_heavy_before_a_command_runs() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, cmbuild.cli\n"
+        "heavy = ('pydantic', 'rich', 'jinja2', 'yaml', 'markdown_it', 'PIL', 'cmbuild.build')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert found.strip() == "[]"
