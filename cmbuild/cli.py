@@ -220,8 +220,8 @@ def _with_status(run: Callable[[Callable[[str, int, int], None]], T]) -> T:
 
 
 def plain_summary_errors_only(summary: object) -> None:
+    from cmbuild.build.summary import Summary
     from cmbuild.report import finding_line
-    from cmbuild.summary import Summary
 
     assert isinstance(summary, Summary)
     for finding in summary.findings:

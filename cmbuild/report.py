@@ -9,9 +9,9 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from cmbuild.build.summary import Summary
 from cmbuild.errors import InputError
 from cmbuild.model import Finding
-from cmbuild.summary import Summary
 
 Write = Callable[[str], None]
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from cmbuild.inputs import outputs_present, scan, stat_of
+from cmbuild.build.summary import Summary
+from cmbuild.incremental.index import Memo, Stamp, read_stamp
+from cmbuild.incremental.inputs import outputs_present, scan, stat_of
 from cmbuild.model import Variant
-from cmbuild.state import Memo, Stamp, read_stamp
-from cmbuild.summary import Summary
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -78,7 +78,7 @@ def build(
                 noop=True,
                 seconds=time.perf_counter() - start,
             )
-    from cmbuild.pipeline import Pipeline, StateLost
+    from cmbuild.build.run import Pipeline, StateLost
 
     pipeline = Pipeline(root, out, jobs=jobs, progress=progress, preview=preview, memo=memo)
     # A build allocates hundreds of thousands of objects that live until it ends and hold almost no

@@ -18,19 +18,24 @@ from typing import TYPE_CHECKING, Any
 
 from cmbuild import __version__
 from cmbuild.build import BuildResult, Progress
+from cmbuild.build.summary import Summary, summarize
+from cmbuild.build.workers import (
+    ParseResult,
+    Pool,
+    RenderJob,
+    RenderResult,
+    _parse_chunk,
+    _render_chunk,
+    default_jobs,
+    parse_posts,
+    render_posts,
+)
 from cmbuild.errors import ErrorCollector, InputError, InputErrors
-from cmbuild.imaging import NO_IMAGES, Imaged, charter_data, image_jobs, run_images
-from cmbuild.inputs import config_digest, digest, stat_of
-from cmbuild.layout import resolve_image
-from cmbuild.load.cache import read_cached
-from cmbuild.load.cache import save as save_config
-from cmbuild.media import describe_image
-from cmbuild.model import Channel, Charter, Finding, Media, Post, Variant
-from cmbuild.render.templates import compile_templates, make_environment
-from cmbuild.render.variant import RenderContext
-from cmbuild.rows import Row, finalise
-from cmbuild.schedule import Request, requests_for, schedule
-from cmbuild.state import (
+from cmbuild.images.facts import describe_image
+from cmbuild.images.step import NO_IMAGES, Imaged, charter_data, image_jobs, run_images
+from cmbuild.incremental.config import read_cached
+from cmbuild.incremental.config import save as save_config
+from cmbuild.incremental.index import (
     STATE_DIR,
     Index,
     Memo,
@@ -43,23 +48,18 @@ from cmbuild.state import (
     variant_from_dict,
     variant_to_dict,
 )
-from cmbuild.summary import Summary, summarize
-from cmbuild.workers import (
-    ParseResult,
-    Pool,
-    RenderJob,
-    RenderResult,
-    _parse_chunk,
-    _render_chunk,
-    default_jobs,
-    parse_posts,
-    render_posts,
-)
+from cmbuild.incremental.inputs import config_digest, digest, stat_of
+from cmbuild.incremental.rows import Row, finalise
+from cmbuild.layout import resolve_image
+from cmbuild.model import Channel, Charter, Finding, Media, Post, Variant
+from cmbuild.render.templates import compile_templates, make_environment
+from cmbuild.render.variant import RenderContext
+from cmbuild.schedule.slots import Request, requests_for, schedule
 from cmbuild.write.files import prune
 
 if TYPE_CHECKING:
     from cmbuild.images import ImageJob
-from cmbuild.writer import Sources, write_outputs
+from cmbuild.write.outputs import Sources, write_outputs
 
 
 class _LazyPosts(Mapping[str, Post]):
@@ -365,7 +365,7 @@ class Pipeline:
                     brand_stat = stat_of(root / relative)
                     if brand_stat is not None:
                         stamp_inputs[relative] = brand_stat
-            from cmbuild.state import write_stamp
+            from cmbuild.incremental.index import write_stamp
 
             write_stamp(self.out, Stamp(stamp_inputs, report.outputs, summary.to_dict()))
             self._lap("write", lap)

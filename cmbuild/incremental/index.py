@@ -52,7 +52,7 @@ class PostEntry:
     requests: list[list[Any]]  # [channel, raw, zone, line, key]
     images: list[str]
     warnings: list[dict[str, Any]]
-    rows: list[list[Any]]  # see cmbuild.rows.Row.to_index
+    rows: list[list[Any]]  # see cmbuild.incremental.rows.Row.to_index
 
 
 @dataclass

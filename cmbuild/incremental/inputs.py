@@ -7,8 +7,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from cmbuild.incremental.index import Stat
 from cmbuild.layout import CHANNELS_FILE, CHARTER_FILE, HALT_FILE, TEMPLATES_DIR, post_sources
-from cmbuild.state import Stat
 
 
 def stat_of(path: str | Path) -> Stat | None:

@@ -13,9 +13,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from cmbuild.imaging import Outcome
+from cmbuild.images.step import Outcome
+from cmbuild.incremental.index import local_time, media_from, media_to
 from cmbuild.model import Finding, Media, Variant
-from cmbuild.state import local_time, media_from, media_to
 
 Span = tuple[int, int]  # (offset, length) in a file written by the previous build
 
@@ -200,7 +200,7 @@ class Row:
 
 def finalise(rendered: Variant, images: Outcome, cross: list[Finding]) -> Variant:
     """A rendered variant with its image outcome and its cross-post findings."""
-    from cmbuild.imaging import apply_images
+    from cmbuild.images.step import apply_images
 
     variant = apply_images(rendered, images)
     if cross:

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 from cmbuild.preview.halts import HALT_FILE, Halt, read_halts
 
 if TYPE_CHECKING:
+    from cmbuild.build.summary import Summary
     from cmbuild.model import Channel, Charter, Variant
     from cmbuild.preview.shown import Shown
     from cmbuild.preview.site import PageCache
-    from cmbuild.summary import Summary
 
 __all__ = ["HALT_FILE", "Halt", "read_halts", "render_preview", "render_preview_kept"]
 

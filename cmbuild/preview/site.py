@@ -21,6 +21,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from cmbuild import __version__, platforms
+from cmbuild.build.summary import Summary
 from cmbuild.model import Channel, Charter, Finding, Variant
 from cmbuild.preview import calendar
 from cmbuild.preview.cards import Card, channel_colours, make_card
@@ -28,7 +29,6 @@ from cmbuild.preview.entries import DEFAULT_COLOUR, chip, entry_html
 from cmbuild.preview.halts import Halt
 from cmbuild.preview.media import copy_media, media_name
 from cmbuild.preview.shown import Shown
-from cmbuild.summary import Summary
 
 INDEX = "index.html"
 FINDINGS = "preview/findings.html"

@@ -15,9 +15,9 @@ from pathlib import Path
 from cmbuild.build import BuildResult
 from cmbuild.build import build as run_build
 from cmbuild.errors import InputError, InputErrors
+from cmbuild.incremental.index import Memo
 from cmbuild.serve.server import SiteState, make_server
 from cmbuild.serve.watcher import Watcher
-from cmbuild.state import Memo
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from cmbuild.inputs import digest, stat_of
+from cmbuild.incremental.index import Index, PostEntry, Shards, Stat, write_index
+from cmbuild.incremental.inputs import digest, stat_of
+from cmbuild.incremental.rows import Row
 from cmbuild.model import Variant
-from cmbuild.rows import Row
-from cmbuild.state import Index, PostEntry, Shards, Stat, write_index
 from cmbuild.write.files import prune, same_content, update_in_place, write_atomic
 from cmbuild.write.manifest import assemble, fragment
 

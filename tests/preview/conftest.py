@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from cmbuild.build import build
+from cmbuild.build.summary import Summary
 from cmbuild.load.site import load_config
 from cmbuild.model import Channel, Charter, Variant
 from cmbuild.preview import HALT_FILE, read_halts, render_preview
-from cmbuild.summary import Summary
 
 SITES = Path(__file__).resolve().parents[1] / "sites"
 
