@@ -230,7 +230,7 @@ def plain_summary_errors_only(summary: object) -> None:
 
 
 def _changes(result: object, write: bool) -> str:
-    from cmbuild.build import BuildResult
+    from cmbuild.build.result import BuildResult
 
     assert isinstance(result, BuildResult)
     if not write:

@@ -7,8 +7,9 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from cmbuild.incremental.index import Stat
 from cmbuild.layout import CHANNELS_FILE, CHARTER_FILE, HALT_FILE, TEMPLATES_DIR, post_sources
+
+Stat = tuple[int, int]  # (mtime_ns, size)
 
 
 def stat_of(path: str | Path) -> Stat | None:

@@ -268,7 +268,7 @@ def test_a_long_running_process_keeping_the_state_in_memory_builds_the_same(
     tmp_path: Path,
 ) -> None:
     """`cmbuild serve` passes one Memo to every rebuild: its outputs must not differ either."""
-    from cmbuild.incremental.index import Memo
+    from cmbuild.incremental.memo import Memo
 
     root = tmp_path / "site"
     shutil.copytree(SITES / "basic", root)
