@@ -105,14 +105,16 @@ def write_index(out: Path, index: Index) -> None:
         "format": FORMAT,
         "tool": __version__,
         "config_hash": index.config_hash,
-        "posts": {k: _entry_to(v) for k, v in sorted(index.posts.items())},
+        "posts": dict(sorted(index.posts.items())),
         "images": {k: [list(s), media_to(m)] for k, (s, m) in sorted(index.images.items())},
         "files": {k: [list(s), d] for k, (s, d) in sorted(index.files.items())},
         "outputs": dict(sorted(index.outputs.items())),
         "written": {k: list(v) for k, v in sorted(index.written.items())},
         "preview": dict(sorted(index.preview.items())),
     }
-    write_atomic(out / STATE_DIR / INDEX_FILE, orjson.dumps(data), durable=False)
+    # orjson writes a PostEntry (a dataclass) as an object, in field order; it leaves a NamedTuple
+    # to `default`, which writes it as the list it is on disk.
+    write_atomic(out / STATE_DIR / INDEX_FILE, orjson.dumps(data, default=list), durable=False)
 
 
 def _entry_from(data: dict[str, Any]) -> PostEntry:
@@ -120,20 +122,8 @@ def _entry_from(data: dict[str, Any]) -> PostEntry:
     return PostEntry(
         sha=data["sha"],
         key=data["key"],
-        requests=[RequestRecord._make(r) for r in data["requests"]],
+        requests=list(map(RequestRecord._make, data["requests"])),
         images=data["images"],
         warnings=data["warnings"],
         rows=list(map(IndexRow._make, data["rows"])),
     )
-
-
-def _entry_to(entry: PostEntry) -> dict[str, Any]:
-    # orjson writes a NamedTuple only as a list.
-    return {
-        "sha": entry.sha,
-        "key": entry.key,
-        "requests": [list(r) for r in entry.requests],
-        "images": entry.images,
-        "warnings": entry.warnings,
-        "rows": [list(r) for r in entry.rows],
-    }

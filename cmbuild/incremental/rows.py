@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from cmbuild.images.step import Outcome
 from cmbuild.incremental.index import IndexRow
 from cmbuild.incremental.shards import local_time, media_from, media_to
 from cmbuild.model import Finding, Media, Variant
+
+_record = partial(tuple.__new__, IndexRow)  # an IndexRow from a tuple of its fields, unchecked
 
 Span = tuple[int, int]  # (offset, length) in a file written by the previous build
 
@@ -121,9 +124,12 @@ class Row:
     def to_index(self) -> IndexRow:
         manifest = list(self.manifest) if self.manifest else None
         event = list(self.event) if self.event else None
-        if self.raw is not None:
+        raw = self.raw
+        if raw is not None:
             # Read from the index and reused: only where its entries sit may have moved.
-            return IndexRow._make((*self.raw[:-2], manifest, event))
+            if raw.manifest == manifest and raw.event == event:
+                return raw
+            return _record((*raw[:-2], manifest, event))
         return IndexRow(
             self.id,
             self.channel,
