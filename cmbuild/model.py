@@ -210,7 +210,8 @@ class Variant:
 
 
 class Placed(Protocol):
-    """What build-wide stages read of a variant: a `Variant`, or its light row (`cmbuild.rows`)."""
+    """What build-wide stages read of a variant: a `Variant`, or its light row
+    (`cmbuild.incremental.rows`)."""
 
     @property
     def id(self) -> str: ...

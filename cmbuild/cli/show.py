@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from cmbuild.build.summary import Summary
     from cmbuild.errors import InputError
     from cmbuild.model import Finding
     from cmbuild.push.report import Outcome, Report
-    from cmbuild.summary import Summary
 
 Write = Callable[[str], None]
 

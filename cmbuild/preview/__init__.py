@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 from cmbuild.preview.halts import halts_shown
 
 if TYPE_CHECKING:
+    from cmbuild.build.summary import Summary
     from cmbuild.model import Channel, Charter, Variant
     from cmbuild.preview.shown import Shown
     from cmbuild.preview.site import PageCache
     from cmbuild.stores.halts import Halt
-    from cmbuild.summary import Summary
 
 __all__ = ["halts_shown", "render_preview", "render_preview_kept"]
 

@@ -21,6 +21,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from cmbuild import __version__, platforms
+from cmbuild.build.summary import Summary
 from cmbuild.model import Channel, Charter, Finding, Variant
 from cmbuild.preview import calendar
 from cmbuild.preview.cards import Card, channel_colours, make_card
@@ -28,7 +29,6 @@ from cmbuild.preview.entries import DEFAULT_COLOUR, chip, entry_html
 from cmbuild.preview.media import copy_media, media_name
 from cmbuild.preview.shown import Shown
 from cmbuild.stores.halts import Halt
-from cmbuild.summary import Summary
 
 INDEX = "index.html"
 FINDINGS = "preview/findings.html"
@@ -133,10 +133,44 @@ def render_site(
     copied = frozenset(files)
     findings = all_findings(variants, summary)
     context = _context(variants, summary, channels, charter, halts)
-    by_name = {c.name: c for c in channels}
     pages = _post_pages(variants, findings, context.zone)
     env = _environment()
     entries = calendar.entries(variants, context.zone)
+    files.update(_post_page_files(env, pages, context, channels, charter, copied, cache))
+    short, long = _entries(entries, pages, context, cache)
+    files[INDEX] = _page(
+        env,
+        "index.html.j2",
+        context,
+        page_id="calendar",
+        root="",
+        months=calendar.months(entries),
+        weeks=calendar.weeks(entries),
+        pages=pages,
+        short_of=short,
+        long_of=long,
+        chips_of=_chips(pages, context),
+    )
+    rows = _finding_rows(findings, pages)
+    files[FINDINGS] = _page(
+        env, "findings.html.j2", context, page_id="findings", root="../", rows=rows
+    )
+    files[STYLE] = _asset("style.css").encode("utf-8")
+    return dict(sorted(files.items()))
+
+
+def _post_page_files(
+    env: Environment,
+    pages: list[PostPage],
+    context: Context,
+    channels: Sequence[Channel],
+    charter: Charter,
+    copied: frozenset[str],
+    cache: PageCache | None,
+) -> dict[str, bytes | None]:
+    """Each post's page; with a `cache`, None for a page to keep as it is on disk."""
+    files: dict[str, bytes | None] = {}
+    by_name = {c.name: c for c in channels}
     shared = _context_digest(context, charter) if cache is not None else ""
     for number, page in enumerate(pages):
         neighbours = _neighbours(pages, number)
@@ -157,34 +191,20 @@ def render_site(
             page=_with_cards(page, by_name, charter, context, copied),
             neighbours=neighbours,
         )
-    short, long = _entries(entries, pages, context, cache)
-    files[INDEX] = _page(
-        env,
-        "index.html.j2",
-        context,
-        page_id="calendar",
-        root="",
-        months=calendar.months(entries),
-        weeks=calendar.weeks(entries),
-        pages=pages,
-        short_of=short,
-        long_of=long,
-        chips_of={
-            p.path: Markup(
-                "".join(
-                    chip(v.channel, context.colours.get(v.channel, DEFAULT_COLOUR)) + " "
-                    for v in p.variants
-                )
+    return files
+
+
+def _chips(pages: Sequence[PostPage], context: Context) -> dict[str, Markup]:
+    """Each post page's channel chips, as the calendar lists them."""
+    return {
+        p.path: Markup(
+            "".join(
+                chip(v.channel, context.colours.get(v.channel, DEFAULT_COLOUR)) + " "
+                for v in p.variants
             )
-            for p in pages
-        },
-    )
-    rows = _finding_rows(findings, pages)
-    files[FINDINGS] = _page(
-        env, "findings.html.j2", context, page_id="findings", root="../", rows=rows
-    )
-    files[STYLE] = _asset("style.css").encode("utf-8")
-    return dict(sorted(files.items()))
+        )
+        for p in pages
+    }
 
 
 def _entries(

@@ -1,7 +1,7 @@
-"""Post × channel → Variant: Markdown once, per-platform form, the channel's template, then checks.
+"""Post × channel → Variant: Markdown once, per-platform form, the channel's template, counted.
 
-`render_post` is the unit of work of a build (and of a worker process in a parallel build): it
-renders every channel of one post and checks each variant against its platform and the charter.
+`render_post` renders every channel of one post and checks each variant against its platform's
+limits; the check stage (`cmbuild.check.post`) then checks it against the charter.
 """
 
 from __future__ import annotations
@@ -9,15 +9,13 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 import jinja2
 
 from cmbuild import platforms
-from cmbuild.check.charter import check_variant
-from cmbuild.check.complementarity import within_post
 from cmbuild.errors import InputError
 from cmbuild.layout import resolve_image
 from cmbuild.manifest.writer import content_hash
@@ -57,7 +55,11 @@ def render_post(
     times: Mapping[str, datetime],
     media: Mapping[str, Media],
 ) -> RenderedPost:
-    """Render `post` for each of its channels. `times` and `media` come from earlier stages."""
+    """Render `post` for each of its channels. `times` and `media` come from earlier stages.
+
+    Each variant carries the findings of rendering (platform limits, unknown handles); the check
+    stage adds the charter's, and the content hash is set after it.
+    """
     variants: list[Variant] = []
     errors: list[InputError] = []
     documents: dict[str, markdown.Document] = {}
@@ -76,20 +78,7 @@ def render_post(
                     line=failure.line,
                 )
             )
-    return RenderedPost(_with_own_clashes(variants, post, ctx.charter), tuple(errors))
-
-
-def _with_own_clashes(variants: list[Variant], post: Post, charter: Charter) -> tuple[Variant, ...]:
-    """Add the complementarity findings between this post's own channels to its variants."""
-    clashes: dict[str, list[Finding]] = {}
-    for finding in within_post(variants, charter, post):
-        clashes.setdefault(finding.channel or "", []).append(finding)
-    return tuple(
-        replace(v, findings=tuple(sorted({*v.findings, *clashes[v.channel]}, key=Finding.sort_key)))
-        if v.channel in clashes
-        else v
-        for v in variants
-    )
+    return RenderedPost(tuple(variants), tuple(errors))
 
 
 def _render_one(
@@ -102,8 +91,7 @@ def _render_one(
     documents: dict[str, markdown.Document],
 ) -> Variant:
     override = post.override(channel.name)
-    fields_override = dict(override.fields)
-    source_md = override.text or fields_override.get("description") or post.body
+    source_md = override.text or dict(override.fields).get("description") or post.body
     document = documents.get(source_md)
     if document is None:
         document = documents[source_md] = markdown.parse(source_md)
@@ -114,6 +102,53 @@ def _render_one(
             return url
         return add_utm(url, channel.utm, post.campaign, charter.domains)
 
+    body, unknown = _body(document, platform, charter, rewrite)
+    raw_link = override.link or post.link
+    link = rewrite(raw_link) if raw_link else None
+    images = override.images if override.images is not None else post.images
+    variant_media = tuple(
+        replace(
+            media[resolve_image(post.source, image.path)],
+            alt=image.alt,
+            focus=image.focus,
+            line=image.line,
+        )
+        for image in images
+    )
+    shown = _Shown(
+        title=override.title or post.title,
+        lang=override.lang or post.lang or charter.lang,
+        link=link,
+        raw_link=raw_link,
+        media=variant_media,
+    )
+    variables = _variables(post, channel, platform, charter, body, when, shown)
+    scope = Scope(channel, platform, charter, post.campaign)
+    text = _tidy(render(ctx.env, channel.template, variables, scope))
+    variant = _variant(post, channel, platform, when, text, shown)
+    findings = _platform_findings(post, channel, platform, variant)
+    findings += _unknown_handles(post, channel, charter, unknown)
+    return replace(variant, findings=tuple(sorted(set(findings), key=Finding.sort_key)))
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """What a variant shows besides its text, after the channel's override."""
+
+    title: str
+    lang: str | None
+    link: str | None  # with the channel's UTM tags
+    raw_link: str | None  # as the post wrote it
+    media: tuple[Media, ...]
+
+
+def _body(
+    document: markdown.Document,
+    platform: Platform,
+    charter: Charter,
+    rewrite: Callable[[str], str],
+) -> tuple[str, list[str]]:
+    """The post's body in the platform's form, and the handles the charter does not know."""
     if platform.text_format == "html":
         body = markdown.to_html(document, rewrite_link=rewrite)
     else:
@@ -132,35 +167,33 @@ def _render_one(
         shown = platform.mention(handle.name, handle.on(platform.name))
         return html.escape(shown) if platform.text_format == "html" else shown
 
-    body = markdown.resolve_mentions(body, resolve)
-    title = override.title or post.title
-    raw_link = override.link or post.link
-    link = rewrite(raw_link) if raw_link else None
-    images = override.images if override.images is not None else post.images
-    variant_media = tuple(
-        replace(
-            media[resolve_image(post.source, image.path)],
-            alt=image.alt,
-            focus=image.focus,
-            line=image.line,
-        )
-        for image in images
-    )
-    lang = override.lang or post.lang or charter.lang
-    variables = {
+    return markdown.resolve_mentions(body, resolve), unknown
+
+
+def _variables(
+    post: Post,
+    channel: Channel,
+    platform: Platform,
+    charter: Charter,
+    body: str,
+    when: datetime,
+    shown: _Shown,
+) -> dict[str, object]:
+    """What the channel's template sees."""
+    return {
         "body": body,
         "post": {
-            "title": title,
+            "title": shown.title,
             "slug": post.slug,
             "campaign": post.campaign,
-            "lang": lang,
+            "lang": shown.lang,
             "sponsored": post.sponsored,
             "status": post.status,
             "tags": list(post.tags),
-            "link": link,
-            "raw_link": raw_link,
+            "link": shown.link,
+            "raw_link": shown.raw_link,
             "publish": when,
-            "images": [{"path": m.path, "alt": m.alt} for m in variant_media],
+            "images": [{"path": m.path, "alt": m.alt} for m in shown.media],
         },
         "channel": {"name": channel.name, "handle": channel.handle, "lang": channel.lang},
         "platform": {
@@ -174,38 +207,44 @@ def _render_one(
         "brand": {"name": charter.brand_name},
         "disclosure": charter.disclosures[0] if post.sponsored and charter.disclosures else "",
     }
-    scope = Scope(channel, platform, charter, post.campaign)
-    text = _tidy(render(ctx.env, channel.template, variables, scope))
-    fields = tuple((spec.name, title) for spec in platform.fields if spec.name == "title")
+
+
+def _variant(
+    post: Post, channel: Channel, platform: Platform, when: datetime, text: str, shown: _Shown
+) -> Variant:
+    fields = tuple((spec.name, shown.title) for spec in platform.fields if spec.name == "title")
     count = platform.count(text)
-    variant = Variant(
+    return Variant(
         id=variant_id(post.source, channel.name),
         key=f"{post.source}#{channel.name}",
         source=post.source,
         slug=post.slug,
         channel=channel.name,
         platform=platform.name,
-        title=title,
+        title=shown.title,
         text=text,
         text_format=platform.text_format,
         output=f"{channel.name}/{post.slug}{platform.extension}",
         scheduled=when,
         timezone=channel.timezone or str(getattr(when.tzinfo, "key", "UTC")),
-        link=link,
-        media=variant_media,
+        link=shown.link,
+        media=shown.media,
         campaign=post.campaign,
         tags=post.tags,
         status=post.status,
         sponsored=post.sponsored,
-        lang=lang,
+        lang=shown.lang,
         fields=fields,
         length=count.length,
         limit=count.limit,
         unit=count.unit,
     )
-    findings = _platform_findings(post, channel, platform, variant)
-    findings += check_variant(variant, post, channel, charter)
-    findings += [
+
+
+def _unknown_handles(
+    post: Post, channel: Channel, charter: Charter, unknown: list[str]
+) -> list[Finding]:
+    return [
         Finding(
             rule="charter.unknown-handle",
             severity=charter.severity("charter.unknown-handle", "error"),
@@ -217,11 +256,6 @@ def _render_one(
         )
         for key in sorted(set(unknown))
     ]
-    return replace(
-        variant,
-        findings=tuple(sorted(set(findings), key=Finding.sort_key)),
-        content_hash=content_hash(variant),
-    )
 
 
 def _tidy(text: str) -> str:

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from cmbuild.build import build
+from cmbuild.build.summary import Summary
 from cmbuild.errors import InputErrors
 from cmbuild.model import Variant
 from cmbuild.review.diff import ScheduleDiff, schedule_diff
 from cmbuild.review.git import RevisionError, checkout, resolve
-from cmbuild.summary import Summary
 
 SideName = Literal["base", "head"]
 WORKING_TREE = "working tree"

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from cmbuild.build.summary import Summary
 from cmbuild.model import Finding, Media, Variant
-from cmbuild.summary import Summary
 
 ChangeKind = Literal["added", "removed", "changed"]
 RunOp = Literal["equal", "delete", "insert"]

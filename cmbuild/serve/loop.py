@@ -12,12 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from cmbuild.build import BuildResult
 from cmbuild.build import build as run_build
+from cmbuild.build.result import BuildResult
 from cmbuild.errors import InputError, InputErrors
+from cmbuild.incremental.memo import Memo
 from cmbuild.serve.server import SiteState, make_server
 from cmbuild.serve.watcher import Watcher
-from cmbuild.state import Memo
 
 
 @dataclass(frozen=True)

@@ -40,8 +40,21 @@ def truncate_to_fit(
     def fits(kept: int) -> bool:
         return length_fn(shortened(kept)) <= limit
 
+    low = _most_that_fit(fits, limit, len(ends) - 1)
+    best = shortened(low)
+    boundary = _last_word_boundary(text, ends, low)
+    if boundary is not None and boundary < low:
+        at_word = shortened(boundary)
+        at_word_length = length_fn(at_word)
+        if limit >= at_word_length >= length_fn(best) - WORD_BOUNDARY_SLACK * limit:
+            return at_word
+    return best
+
+
+def _most_that_fit(fits: Callable[[int], bool], limit: int, clusters: int) -> int:
+    """The most clusters (fewer than `clusters`) that `fits`; keeping none always fits."""
     # Invariant: keeping `low` clusters fits; keeping `high` does not (keeping all is not a cut).
-    low, high = 0, len(ends) - 1
+    low, high = 0, clusters
     # Most texts count about one unit per cluster, so the answer is usually near `limit`
     # clusters: gallop from there to bracket it, measuring short prefixes rather than halving
     # a long text.
@@ -64,14 +77,7 @@ def truncate_to_fit(
             low = middle
         else:
             high = middle
-    best = shortened(low)
-    boundary = _last_word_boundary(text, ends, low)
-    if boundary is not None and boundary < low:
-        at_word = shortened(boundary)
-        at_word_length = length_fn(at_word)
-        if limit >= at_word_length >= length_fn(best) - WORD_BOUNDARY_SLACK * limit:
-            return at_word
-    return best
+    return low
 
 
 def _last_word_boundary(text: str, ends: list[int], kept: int) -> int | None:

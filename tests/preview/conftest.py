@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from cmbuild.build import build
+from cmbuild.build.summary import Summary
 from cmbuild.layout import HALT_FILE
 from cmbuild.load.site import load_config
 from cmbuild.model import Channel, Charter, Variant
 from cmbuild.preview import halts_shown, render_preview
-from cmbuild.summary import Summary
 
 SITES = Path(__file__).resolve().parents[1] / "sites"
 

@@ -6,11 +6,11 @@ from dataclasses import replace
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from cmbuild.build.summary import Summary
 from cmbuild.model import Finding, Media, Variant
 from cmbuild.review.compare import Review, Side
 from cmbuild.review.diff import ScheduleDiff, WordRun, schedule_diff, word_diff
 from cmbuild.review.markdown import escape, render, words
-from cmbuild.summary import Summary
 from tests.check.factories import NOON, variant
 
 PHOTO = Media("media/photo.jpg", "a" * 64, 1000, "Une salle.", 64, 48)

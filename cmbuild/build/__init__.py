@@ -1,48 +1,24 @@
 """The build: posts → variants → checks → outputs, redoing only what changed.
 
 Read everything and check it before writing anything: bad input raises `InputErrors` and leaves
-`output/` as it was. Then write variants, manifest, calendar and the build state.
+`output/` as it was. Then write variants, manifest, calendar and the build state. When no input
+changed since the last build (`stamp.json`), nothing is imported, rendered or written: the no-op
+path. Otherwise `cmbuild.build.run` runs every stage.
 """
 
 from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cached_property
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from cmbuild.inputs import outputs_present, scan, stat_of
-from cmbuild.model import Variant
-from cmbuild.state import Memo, Stamp, read_stamp
-from cmbuild.summary import Summary
-
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
-
-
-def _quiet(stage: str, done: int, total: int) -> None:
-    del stage, done, total
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    summary: Summary
-    # Gives every variant (read back from the build state when needed); None on the no-op path.
-    load: Callable[[], tuple[Variant, ...]] | None
-    written: tuple[str, ...] = ()
-    unchanged: int = 0
-    pruned: tuple[str, ...] = ()
-    rendered: int = 0
-    reused: int = 0
-    noop: bool = False
-    seconds: float = 0.0
-    timings: dict[str, float] = field(default_factory=dict)
-
-    @cached_property
-    def variants(self) -> tuple[Variant, ...] | None:
-        """Every variant of the build, final (None when nothing changed: the no-op path)."""
-        return self.load() if self.load is not None else None
+from cmbuild.build.result import BuildResult, Options, Progress, quiet
+from cmbuild.build.summary import Summary
+from cmbuild.incremental.inputs import Stat, outputs_present, scan, stat_of
+from cmbuild.incremental.memo import Memo
+from cmbuild.incremental.stamp import Stamp, read_stamp
 
 
 def build(
@@ -52,7 +28,7 @@ def build(
     jobs: int | None = None,
     write: bool = True,
     preview: bool = True,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
     memo: Memo | None = None,
 ) -> BuildResult:
     """Build the content repository at `root` into `out` (default `root/output`).
@@ -70,39 +46,41 @@ def build(
     if write:
         stamp = read_stamp(out)
         if stamp is not None and _unchanged(root, out, inputs, stamp):
-            summary = Summary.from_dict(stamp.summary)
             return BuildResult(
-                summary,
+                Summary.from_dict(stamp.summary),
                 None,
                 unchanged=len(stamp.outputs),
                 noop=True,
                 seconds=time.perf_counter() - start,
             )
-    from cmbuild.pipeline import Pipeline, StateLost
+    from cmbuild.build.run import run_trusting_state
+    from cmbuild.build.workers import default_jobs
 
-    pipeline = Pipeline(root, out, jobs=jobs, progress=progress, preview=preview, memo=memo)
+    options = Options(jobs if jobs is not None else default_jobs(), write, preview, progress)
+    memo = memo if memo is not None else Memo()
+    try:
+        with _collector_paused():
+            return run_trusting_state(root, out, inputs, options, memo, start)
+    except BaseException:
+        memo.clear()
+        raise
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
     # A build allocates hundreds of thousands of objects that live until it ends and hold almost no
     # reference cycles: the cycle collector's repeated passes over them cost more than a tenth of a
-    # rebuild and free nothing. It is off while the pipeline runs, and restored after.
+    # rebuild and free nothing. It is off while the build runs, and restored after.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        try:
-            return pipeline.run(inputs, write=write, start=start)
-        except StateLost:
-            pipeline.fresh = True  # part of the build state is gone: do not trust the rest
-            return pipeline.run(inputs, write=write, start=start)
-    except BaseException:
-        if memo is not None:
-            memo.clear()
-        raise
+        yield
     finally:
         if collecting:
             gc.enable()
-        pipeline.close()
 
 
-def _unchanged(root: Path, out: Path, inputs: dict[str, tuple[int, int]], stamp: Stamp) -> bool:
+def _unchanged(root: Path, out: Path, inputs: dict[str, Stat], stamp: Stamp) -> bool:
     recorded = stamp.inputs
     for path, stat in inputs.items():
         if recorded.get(path) != stat:

@@ -11,11 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from typing import Any
 
-from cmbuild.imaging import Outcome
+from cmbuild.images.step import Outcome
+from cmbuild.incremental.index import IndexRow
+from cmbuild.incremental.shards import local_time, media_from, media_to
 from cmbuild.model import Finding, Media, Variant
-from cmbuild.state import local_time, media_from, media_to
+
+_record = partial(tuple.__new__, IndexRow)  # an IndexRow from a tuple of its fields, unchecked
 
 Span = tuple[int, int]  # (offset, length) in a file written by the previous build
 
@@ -47,55 +51,33 @@ class Row:
     event: Span | None = None
     output_sha: str = ""  # digest of its text file ("" when unchanged since the last build)
     variant: Variant | None = None  # the final Variant, when this build has it in memory
-    raw: list[Any] | None = None  # the index's record it was read from, if any
+    raw: IndexRow | None = None  # the index's record it was read from, if any
     _when: datetime | None = None
 
     @classmethod
-    def from_index(cls, source: str, data: list[Any]) -> Row:
-        (
-            id_,
-            channel,
-            platform,
-            slug,
-            title,
-            status,
-            local,
-            timestamp,
-            timezone,
-            output,
-            fingerprint,
-            findings,
-            final,
-            jobs,
-            media,
-            content_hash,
-            campaign,
-            tags,
-            manifest,
-            event,
-        ) = data
+    def from_index(cls, source: str, data: IndexRow) -> Row:
         return cls(
-            id=id_,
+            id=data.id,
             source=source,
-            channel=channel,
-            platform=platform,
-            slug=slug,
-            title=title,
-            status=status,
-            local=local,
-            timestamp=timestamp,
-            timezone=timezone,
-            output=output,
-            fingerprint=fingerprint,
-            findings=tuple(Finding.from_dict(f) for f in findings) if findings else (),
-            final=final,
-            jobs=jobs,
-            media_data=media,
-            content_hash=content_hash,
-            campaign=campaign,
-            tags=tuple(tags),
-            manifest=(manifest[0], manifest[1]) if manifest else None,
-            event=(event[0], event[1]) if event else None,
+            channel=data.channel,
+            platform=data.platform,
+            slug=data.slug,
+            title=data.title,
+            status=data.status,
+            local=data.local,
+            timestamp=data.timestamp,
+            timezone=data.timezone,
+            output=data.output,
+            fingerprint=data.fingerprint,
+            findings=tuple(Finding.from_dict(f) for f in data.findings) if data.findings else (),
+            final=data.final,
+            jobs=data.jobs,
+            media_data=data.media,
+            content_hash=data.content_hash,
+            campaign=data.campaign,
+            tags=tuple(data.tags),
+            manifest=(data.manifest[0], data.manifest[1]) if data.manifest else None,
+            event=(data.event[0], data.event[1]) if data.event else None,
             raw=data,
         )
 
@@ -139,13 +121,16 @@ class Row:
             variant=variant,
         )
 
-    def to_index(self) -> list[Any]:
-        if self.raw is not None:
+    def to_index(self) -> IndexRow:
+        manifest = list(self.manifest) if self.manifest else None
+        event = list(self.event) if self.event else None
+        raw = self.raw
+        if raw is not None:
             # Read from the index and reused: only where its entries sit may have moved.
-            self.raw[-2] = list(self.manifest) if self.manifest else None
-            self.raw[-1] = list(self.event) if self.event else None
-            return self.raw
-        return [
+            if raw.manifest == manifest and raw.event == event:
+                return raw
+            return _record((*raw[:-2], manifest, event))
+        return IndexRow(
             self.id,
             self.channel,
             self.platform,
@@ -164,9 +149,9 @@ class Row:
             self.content_hash,
             self.campaign,
             list(self.tags),
-            list(self.manifest) if self.manifest else None,
-            list(self.event) if self.event else None,
-        ]
+            manifest,
+            event,
+        )
 
     def finish(self, rendered: Variant) -> Variant:
         """The final variant, from the variant as rendered (read back from its shard)."""
@@ -200,14 +185,10 @@ class Row:
 
 def finalise(rendered: Variant, images: Outcome, cross: list[Finding]) -> Variant:
     """A rendered variant with its image outcome and its cross-post findings."""
-    from cmbuild.imaging import apply_images
+    from cmbuild.images.step import apply_images
 
     variant = apply_images(rendered, images)
     if cross:
         merged = tuple(sorted(set(variant.findings) | set(cross), key=Finding.sort_key))
         variant = replace(variant, findings=merged)
     return variant
-
-
-def _span(value: Any) -> Span | None:
-    return (int(value[0]), int(value[1])) if value else None

@@ -23,7 +23,7 @@ from cmbuild.build import build
 from cmbuild.manifest.writer import assemble
 from tests.helpers import edit, tree
 
-SITES = Path(__file__).parent / "sites"
+SITES = Path(__file__).parents[1] / "sites"
 LAUNCH = "posts/2026-12-01-lancement.md"
 TIP = "posts/2026-12-05-conseil.md"
 DRAFT = "posts/2026-12-10-brouillon.md"
@@ -268,7 +268,7 @@ def test_a_long_running_process_keeping_the_state_in_memory_builds_the_same(
     tmp_path: Path,
 ) -> None:
     """`cmbuild serve` passes one Memo to every rebuild: its outputs must not differ either."""
-    from cmbuild.state import Memo
+    from cmbuild.incremental.memo import Memo
 
     root = tmp_path / "site"
     shutil.copytree(SITES / "basic", root)

@@ -11,7 +11,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
@@ -88,34 +88,37 @@ def parse_posts(
     return results
 
 
-def _parse_chunk(paths: Sequence[Path], channel_names: frozenset[str]) -> list[ParseResult]:
+def parse_chunk(paths: Sequence[Path], channel_names: frozenset[str]) -> list[ParseResult]:
     root = _worker["root"]
     assert isinstance(root, Path)
     return parse_posts(root, paths, channel_names)
 
 
 def render_posts(ctx: object, jobs: Sequence[RenderJob]) -> list[RenderResult]:
+    """Render each job's post, check it, and serialise its calendar events."""
     from cmbuild.check.complementarity import fingerprints
+    from cmbuild.check.post import check_post
     from cmbuild.render.variant import RenderContext, render_post
     from cmbuild.write.calendar import event_ics
+    from cmbuild.manifest.writer import content_hash
 
     assert isinstance(ctx, RenderContext)
     results = []
     for job in jobs:
         rendered = render_post(job.post, ctx, job.times, job.media)
+        checked = check_post(rendered.variants, job.post, ctx.channels, ctx.charter)
+        variants = tuple(replace(v, content_hash=content_hash(v)) for v in checked)
         events = {
             v.id: event_ics(v, dtstamp=v.scheduled).decode("utf-8")
-            for v in rendered.variants
+            for v in variants
             if v.status != "draft"
         }
-        prints = fingerprints(rendered.variants)
-        results.append(
-            RenderResult(job.post.source, rendered.variants, events, prints, rendered.errors)
-        )
+        prints = fingerprints(variants)
+        results.append(RenderResult(job.post.source, variants, events, prints, rendered.errors))
     return results
 
 
-def _render_chunk(jobs: Sequence[RenderJob]) -> list[RenderResult]:
+def render_chunk(jobs: Sequence[RenderJob]) -> list[RenderResult]:
     return render_posts(_worker["ctx"], jobs)
 
 
@@ -165,6 +168,12 @@ class Pool:
     def close(self) -> None:
         if self._executor is not None:
             self._executor.shutdown()
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def default_jobs() -> int:

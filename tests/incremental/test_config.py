@@ -11,7 +11,7 @@ import pytest
 
 import cmbuild.load.site
 from cmbuild.build import build
-from cmbuild.load.cache import FILE, read_cached, save
+from cmbuild.incremental.config import FILE, read_cached, save
 from cmbuild.load.site import load_config
 from tests.helpers import edit
 

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from cmbuild.layout import CHANNELS_FILE, CHARTER_FILE, HALT_FILE, TEMPLATES_DIR, post_sources
-from cmbuild.state import Stat
+
+Stat = tuple[int, int]  # (mtime_ns, size)
 
 
 def stat_of(path: str | Path) -> Stat | None:

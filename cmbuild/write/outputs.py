@@ -1,4 +1,4 @@
-"""The write stage: variant files, manifest, calendar and build state, each only when it changed.
+"""The write stage: variant files, manifest, calendar and preview, each only when it changed.
 
 The manifest and the calendar are whole files, but most of their entries did not change: an entry
 whose variant was reused is copied from the previous file (its row says where it sits there), and
@@ -9,19 +9,27 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from cmbuild.inputs import digest, stat_of
+from cmbuild.incremental.inputs import Stat, digest, stat_of
+from cmbuild.incremental.rows import Row
 from cmbuild.manifest.writer import assemble, fragment
 from cmbuild.model import Variant
-from cmbuild.rows import Row
-from cmbuild.state import Index, PostEntry, Shards, Stat, write_index
 from cmbuild.write.files import prune, same_content, update_in_place, write_atomic
 
 MANIFEST = "manifest.json"
 CALENDAR = "calendar.ics"
+
+
+@dataclass(frozen=True)
+class LastWrite:
+    """What the previous build wrote: to leave unchanged files alone and copy unchanged entries."""
+
+    digests: Mapping[str, str]  # output path -> digest of the bytes written
+    stats: Mapping[str, Stat]  # manifest.json and calendar.ics -> (mtime_ns, size) as written
+    files: Mapping[str, tuple[Stat, bytes]]  # their bytes, if a long-running process kept them
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,9 @@ class WriteReport:
     unchanged: int
     pruned: tuple[str, ...]
     outputs: list[str]
+    digests: dict[str, str]  # every output path -> digest written (the next build's `LastWrite`)
+    stats: dict[str, Stat]  # manifest.json and calendar.ics as written
+    files: dict[str, tuple[Stat, bytes]]  # their bytes, for a long-running process to keep
 
 
 @dataclass(frozen=True)
@@ -40,66 +51,127 @@ class Sources:
     event: Callable[[Row], bytes]  # its serialised VEVENT
 
 
+@dataclass
+class _Tally:
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    current: dict[str, str] = field(default_factory=dict)  # output path -> digest
+
+
 def write_outputs(
     out: Path,
     rows: Sequence[Row],
     sources: Sources,
     calendar_name: str,
     inputs_digest: str,
-    index: Index,
-    shards: Shards,
-    entries: Callable[[], dict[str, PostEntry]],
-    memo: dict[str, tuple[Stat, bytes]] | None = None,
+    last: LastWrite,
     extra: Mapping[str, bytes | None] | None = None,
 ) -> WriteReport:
-    """Write every output that differs from what is on disk, prune the stale ones, save the state.
+    """Write every output that differs from what is on disk and prune the stale ones.
 
-    `rows` are in manifest order. `extra` are more output files (the preview site), by
-    output-relative path; None for a file to keep as the last build wrote it. `index.outputs`
-    holds the digests written last time. The index is updated and saved last (`entries` gives its
-    posts, once the rows know where their entries now sit), so an interrupted build is simply
-    redone by the next one. `memo` (a long-running process's) keeps the manifest and calendar
-    bytes in memory for the next build.
+    `rows` are in manifest order; each reused row's manifest and event spans are updated to where
+    its entries now sit. `extra` are more output files (the preview site), by output-relative
+    path; None for a file to keep as the last build wrote it.
     """
-    written: list[str] = []
-    unchanged = 0
-    previous = dict(index.outputs)
-    current: dict[str, str] = {}
+    tally = _Tally()
     listing = _Listing(out)
+    _write_texts(out, rows, sources, last.digests, listing, tally)
+    _write_extra(out, extra or {}, last.digests, listing, tally)
+    stats, files = _write_whole_files(out, rows, sources, calendar_name, inputs_digest, last, tally)
+    pruned = prune(out, set(last.digests) - set(tally.current))
+    return WriteReport(
+        tuple(tally.written),
+        tally.unchanged,
+        tuple(pruned),
+        [*sorted(tally.current), MANIFEST, CALENDAR],
+        tally.current,
+        stats,
+        files,
+    )
+
+
+def _write_texts(
+    out: Path,
+    rows: Sequence[Row],
+    sources: Sources,
+    previous: Mapping[str, str],
+    listing: _Listing,
+    tally: _Tally,
+) -> None:
+    """Each variant's text file, unless it is the one written last time."""
     for row in rows:
         # A reused row's text is the one written last time (its digest is in the index).
         sha = row.output_sha or previous.get(row.output, "")
-        current[row.output] = sha
+        tally.current[row.output] = sha
         if sha and previous.get(row.output) == sha and listing.has(row.output):
-            unchanged += 1
+            tally.unchanged += 1
             continue
         data = sources.variant(row).text.encode("utf-8")
-        current[row.output] = digest(data)
+        tally.current[row.output] = digest(data)
         if update_in_place(os.path.join(out, row.output), data):
-            written.append(row.output)
+            tally.written.append(row.output)
         else:
-            unchanged += 1
-    for relative, maybe in sorted((extra or {}).items()):
-        if maybe is None:
-            current[relative] = previous[relative]
-            unchanged += 1
-            continue
-        data = maybe
-        sha = digest(data)
-        current[relative] = sha
-        if previous.get(relative) == sha and listing.has(relative):
-            unchanged += 1
-        elif update_in_place(os.path.join(out, relative), data):
-            written.append(relative)
-        else:
-            unchanged += 1
+            tally.unchanged += 1
 
+
+def _write_extra(
+    out: Path,
+    extra: Mapping[str, bytes | None],
+    previous: Mapping[str, str],
+    listing: _Listing,
+    tally: _Tally,
+) -> None:
+    for relative, maybe in sorted(extra.items()):
+        if maybe is None:
+            tally.current[relative] = previous[relative]
+            tally.unchanged += 1
+            continue
+        sha = digest(maybe)
+        tally.current[relative] = sha
+        if previous.get(relative) == sha and listing.has(relative):
+            tally.unchanged += 1
+        elif update_in_place(os.path.join(out, relative), maybe):
+            tally.written.append(relative)
+        else:
+            tally.unchanged += 1
+
+
+def _write_whole_files(
+    out: Path,
+    rows: Sequence[Row],
+    sources: Sources,
+    calendar_name: str,
+    inputs_digest: str,
+    last: LastWrite,
+    tally: _Tally,
+) -> tuple[dict[str, Stat], dict[str, tuple[Stat, bytes]]]:
+    """The manifest and the calendar, atomically when changed; their stats and bytes as written."""
     listed = [row for row in rows if row.status != "draft"]
-    kept = memo if memo is not None else {}
-    old = _Previous(out, index, kept)
+    old = _Previous(out, last)
+    manifest = _manifest(listed, old.data(MANIFEST), sources, inputs_digest)
+    calendar = _calendar_file(listed, old.data(CALENDAR), sources, calendar_name)
+    stats: dict[str, Stat] = {}
+    files: dict[str, tuple[Stat, bytes]] = {}
+    for name, data in ((MANIFEST, manifest), (CALENDAR, calendar)):
+        before = old.data(name)  # the file on disk, when it is still the one the index knows
+        if data == before if before is not None else same_content(out / name, data):
+            tally.unchanged += 1
+        else:
+            write_atomic(out / name, data)
+            tally.written.append(name)
+        stat = stat_of(out / name)
+        if stat is not None:
+            stats[name] = stat
+            files[name] = (stat, data)
+    return stats, files
+
+
+def _manifest(
+    listed: Sequence[Row], previous: bytes | None, sources: Sources, inputs_digest: str
+) -> bytes:
     parts, spans = _splice(
         listed,
-        old.data(MANIFEST),
+        previous,
         lambda row: row.manifest,
         lambda row: fragment(sources.variant(row)),
         _ENTRY_SEPARATOR,
@@ -109,34 +181,20 @@ def write_outputs(
     base = part_spans[0][0] if part_spans else 0
     for row, (offset, length) in zip(listed, spans, strict=True):
         row.manifest = (base + offset, length)
-    del parts  # the entries are in `manifest` now: free them before the events are made
+    return manifest
+
+
+def _calendar_file(
+    listed: Sequence[Row], previous: bytes | None, sources: Sources, name: str
+) -> bytes:
     parts, spans = _splice(
-        listed, old.data(CALENDAR), lambda row: row.event, sources.event, b"", _EVENT_START
+        listed, previous, lambda row: row.event, sources.event, b"", _EVENT_START
     )
-    calendar = _calendar(listed, parts, calendar_name)
+    calendar = _calendar(listed, parts, name)
     base = len(calendar) - len(_END) - sum(map(len, parts))
     for row, (offset, length) in zip(listed, spans, strict=True):
         row.event = (base + offset, length)
-    index.written = {}
-    for name, data in ((MANIFEST, manifest), (CALENDAR, calendar)):
-        before = old.data(name)  # the file on disk, when it is still the one the index knows
-        if data == before if before is not None else same_content(out / name, data):
-            unchanged += 1
-        else:
-            write_atomic(out / name, data)
-            written.append(name)
-        stat = stat_of(out / name)
-        if stat is not None:
-            index.written[name] = stat
-            kept[name] = (stat, data)
-    pruned = prune(out, set(previous) - set(current))
-    index.outputs = current
-    index.posts = entries()
-    shards.save()
-    write_index(out, index)
-    return WriteReport(
-        tuple(written), unchanged, tuple(pruned), [*sorted(current), MANIFEST, CALENDAR]
-    )
+    return calendar
 
 
 _END = b"END:VCALENDAR\r\n"
@@ -217,19 +275,18 @@ def _calendar(listed: Sequence[Row], events: list[bytes], name: str) -> bytes:
 class _Previous:
     """The manifest and calendar the previous build wrote, if they are still exactly those."""
 
-    def __init__(self, out: Path, index: Index, memo: dict[str, tuple[Stat, bytes]]) -> None:
+    def __init__(self, out: Path, last: LastWrite) -> None:
         self.out = out
-        self.index = index
-        self.memo = memo
+        self.last = last
         self._data: dict[str, bytes | None] = {}
 
     def data(self, name: str) -> bytes | None:
         """The whole previous file, or None if it is gone or no longer the one the index knows."""
         if name not in self._data:
             path = self.out / name
-            known = self.index.written.get(name)
+            known = self.last.stats.get(name)
             data = None
-            remembered = self.memo.get(name)
+            remembered = self.last.files.get(name)
             still = known is not None and stat_of(path) == known
             if still and remembered is not None and remembered[0] == known:
                 self._data[name] = remembered[1]

@@ -6,7 +6,7 @@ import pytest
 
 from cmbuild.errors import InputErrors
 from cmbuild.model import Channel, Utm
-from cmbuild.schedule import Request, schedule
+from cmbuild.schedule.slots import Request, schedule
 
 
 def channel(

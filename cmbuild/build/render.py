@@ -1,0 +1,189 @@
+"""Schedule, image facts and rendering: each post's variants, rendered again only when needed.
+
+A post is rendered again when its render key changed: its bytes, the configuration, its resolved
+times or one of its images. Rendered variants go to the shards as they are (before images and
+cross-post checks), to be read back only when a later stage has to look at them again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from cmbuild.build.read import Configuration, LazyPosts, Posts
+from cmbuild.build.result import Progress
+from cmbuild.build.workers import Pool, RenderJob, RenderResult, render_chunk, render_posts
+from cmbuild.errors import InputError, InputErrors
+from cmbuild.images.facts import describe_image
+from cmbuild.incremental.index import Index, PostEntry, RequestRecord
+from cmbuild.incremental.inputs import Stat, stat_of
+from cmbuild.incremental.shards import Shard, Shards, local_time, variant_to_dict
+from cmbuild.layout import resolve_image
+from cmbuild.model import Channel, Media, Post
+from cmbuild.render.variant import RenderContext
+from cmbuild.schedule.slots import Request, requests_for, schedule
+
+Times = Mapping[str, Mapping[str, datetime]]  # post source -> channel -> aware datetime
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    """Every post's times, and the requests of the posts read again."""
+
+    requests: dict[str, list[Request]]
+    times: Times
+    reused: bool  # no request changed: the times are those of the last build
+
+
+def schedule_posts(posts: Posts, index: Index, channels: Mapping[str, Channel]) -> Scheduled:
+    """Every post's times: those of the last build when no post's requests changed."""
+    requests = {s: requests_for(post) for s, post in posts.parsed.items()}
+    reused = set(index.posts) == set(posts.sources) and all(
+        s in index.posts
+        and [_record(r) for r in found] == index.posts[s].requests
+        # The times its variants were rendered with are in its rows.
+        and {r.channel for r in found} == {row.channel for row in index.posts[s].rows}
+        for s, found in requests.items()
+    )
+    if reused:
+        return Scheduled(requests, _IndexedTimes(index), True)
+    every = [r for s in posts.sources for r in requests.get(s) or _requests(s, posts.cached[s])]
+    return Scheduled(requests, schedule(every, channels), False)
+
+
+def _record(request: Request) -> RequestRecord:
+    return RequestRecord(request.channel, request.raw, request.zone, request.line, request.key)
+
+
+def _requests(source: str, entry: PostEntry) -> list[Request]:
+    return [Request(source, *record) for record in entry.requests]
+
+
+class _IndexedTimes(Mapping[str, Mapping[str, datetime]]):
+    """Each post's times as its rows in the index have them, read when asked for."""
+
+    def __init__(self, index: Index) -> None:
+        self._index = index
+
+    def __getitem__(self, source: str) -> Mapping[str, datetime]:
+        rows = self._index.posts[source].rows
+        return {row.channel: local_time(row.local, row.timezone) for row in rows}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index.posts)
+
+    def __len__(self) -> int:
+        return len(self._index.posts)
+
+
+@dataclass(frozen=True)
+class SourceImages:
+    """The source images of every post, and their facts."""
+
+    of_post: dict[str, list[str]]  # source -> repository-relative image paths
+    media: dict[str, Media]  # path -> facts
+    stats: dict[str, Stat]  # path -> (mtime_ns, size), when the facts were taken
+
+    def unchanged(self, paths: list[str], index: Index) -> bool:
+        """Whether each image has the stat it had in the last build (so, the same facts)."""
+        for path in paths:
+            known = index.images.get(path)
+            if known is None or self.stats[path] != known[0]:
+                return False
+        return True
+
+
+def image_facts(root: Path, posts: Posts, index: Index) -> SourceImages:
+    """Every post's images, described again only when their size or time changed."""
+    of_post = {
+        s: _images_of(posts.parsed[s]) if s in posts.parsed else posts.cached[s].images
+        for s in posts.sources
+    }
+    media: dict[str, Media] = {}
+    stats: dict[str, Stat] = {}
+    for path in sorted({path for paths in of_post.values() for path in paths}):
+        stat = stat_of(root / path)
+        if stat is None:
+            raise InputErrors([InputError(path, "image not found")])
+        known = index.images.get(path)
+        media[path] = (
+            known[1] if known is not None and known[0] == stat else describe_image(root, path)
+        )
+        stats[path] = stat
+    return SourceImages(of_post, media, stats)
+
+
+def _images_of(post: Post) -> list[str]:
+    paths = [resolve_image(post.source, i.path) for i in post.images]
+    for _, override in post.overrides:
+        paths.extend(resolve_image(post.source, i.path) for i in override.images or ())
+    return sorted(set(paths))
+
+
+def render_keys(
+    posts: Posts, scheduled: Scheduled, images: SourceImages, index: Index, config_hash: str
+) -> dict[str, str]:
+    """Each post's render key: what its rendered variants depend on."""
+    keys = {}
+    for s in posts.sources:
+        entry = posts.cached.get(s)
+        if entry is not None and scheduled.reused and images.unchanged(images.of_post[s], index):
+            keys[s] = entry.key
+        else:
+            media = [images.media[p] for p in images.of_post[s]]
+            keys[s] = _render_key(posts.shas[s], config_hash, scheduled.times.get(s, {}), media)
+    return keys
+
+
+def _render_key(
+    sha: str, config_hash: str, times: Mapping[str, datetime], media: list[Media]
+) -> str:
+    data = {
+        "post": sha,
+        "config": config_hash,
+        "times": {k: v.isoformat() for k, v in sorted(times.items())},
+        "media": [m.sha256 for m in media],
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def render_changed(
+    posts: LazyPosts,
+    cached: Mapping[str, PostEntry],
+    keys: Mapping[str, str],
+    scheduled: Scheduled,
+    images: SourceImages,
+    config: Configuration,
+    pool: Pool,
+    progress: Progress,
+) -> list[RenderResult]:
+    """Render (and check) every post whose render key changed; raise InputErrors for failures."""
+    jobs: list[RenderJob] = []
+    for source in posts:
+        entry = cached.get(source)
+        if entry is not None and entry.key == keys[source]:
+            continue
+        subset = {p: images.media[p] for p in images.of_post[source]}
+        jobs.append(RenderJob(posts[source], scheduled.times.get(source, {}), subset))
+    progress("render", 0, len(jobs))
+    ctx = RenderContext(config.by_name(), config.charter, config.env)
+    rendered: list[RenderResult] = pool.map_chunks(
+        jobs, lambda batch: render_posts(ctx, batch), render_chunk
+    )
+    errors = [error for outcome in rendered for error in outcome.errors]
+    if errors:
+        raise InputErrors(errors)
+    return rendered
+
+
+def keep_rendered(out: Path, rendered: list[RenderResult]) -> Shards:
+    """The shards, with this build's rendered variants put in (saved by the write stage)."""
+    shards = Shards(out)
+    for outcome in rendered:
+        variants = [variant_to_dict(v) for v in outcome.variants]
+        shards.put(outcome.source, Shard(variants, dict(outcome.events)))
+    return shards
