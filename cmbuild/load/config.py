@@ -26,6 +26,7 @@ from cmbuild.model import (
     RequiredText,
     Utm,
 )
+from cmbuild.platforms.base import Platform
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SLOT = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -147,12 +148,7 @@ def load_channels(root: Path) -> tuple[Channel, ...]:
             continue
         zone = model.timezone or defaults.timezone
         platform = platforms.get(model.platform)
-        default_template = (
-            f"{model.platform}.html.j2"
-            if platform.text_format == "html"
-            else f"{model.platform}.j2"
-        )
-        template = model.template or default_template
+        template = model.template or platform.template_name()
         if not (root / TEMPLATES_DIR / template).is_file():
             errors.add(
                 InputError(
@@ -163,7 +159,7 @@ def load_channels(root: Path) -> tuple[Channel, ...]:
                     hint=f"create {TEMPLATES_DIR}/{template} or set `template` to an existing file",
                 )
             )
-        medium = "email" if model.platform == "newsletter" else "social"
+        errors.extend(_option_errors(platform, model.options, name, lines))
         channels.append(
             Channel(
                 name=name,
@@ -174,7 +170,7 @@ def load_channels(root: Path) -> tuple[Channel, ...]:
                 handle=model.handle,
                 utm=Utm(
                     source=model.utm.source or model.platform,
-                    medium=model.utm.medium or medium,
+                    medium=model.utm.medium or platform.utm_medium,
                 ),
                 slots=tuple(model.slots if model.slots is not None else defaults.slots),
                 stale_after_hours=(
@@ -188,6 +184,36 @@ def load_channels(root: Path) -> tuple[Channel, ...]:
         )
     errors.raise_if_any()
     return tuple(channels)
+
+
+def _option_errors(
+    platform: Platform,
+    options: dict[str, str | int | float | bool],
+    channel: str,
+    lines: dict[str, int],
+) -> list[InputError]:
+    """The problems of a channel's `options`, checked against its publisher's options model."""
+    key = f"channels.{channel}"
+    chosen = options.get("publisher")
+    try:
+        model = platforms.options_model(platform, None if chosen is None else str(chosen), channel)
+    except platforms.NoPublisher as error:
+        where = f"{key}.options.publisher"
+        message = str(error).removeprefix(f"{where}: ")
+        return [InputError(CHANNELS_FILE, message, line=nearest_line(lines, where), key=where)]
+    try:
+        model.model_validate(options)
+    except ValidationError as exc:
+        known = sorted(field.alias or name for name, field in model.model_fields.items())
+        hint = f"{platform.label} channels take these options: {', '.join(known)}"
+        return errors_from_validation(
+            exc,
+            CHANNELS_FILE,
+            lambda dotted: nearest_line(lines, dotted),
+            prefix=f"{key}.options",
+            hints={"extra_forbidden": hint},
+        )
+    return []
 
 
 class BannedModel(_Strict):

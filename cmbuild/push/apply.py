@@ -20,12 +20,12 @@ from datetime import UTC, datetime
 from cmbuild.errors import InputError, InputErrors
 from cmbuild.load.config import load_channels
 from cmbuild.model import Channel
+from cmbuild.platforms.shared.publisher import Lookup, Publisher, PublishError
 from cmbuild.push.halt import halted_by, read_halts
 from cmbuild.push.ledger import LedgerLine, LedgerWriter, Record, fold, locked, read_ledger
 from cmbuild.push.manifest import VariantEntry, read_manifest
 from cmbuild.push.media import load_media
 from cmbuild.push.plan import Plan, make_plan
-from cmbuild.push.publishers.base import Lookup, Publisher, PublishError
 from cmbuild.push.report import Outcome, Report, Row, plan_report
 from cmbuild.push.retry import with_retry
 from cmbuild.push.session import PushSettings, Session

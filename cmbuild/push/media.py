@@ -11,8 +11,8 @@ import hashlib
 import mimetypes
 from pathlib import Path
 
+from cmbuild.platforms.shared.publisher import MediaFile, PublishError
 from cmbuild.push.manifest import VariantEntry
-from cmbuild.push.publishers.base import MediaFile, PublishError
 
 _TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
 

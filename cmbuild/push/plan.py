@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from cmbuild.model import Channel
+from cmbuild.platforms import NoPublisher, publisher_name
 from cmbuild.push.halt import Halt, halted_by
 from cmbuild.push.ledger import Record
 from cmbuild.push.manifest import VariantEntry
-from cmbuild.push.publishers import NoPublisher, publisher_name
 
 DEFAULT_STALE_HOURS = 6.0
 

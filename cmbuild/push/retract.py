@@ -16,9 +16,9 @@ from datetime import UTC, datetime
 
 from cmbuild.errors import InputError, InputErrors
 from cmbuild.load.config import load_channels
+from cmbuild.platforms.shared.publisher import PublishError
 from cmbuild.push.halt import Halt, add_halt
 from cmbuild.push.ledger import LedgerLine, LedgerWriter, fold, locked, now_utc, read_ledger
-from cmbuild.push.publishers.base import PublishError
 from cmbuild.push.report import Outcome, Report, Row
 from cmbuild.push.retry import with_retry
 from cmbuild.push.session import PushSettings, Session

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from cmbuild.model import Channel
+from cmbuild.platforms import NoPublisher, publisher_class
+from cmbuild.platforms.shared.publisher import Publisher, PublisherContext, PublishError
 from cmbuild.push.halt import HaltWatch
 from cmbuild.push.ledger import Kind, LedgerLine, LedgerWriter, now_utc
 from cmbuild.push.manifest import VariantEntry
-from cmbuild.push.publishers import NoPublisher, publisher_class, publisher_name
-from cmbuild.push.publishers.base import Publisher, PublisherContext, PublishError
 from cmbuild.push.report import Report
 from cmbuild.push.retry import RetryPolicy
 from cmbuild.push.secrets import Redactor, read_credentials
@@ -104,7 +104,7 @@ class Session:
         if channel is None:
             raise PublishError(f"channel {channel_name} is not in channels.toml", "config")
         try:
-            kind = publisher_class(publisher_name(channel))
+            kind = publisher_class(channel)
         except NoPublisher as error:
             raise PublishError(str(error), "config") from None
         credentials = read_credentials(

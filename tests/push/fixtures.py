@@ -19,10 +19,10 @@ from cmbuild.push.apply import push
 from cmbuild.push.report import Report
 from cmbuild.push.retry import RetryPolicy
 from cmbuild.push.session import PushSettings
-from tests.push.bluesky_peer import BlueskyPeer
+from tests.platforms.blog.wordpress_peer import WordPress
+from tests.platforms.bluesky.peer import BlueskyPeer
 from tests.push.graph_fake import FakeGraph
 from tests.push.s3peer import S3Peer, serve
-from tests.push.wordpress_peer import WordPress
 
 MASTODON_TOKEN = "alice_token"  # the mock's seeded account (mastodon_mock.testing.seed)
 
@@ -79,7 +79,7 @@ def mastodon(mastodon_server: Any) -> Iterator[Any]:
 @pytest.fixture(scope="session")
 def pds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BlueskyPeer]:
     """One PDS for the whole session: it takes seconds to start, and each test has its account."""
-    from tests.push.bluesky_peer import unavailable
+    from tests.platforms.bluesky.peer import unavailable
 
     reason = unavailable()
     if reason is None:
@@ -97,7 +97,7 @@ def pds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BlueskyPeer]:
 @pytest.fixture(scope="session")
 def wordpress(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WordPress]:
     """One WordPress for the whole session (it takes seconds to install); tests clean it up."""
-    from tests.push.wordpress_peer import unavailable
+    from tests.platforms.blog.wordpress_peer import unavailable
 
     reason = unavailable()
     if reason:

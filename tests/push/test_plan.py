@@ -15,7 +15,7 @@ from cmbuild.push.ledger import LedgerLine, fold
 from cmbuild.push.plan import Plan, make_plan
 from cmbuild.push.session import PushSettings
 from tests.helpers import edit
-from tests.push.conftest import cli
+from tests.push.fixtures import cli
 
 # tests/sites/basic, as built: (channel, scheduled UTC, publishable)
 #   bluesky-test, x-test      2026-12-01 08:00  yes (campaign hiver)

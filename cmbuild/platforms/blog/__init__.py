@@ -6,7 +6,10 @@ checks, not rules of a service.
 
 from __future__ import annotations
 
-from cmbuild.platforms.base import MediaSpec, Platform
+from types import MappingProxyType
+
+from cmbuild.platforms.base import Platform
+from cmbuild.platforms.spec import MediaSpec, PublisherSpec
 
 
 class Blog(Platform):
@@ -27,6 +30,19 @@ class Blog(Platform):
         # HTML sets no limit; past a few sentences an alt text should be a caption instead.
         alt_text_limit=1000,
     )
+    publisher = PublisherSpec(
+        "cmbuild.platforms.blog.publisher:BlogPublisher",
+        "cmbuild.platforms.blog.options:BlogOptions",
+    )
+    alternatives = MappingProxyType(
+        {
+            "wordpress": PublisherSpec(
+                "cmbuild.platforms.blog.wordpress:WordPressPublisher",
+                "cmbuild.platforms.blog.options:WordPressOptions",
+            )
+        }
+    )
+    starter = "starter.html.j2"
 
     def length(self, text: str) -> int:
         return len(text)

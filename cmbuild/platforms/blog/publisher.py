@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from datetime import UTC
 from pathlib import Path
 
+from cmbuild.platforms.blog.atom import FeedEntry, read_entries, write_feed
+from cmbuild.platforms.shared.publisher import Lookup, MediaFile, Publisher, PublishError, Receipt
 from cmbuild.push.manifest import VariantEntry
-from cmbuild.push.publishers.atom import FeedEntry, read_entries, write_feed
-from cmbuild.push.publishers.base import Lookup, MediaFile, Publisher, PublishError, Receipt
 from cmbuild.write.files import write_atomic
 
 _MARKER = re.compile(r'<meta name="cmbuild-key" content="([^"]+)">')

@@ -30,9 +30,9 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from cmbuild.push.manifest import VariantEntry
-from cmbuild.push.publishers import http
-from cmbuild.push.publishers.base import (
+from cmbuild.platforms.blog.wpcontent import Uploaded, article, marker, with_marker, with_media
+from cmbuild.platforms.shared import http
+from cmbuild.platforms.shared.publisher import (
     Lookup,
     MediaFile,
     Publisher,
@@ -40,7 +40,7 @@ from cmbuild.push.publishers.base import (
     PublishError,
     Receipt,
 )
-from cmbuild.push.publishers.wpcontent import Uploaded, article, marker, with_marker, with_media
+from cmbuild.push.manifest import VariantEntry
 
 STATUSES = ("publish", "draft", "future")
 _API_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="?https://api\.w\.org/"?')
@@ -59,13 +59,6 @@ class WordPressPublisher(Publisher):
     def __init__(self, context: PublisherContext) -> None:
         super().__init__(context)
         where = f"channels.{self.channel.name}"
-        if self.channel.platform != "blog":
-            raise PublishError(
-                f"{where}.options.publisher: the wordpress publisher publishes blog articles, "
-                f'and this channel\'s platform is "{self.channel.platform}" '
-                '(use it on a channel with platform = "blog")',
-                "config",
-            )
         self.status = self.option("status") or "publish"
         if self.status not in STATUSES:
             raise PublishError(

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
-from cmbuild.platforms.base import MediaSpec, Platform, Problem
+from cmbuild.platforms.base import Platform
 from cmbuild.platforms.checks import SHORTEN_HINT, over_limit
+from cmbuild.platforms.spec import MediaSpec, Problem, PublisherSpec
 from cmbuild.text.counting import graphemes, utf8_bytes
 from cmbuild.text.truncate import truncate_to_fit
 
@@ -35,6 +36,11 @@ class Bluesky(Platform):
         max_height=2000,
         alt_text_limit=2000,  # the official app's cap; the protocol sets none
     )
+    publisher = PublisherSpec(
+        "cmbuild.platforms.bluesky.publisher:BlueskyPublisher",
+        "cmbuild.platforms.bluesky.options:BlueskyOptions",
+    )
+    starter = "starter.j2"
 
     def length(self, text: str) -> int:
         return graphemes(text)

@@ -29,16 +29,16 @@ import httpx
 from atproto_client import Client, exceptions, models  # type: ignore[import-untyped]
 from atproto_client.request import Request  # type: ignore[import-untyped]
 
-from cmbuild import platforms
-from cmbuild.push.manifest import VariantEntry
-from cmbuild.push.publishers.base import Lookup, MediaFile, Publisher, PublishError, Receipt
-from cmbuild.push.publishers.bluesky_record import (
+from cmbuild.platforms.bluesky import Bluesky
+from cmbuild.platforms.bluesky.record import (
     COLLECTION,
     facets,
     mentioned_handles,
     record_key,
 )
-from cmbuild.push.publishers.http import USER_AGENT, retry_after
+from cmbuild.platforms.shared.http import USER_AGENT, retry_after
+from cmbuild.platforms.shared.publisher import Lookup, MediaFile, Publisher, PublishError, Receipt
+from cmbuild.push.manifest import VariantEntry
 
 T = TypeVar("T")
 
@@ -223,7 +223,7 @@ class BlueskyPublisher(Publisher):
 
 
 def _check_sizes(media: Sequence[MediaFile]) -> None:
-    limit = platforms.get("bluesky").media.max_bytes
+    limit = Bluesky.media.max_bytes
     for item in media:
         if limit is not None and len(item.data) > limit:
             raise PublishError(

@@ -8,7 +8,8 @@ not documented: UTF-16 code units are assumed (L).
 
 from __future__ import annotations
 
-from cmbuild.platforms.base import MediaSpec, Platform
+from cmbuild.platforms.base import Platform
+from cmbuild.platforms.spec import Fold, MediaSpec, PublisherSpec
 from cmbuild.text.counting import utf16_units
 
 
@@ -27,6 +28,12 @@ class Facebook(Platform):
         shapes=(("landscape", (1200, 630)), ("square", (1080, 1080)), ("portrait", (1080, 1350))),
         alt_text_limit=None,  # the Pages API takes no alt text
     )
+    publisher = PublisherSpec(
+        "cmbuild.platforms.facebook.publisher:FacebookPublisher",
+        "cmbuild.platforms.facebook.options:FacebookOptions",
+    )
+    fold = Fold(chars=480, lines=5)
+    starter = "starter.j2"
 
     def length(self, text: str) -> int:
         return utf16_units(text)

@@ -21,9 +21,9 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
+from cmbuild.platforms.shared.graph import DEFAULT_GRAPH_VERSION, Graph, Params, parse_time
+from cmbuild.platforms.shared.publisher import Lookup, MediaFile, Publisher, PublishError, Receipt
 from cmbuild.push.manifest import VariantEntry, text_digest
-from cmbuild.push.publishers.base import Lookup, MediaFile, Publisher, PublishError, Receipt
-from cmbuild.push.publishers.graph import DEFAULT_GRAPH_VERSION, Graph, Params, parse_time
 
 DEFAULT_API_BASE = "https://graph.facebook.com"
 _MAX_PHOTOS = 10  # attached_media: Meta documents no number; 10 is what tools allow (M)

@@ -10,7 +10,8 @@ assumed (L).
 
 from __future__ import annotations
 
-from cmbuild.platforms.base import MediaSpec, Platform
+from cmbuild.platforms.base import Platform
+from cmbuild.platforms.spec import Fold, MediaSpec, PublisherSpec
 from cmbuild.text.counting import utf16_units
 
 
@@ -38,6 +39,12 @@ class Instagram(Platform):
         alt_text_limit=1000,  # `alt_text`, images only (length: Ayrshare, M)
         requires_image=True,
     )
+    publisher = PublisherSpec(
+        "cmbuild.platforms.instagram.publisher:InstagramPublisher",
+        "cmbuild.platforms.instagram.options:InstagramOptions",
+    )
+    fold = Fold(chars=125, lines=2)
+    starter = "starter.j2"
 
     def length(self, text: str) -> int:
         return utf16_units(text)

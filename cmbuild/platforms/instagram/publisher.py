@@ -3,7 +3,7 @@
 Options: `ig_user_id` (the Instagram professional account's id), `api_base` (default
 `https://graph.facebook.com`, for a token from Facebook Login; `https://graph.instagram.com` for
 one from Instagram Login), `graph_version` (default `graph.DEFAULT_GRAPH_VERSION`), and the media
-host's options (cmbuild.push.mediahost). Credentials: `token` (`instagram_basic` and
+host's options (cmbuild.platforms.shared.mediahost). Credentials: `token` (`instagram_basic` and
 `instagram_content_publish`, or `instagram_business_basic` and
 `instagram_business_content_publish`), `media_key_id` and `media_secret`.
 
@@ -18,9 +18,9 @@ host's options (cmbuild.push.mediahost). Credentials: `token` (`instagram_basic`
 
 from __future__ import annotations
 
-from cmbuild.push.mediahost import CREDENTIALS
-from cmbuild.push.publishers.containers import ContainerPublisher
-from cmbuild.push.publishers.graph import DEFAULT_GRAPH_VERSION
+from cmbuild.platforms.shared.containers import ContainerPublisher
+from cmbuild.platforms.shared.graph import DEFAULT_GRAPH_VERSION
+from cmbuild.platforms.shared.mediahost import CREDENTIALS
 
 
 class InstagramPublisher(ContainerPublisher):

@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import re
 
-from cmbuild.platforms.base import MediaSpec, Platform
+from cmbuild.platforms.base import Platform
+from cmbuild.platforms.spec import Fold, MediaSpec, PublisherSpec
 from cmbuild.text.counting import utf16_units
 
 _RESERVED = re.compile(r"([|{}@\[\]()<>#\\*_~])")
 # What cmbuild itself writes in little syntax: mentions of URNs, and hashtags.
+# A mention as the preview shows it: the name, unescaped.
+_MENTION = re.compile(r"@\[((?:[^\]\\]|\\.)*)\]\((urn:li:[a-zA-Z]+:[\w-]+)\)")
+_UNESCAPE = re.compile(r"\\(.)")
 _SYNTAX = re.compile(r"@\[(?:[^\]\\]|\\.)*\]\(urn:li:[a-zA-Z]+:[\w-]+\)|(?<![\w#])#\w+")
 
 
@@ -49,6 +53,12 @@ class LinkedIn(Platform):
         shapes=(("landscape", (1200, 627)), ("square", (1080, 1080)), ("portrait", (1080, 1350))),
         alt_text_limit=4086,  # a third-party validator quoting LinkedIn's limit (M)
     )
+    publisher = PublisherSpec(
+        "cmbuild.platforms.linkedin.publisher:LinkedInPublisher",
+        "cmbuild.platforms.linkedin.options:LinkedInOptions",
+    )
+    fold = Fold(chars=210, lines=3)
+    starter = "starter.j2"
 
     def length(self, text: str) -> int:
         return utf16_units(text)
@@ -59,3 +69,13 @@ class LinkedIn(Platform):
             shown = _RESERVED.sub(r"\\\1", name)
             return f"@[{shown}]({handle})"
         return super().mention(name, handle)
+
+    def shown_mentions(self, text: str) -> list[tuple[int, int, str]]:
+        """``@[Name](urn:li:organization:123)`` shows as the name."""
+        return [
+            (m.start(), m.end(), _UNESCAPE.sub(r"\1", m.group(1))) for m in _MENTION.finditer(text)
+        ]
+
+    def api_text(self, text: str) -> str:
+        """The Posts API parses little text: reserved characters escaped."""
+        return escape_little_text(text)

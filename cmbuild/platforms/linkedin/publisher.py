@@ -34,10 +34,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
+from cmbuild.platforms.linkedin.little_text import commentary, plain_text
+from cmbuild.platforms.shared import http
+from cmbuild.platforms.shared.publisher import Lookup, MediaFile, Publisher, PublishError, Receipt
 from cmbuild.push.manifest import VariantEntry, text_digest
-from cmbuild.push.publishers import http
-from cmbuild.push.publishers.base import Lookup, MediaFile, Publisher, PublishError, Receipt
-from cmbuild.push.publishers.linkedin_text import commentary, plain_text
 
 # The version whose documentation this follows; LinkedIn keeps a version for about a year, then
 # answers 426. Moving on means reading the migration notes, so it is a constant, not an option.

@@ -8,7 +8,8 @@ Instance.md (v4.4 example values) and mastodon/mastodon StatusLengthValidator (c
 
 from __future__ import annotations
 
-from cmbuild.platforms.base import MediaSpec, Platform
+from cmbuild.platforms.base import Platform
+from cmbuild.platforms.spec import MediaSpec, PublisherSpec
 from cmbuild.text.counting import mastodon_length
 
 
@@ -26,6 +27,11 @@ class Mastodon(Platform):
         max_pixels=33_177_600,  # image_matrix_limit, 7680x4320 (older instances: 4096x4096)
         alt_text_limit=1500,  # description_limit
     )
+    publisher = PublisherSpec(
+        "cmbuild.platforms.mastodon.publisher:MastodonPublisher",
+        "cmbuild.platforms.mastodon.options:MastodonOptions",
+    )
+    starter = "starter.j2"
 
     def length(self, text: str) -> int:
         # The content warning counts too; variants carry none, so it is empty here.

@@ -32,9 +32,9 @@ from mastodon import (
     MastodonUnauthorizedError,
 )
 
+from cmbuild.platforms.shared.http import USER_AGENT, retry_after
+from cmbuild.platforms.shared.publisher import Lookup, MediaFile, Publisher, PublishError, Receipt
 from cmbuild.push.manifest import VariantEntry, text_digest
-from cmbuild.push.publishers.base import Lookup, MediaFile, Publisher, PublishError, Receipt
-from cmbuild.push.publishers.http import USER_AGENT, retry_after
 
 T = TypeVar("T")
 

@@ -6,7 +6,8 @@ the bounds are sanity checks.
 
 from __future__ import annotations
 
-from cmbuild.platforms.base import MediaSpec, Platform
+from cmbuild.platforms.base import Platform
+from cmbuild.platforms.spec import MediaSpec, PublisherSpec
 
 
 class Newsletter(Platform):
@@ -26,6 +27,12 @@ class Newsletter(Platform):
         # HTML sets no limit; past a few sentences an alt text should be a caption instead.
         alt_text_limit=1000,
     )
+    publisher = PublisherSpec(
+        "cmbuild.platforms.newsletter.publisher:Newsletter",
+        "cmbuild.platforms.newsletter.options:NewsletterOptions",
+    )
+    utm_medium = "email"
+    starter = "starter.html.j2"
 
     def length(self, text: str) -> int:
         return len(text)

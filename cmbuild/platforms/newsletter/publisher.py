@@ -22,9 +22,15 @@ from collections.abc import Sequence
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
+from cmbuild.platforms.shared.htmltext import html_to_text
+from cmbuild.platforms.shared.publisher import (
+    ErrorKind,
+    MediaFile,
+    Publisher,
+    PublishError,
+    Receipt,
+)
 from cmbuild.push.manifest import VariantEntry
-from cmbuild.push.publishers.base import ErrorKind, MediaFile, Publisher, PublishError, Receipt
-from cmbuild.push.publishers.htmltext import html_to_text
 
 _PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 _LOGIN = ("smtp_user", "smtp_password")

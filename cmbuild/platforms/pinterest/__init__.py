@@ -8,7 +8,8 @@ of 2-5 images; H) and Ayrshare's media guidelines (20 MB, 2:3, M).
 
 from __future__ import annotations
 
-from cmbuild.platforms.base import FieldSpec, MediaSpec, Platform
+from cmbuild.platforms.base import Platform
+from cmbuild.platforms.spec import FieldSpec, MediaSpec, PublisherSpec
 from cmbuild.text.counting import utf16_units
 
 
@@ -33,6 +34,11 @@ class Pinterest(Platform):
         alt_text_limit=500,
         requires_image=True,
     )
+    publisher = PublisherSpec(
+        "cmbuild.platforms.pinterest.publisher:PinterestPublisher",
+        "cmbuild.platforms.pinterest.options:PinterestOptions",
+    )
+    starter = "starter.j2"
 
     def length(self, text: str) -> int:
         return utf16_units(text)

@@ -34,9 +34,9 @@ from datetime import UTC, datetime, timedelta
 from http.client import HTTPException
 from typing import Any
 
+from cmbuild.platforms.shared.http import USER_AGENT, compact_json, json_object, retry_after
+from cmbuild.platforms.shared.publisher import Lookup, MediaFile, Publisher, PublishError, Receipt
 from cmbuild.push.manifest import VariantEntry, text_digest
-from cmbuild.push.publishers.base import Lookup, MediaFile, Publisher, PublishError, Receipt
-from cmbuild.push.publishers.http import USER_AGENT, compact_json, json_object, retry_after
 
 DEFAULT_API_BASE = "https://api.pinterest.com/v5"
 _CONTENT_TYPES = ("image/jpeg", "image/png")  # ContentType: what image_base64 takes

@@ -1,6 +1,6 @@
 """The two-step publishing Instagram and Threads share: a container, then publishing it.
 
-1. Each image is put on the channel's media host (cmbuild.push.mediahost): the platform
+1. Each image is put on the channel's media host (cmbuild.platforms.shared.mediahost): the platform
    downloads it from its public address.
 2. A container is created for the post (`POST /{user-id}/media` or `/threads`); for several
    images, one child container per image (`is_carousel_item=true`), then a carousel container
@@ -20,10 +20,10 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any, ClassVar
 
+from cmbuild.platforms.shared.graph import Graph, Params, parse_time
+from cmbuild.platforms.shared.mediahost import MediaHost, host_for
+from cmbuild.platforms.shared.publisher import Lookup, MediaFile, Publisher, PublishError, Receipt
 from cmbuild.push.manifest import VariantEntry, text_digest
-from cmbuild.push.mediahost import MediaHost, host_for
-from cmbuild.push.publishers.base import Lookup, MediaFile, Publisher, PublishError, Receipt
-from cmbuild.push.publishers.graph import Graph, Params, parse_time
 
 _POLLS = 15  # x 2 s: images are usually ready within seconds
 _POLL_WAIT = 2.0

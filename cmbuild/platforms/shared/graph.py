@@ -27,14 +27,14 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
-from cmbuild.push.publishers.base import ErrorKind, MediaFile, PublishError
-from cmbuild.push.publishers.http import (
+from cmbuild.platforms.shared.http import (
     USER_AGENT,
     compact_json,
     json_object,
     multipart,
     retry_after,
 )
+from cmbuild.platforms.shared.publisher import ErrorKind, MediaFile, PublishError
 
 # One constant for the Graph version used unless a channel sets `graph_version`: the newest
 # version the facebook-business SDK targets at the time of writing (versions live ~2 years).

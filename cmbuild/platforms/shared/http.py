@@ -20,7 +20,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from cmbuild import __version__
-from cmbuild.push.publishers.base import MediaFile, PublishError
+from cmbuild.platforms.shared.publisher import MediaFile, PublishError
 
 USER_AGENT = f"cmbuild/{__version__}"
 _MAX_BODY = 1 << 20

@@ -27,8 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from cmbuild.push.publishers.base import MediaFile, Publisher, PublishError
-from cmbuild.push.publishers.http import USER_AGENT
+from cmbuild.platforms.shared.http import USER_AGENT
+from cmbuild.platforms.shared.publisher import MediaFile, Publisher, PublishError
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client

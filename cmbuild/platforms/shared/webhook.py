@@ -22,9 +22,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from cmbuild.platforms.shared import http
+from cmbuild.platforms.shared.publisher import MediaFile, Publisher, PublishError, Receipt
 from cmbuild.push.manifest import VariantEntry
-from cmbuild.push.publishers import http
-from cmbuild.push.publishers.base import MediaFile, Publisher, PublishError, Receipt
 
 
 class Webhook(Publisher):
@@ -91,11 +91,13 @@ class Webhook(Publisher):
 
 def _api_text(entry: VariantEntry) -> str | None:
     """The text as the platform's API takes it, where that differs from what people read."""
-    if entry.platform == "linkedin":
-        from cmbuild.platforms.linkedin import escape_little_text
+    from cmbuild import platforms
 
-        return escape_little_text(entry.text)
-    return None
+    try:
+        platform = platforms.get(entry.platform)
+    except (KeyError, platforms.PlatformRegistryError):
+        return None
+    return platform.api_text(entry.text)
 
 
 def _receipt(body: bytes, default_id: str) -> Receipt:

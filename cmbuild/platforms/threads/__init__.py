@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
-from cmbuild.platforms.base import MediaSpec, Platform, Problem
+from cmbuild.platforms.base import Platform
+from cmbuild.platforms.spec import MediaSpec, Problem, PublisherSpec
 from cmbuild.text.counting import graphemes, utf8_bytes
 from cmbuild.text.entities import emoji_spans, urls
 
@@ -41,6 +42,11 @@ class Threads(Platform):
         # company's, stands in until one is.
         alt_text_limit=1000,
     )
+    publisher = PublisherSpec(
+        "cmbuild.platforms.threads.publisher:ThreadsPublisher",
+        "cmbuild.platforms.threads.options:ThreadsOptions",
+    )
+    starter = "starter.j2"
 
     def length(self, text: str) -> int:
         extra = sum(utf8_bytes(text[start:end]) - 1 for start, end in emoji_spans(text))

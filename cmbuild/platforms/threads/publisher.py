@@ -2,7 +2,7 @@
 
 Options: `user_id` (default `me`: the token's own account), `api_base` (default
 `https://graph.threads.net`), `graph_version` (default `v1.0`), and the media host's options
-(cmbuild.push.mediahost) for posts with images. Credentials: `token` (`threads_basic`,
+(cmbuild.platforms.shared.mediahost) for posts with images. Credentials: `token` (`threads_basic`,
 `threads_content_publish`, and `threads_delete` for `retract`); `media_key_id` and
 `media_secret` when a post has images.
 
@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from cmbuild.platforms.shared.containers import ContainerPublisher
+from cmbuild.platforms.shared.graph import Params
+from cmbuild.platforms.shared.publisher import MediaFile
 from cmbuild.push.manifest import VariantEntry
-from cmbuild.push.publishers.base import MediaFile
-from cmbuild.push.publishers.containers import ContainerPublisher
-from cmbuild.push.publishers.graph import Params
 
 DEFAULT_API_BASE = "https://graph.threads.net"
 

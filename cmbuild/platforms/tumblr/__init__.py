@@ -7,7 +7,8 @@ at 32,768: its own choices, not Tumblr's, so no limit is set here.
 
 from __future__ import annotations
 
-from cmbuild.platforms.base import MediaSpec, Platform
+from cmbuild.platforms.base import Platform
+from cmbuild.platforms.spec import MediaSpec, PublisherSpec
 
 
 class Tumblr(Platform):
@@ -22,6 +23,11 @@ class Tumblr(Platform):
         max_images=30,
         alt_text_limit=4096,  # NPF image block alt_text
     )
+    publisher = PublisherSpec(
+        "cmbuild.platforms.tumblr.publisher:TumblrPublisher",
+        "cmbuild.platforms.tumblr.options:TumblrOptions",
+    )
+    starter = "starter.j2"
 
     def length(self, text: str) -> int:
         return len(text)

@@ -31,9 +31,9 @@ from urllib.parse import quote, urlencode
 
 from oauthlib.oauth1 import SIGNATURE_HMAC_SHA1, Client
 
+from cmbuild.platforms.shared import http
+from cmbuild.platforms.shared.publisher import Lookup, MediaFile, Publisher, PublishError, Receipt
 from cmbuild.push.manifest import VariantEntry, text_digest
-from cmbuild.push.publishers import http
-from cmbuild.push.publishers.base import Lookup, MediaFile, Publisher, PublishError, Receipt
 
 DEFAULT_API_BASE = "https://api.tumblr.com"
 _BLOG_HINT = "the blog's identifier: NAME.tumblr.com, its custom domain, or its t:... uuid"

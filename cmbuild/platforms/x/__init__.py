@@ -8,7 +8,8 @@ description (confidence H unless noted).
 
 from __future__ import annotations
 
-from cmbuild.platforms.base import MediaSpec, Platform
+from cmbuild.platforms.base import Platform
+from cmbuild.platforms.spec import MediaSpec, PublisherSpec
 from cmbuild.text.counting import x_weighted_length
 
 
@@ -29,6 +30,12 @@ class X(Platform):
         recommended=(1600, 900),  # 16:9 shows uncropped in the timeline (common practice, M)
         shapes=(("landscape", (1600, 900)),),
     )
+    publisher = PublisherSpec(
+        "cmbuild.platforms.x.publisher:XPublisher",
+        "cmbuild.platforms.x.options:XOptions",
+    )
+    links_without_protocol = True  # X links `example.org/page` as it is typed
+    starter = "starter.j2"
 
     def length(self, text: str) -> int:
         return x_weighted_length(text)

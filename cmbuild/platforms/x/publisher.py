@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from cmbuild.platforms.shared import http
+from cmbuild.platforms.shared.publisher import MediaFile, Publisher, PublishError, Receipt
 from cmbuild.push.manifest import VariantEntry
-from cmbuild.push.publishers import http
-from cmbuild.push.publishers.base import MediaFile, Publisher, PublishError, Receipt
 
 DEFAULT_API_BASE = "https://api.x.com"
 _MAX_IMAGES = 4  # CreatePostsMedia: media_ids maxItems

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
-from cmbuild.platforms.base import FieldSpec, MediaSpec, Platform, Problem
+from cmbuild.platforms.base import Platform
 from cmbuild.platforms.checks import forbidden_characters
+from cmbuild.platforms.spec import FieldSpec, MediaSpec, Problem
 from cmbuild.text.counting import utf8_bytes
 
 
@@ -46,6 +47,7 @@ class YouTube(Platform):
         shapes=(("landscape", (1280, 720)),),
         alt_text_limit=None,  # thumbnails take no alt text
     )
+    starter = "starter.j2"
 
     def length(self, text: str) -> int:
         return utf8_bytes(text)
@@ -54,5 +56,5 @@ class YouTube(Platform):
         self, text: str, fields: Mapping[str, str], alt_texts: Sequence[str | None]
     ) -> list[Problem]:
         problems = super().check(text, fields, alt_texts)
-        problems.extend(forbidden_characters(self, text, self.forbidden, "the description"))
+        problems.extend(forbidden_characters(self.label, text, self.forbidden, "the description"))
         return problems

@@ -20,14 +20,16 @@ from typing import Any
 import pytest
 
 from cmbuild.build import build
+from cmbuild.errors import InputErrors
+from cmbuild.load.config import load_channels
 from cmbuild.push.report import Report
 from cmbuild.push.retract import retract
 from cmbuild.push.session import PushSettings
-from tests.push.conftest import cli
+from tests.platforms.blog.wordpress_peer import WordPress
 from tests.push.fake_http import LocalServer, drop, forward, read_body, relay, send
+from tests.push.fixtures import cli
 from tests.push.servers import environ
 from tests.push.sites import add_to_channel, kinds, ledger_lines
-from tests.push.wordpress_peer import WordPress
 
 NOW = "2025-03-10T15:05:00Z"  # five minutes after the article's time
 PUBLISH = "2025-03-10T10:00:00-05:00"
@@ -249,26 +251,19 @@ def test_an_answer_lost_after_the_post_was_made_is_found_not_sent_again(
     assert ledger_lines(root)[-1]["remote_id"] == str(post["id"])
 
 
-def test_the_publisher_is_for_blog_channels_only(
-    basic: Path, run_push: Callable[..., Report]
-) -> None:
+def test_the_publisher_is_for_blog_channels_only(basic: Path) -> None:
+    # Known when channels.toml loads: the build says so, before any push.
     add_to_channel(
         basic,
         'platform = "x"\nhandle = "@TestBrand"\n',
-        'options = { publisher = "wordpress", site = "http://127.0.0.1:9" }\n'
-        'credentials = { user = "CMB_WP_USER", app_password = "CMB_WP_APP_PASSWORD" }\n',
+        'options = { publisher = "wordpress", site = "http://127.0.0.1:9" }\n',
     )
-    build(basic, jobs=1)
-    report = run_push(
-        basic,
-        "2026-12-01T08:00:00Z",
-        {"CMB_WP_USER": "editor-7f3", "CMB_WP_APP_PASSWORD": "kq2V x9Lm"},
-        channels=("x-test",),
-    )
-    (row,) = report.rows
-    assert row.outcome == "failed"
-    assert "channels.x-test.options.publisher" in row.detail
-    assert 'platform is "x"' in row.detail
+    with pytest.raises(InputErrors) as raised:
+        load_channels(basic)
+    (error,) = raised.value.errors
+    assert error.key == "channels.x-test.options.publisher"
+    assert error.line is not None
+    assert error.message == "unknown publisher 'wordpress' for X (known: webhook, x)"
 
 
 def test_a_draft_filed_under_the_channel_category(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cmbuild.push.publishers.wpcontent import Uploaded, article, with_marker, with_media
+from cmbuild.platforms.blog.wpcontent import Uploaded, article, with_marker, with_media
 
 PAGE = """<!doctype html>
 <html lang="en">

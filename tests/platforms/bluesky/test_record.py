@@ -8,7 +8,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cmbuild.push.publishers.bluesky_record import Facet, facets, mentioned_handles, record_key
+from cmbuild.platforms.bluesky.record import Facet, facets, mentioned_handles, record_key
 
 # atproto's TID syntax (packages/syntax/src/tid.ts): 13 base32-sortable characters.
 TID = re.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")

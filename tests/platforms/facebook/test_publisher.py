@@ -15,8 +15,8 @@ import pytest
 from cmbuild.push.report import Report
 from cmbuild.push.retract import retract
 from cmbuild.push.session import KILL_AFTER_SEND, PushSettings
-from tests.push.conftest import Sleeps, cli
 from tests.push.fake_http import call
+from tests.push.fixtures import Sleeps, cli
 from tests.push.graph_fake import PAGE_ID, PAGE_TOKEN, FakeGraph, Fault
 from tests.push.meta_site import (
     ALBUM_AT,

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from cmbuild.push.mediahost import HostSettings, MediaHost
-from cmbuild.push.publishers.base import MediaFile, PublishError
+from cmbuild.platforms.shared.mediahost import HostSettings, MediaHost
+from cmbuild.platforms.shared.publisher import MediaFile, PublishError
 from cmbuild.push.report import Report
 from cmbuild.push.retract import retract
 from cmbuild.push.session import KILL_AFTER_SEND, PushSettings
-from tests.push.conftest import Sleeps, cli
+from tests.push.fixtures import Sleeps, cli
 from tests.push.graph_fake import IG_TOKEN, IG_USER_ID, FakeGraph, Fault
 from tests.push.meta_site import (
     ALBUM_AT,

@@ -25,7 +25,7 @@ import jsonschema  # type: ignore[import-untyped, unused-ignore]
 
 from tests.push.fake_http import Answer, FakeServer, Refused, Request
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[2] / "push" / "data"
 POSTS_SCHEMA = json.loads((DATA / "linkedin-posts.schema.json").read_text(encoding="utf-8"))
 IMAGES_SCHEMA = json.loads((DATA / "linkedin-images.schema.json").read_text(encoding="utf-8"))
 

@@ -17,15 +17,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cmbuild.push.publishers.linkedin import LINKEDIN_VERSION
-from cmbuild.push.publishers.linkedin_text import commentary, plain_text
+from cmbuild.platforms.linkedin.little_text import commentary, plain_text
+from cmbuild.platforms.linkedin.publisher import LINKEDIN_VERSION
 from cmbuild.push.report import Report
 from cmbuild.push.retract import retract
 from cmbuild.push.session import PushSettings
+from tests.platforms.linkedin.fake import AUTHOR, TOKEN, FakeLinkedIn, little_text_error
 from tests.push.built_site import built_site, jpeg, processed, variants
-from tests.push.conftest import Sleeps, cli
 from tests.push.fake_http import Fault, call
-from tests.push.linkedin_fake import AUTHOR, TOKEN, FakeLinkedIn, little_text_error
+from tests.push.fixtures import Sleeps, cli
 from tests.push.servers import environ
 from tests.push.sites import kinds, ledger_lines
 

@@ -9,7 +9,7 @@ from typing import Any
 from cmbuild.push.report import Report
 from cmbuild.push.retract import retract
 from cmbuild.push.session import PushSettings
-from tests.push.conftest import MASTODON_TOKEN, statuses
+from tests.push.fixtures import MASTODON_TOKEN, statuses
 from tests.push.sites import image, kinds, ledger_lines, make_site, variant
 
 ENV = {"CMB_MASTODON_TOKEN": MASTODON_TOKEN}
@@ -64,9 +64,9 @@ def test_push_posts_due_statuses_with_alt_text_once(
 
 
 def test_the_idempotency_key_makes_a_repeated_post_a_no_op(tmp_path: Path, mastodon: Any) -> None:
+    from cmbuild.platforms.mastodon.publisher import MastodonPublisher
+    from cmbuild.platforms.shared.publisher import PublisherContext
     from cmbuild.push.apply import inputs
-    from cmbuild.push.publishers.base import PublisherContext
-    from cmbuild.push.publishers.mastodon import MastodonPublisher
 
     root, (one, _, _) = site(tmp_path, mastodon)
     entries, found_channels = inputs(PushSettings(root=root))
@@ -84,7 +84,7 @@ def test_the_idempotency_key_makes_a_repeated_post_a_no_op(tmp_path: Path, masto
 def test_a_halted_campaign_posts_nothing_and_the_others_go_out(
     tmp_path: Path, mastodon: Any
 ) -> None:
-    from tests.push.conftest import cli
+    from tests.push.fixtures import cli
     from tests.push.servers import environ
 
     root, (one, two, _) = site(tmp_path, mastodon)

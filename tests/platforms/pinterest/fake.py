@@ -32,7 +32,7 @@ from referencing.jsonschema import DRAFT4
 from tests.push.fake_http import LocalServer, read_body, send_json
 from tests.push.openapi_fake import Invalid, body_media_type, match_path
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[2] / "push" / "data"
 SPEC = json.loads((DATA / "pinterest-openapi.json").read_text(encoding="utf-8"))
 SPEC_URI = "urn:pinterest-openapi"
 REGISTRY: Registry[Any] = Registry().with_resource(SPEC_URI, DRAFT4.create_resource(SPEC))

@@ -20,9 +20,9 @@ from cmbuild.build import build
 from cmbuild.push.report import Report
 from cmbuild.push.retract import retract
 from cmbuild.push.session import PushSettings
-from tests.push.conftest import Sleeps, cli
+from tests.platforms.pinterest.fake import BOARD_ID, BOARD_NAME, DATA, TOKEN, FakePinterest, Fault
 from tests.push.fake_http import call
-from tests.push.pinterest_fake import BOARD_ID, BOARD_NAME, DATA, TOKEN, FakePinterest, Fault
+from tests.push.fixtures import Sleeps, cli
 from tests.push.servers import environ
 from tests.push.sites import kinds, ledger_lines
 

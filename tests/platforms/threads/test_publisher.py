@@ -15,8 +15,8 @@ import pytest
 from cmbuild.push.report import Report
 from cmbuild.push.retract import retract
 from cmbuild.push.session import KILL_AFTER_SEND, PushSettings
-from tests.push.conftest import cli
 from tests.push.fake_http import call
+from tests.push.fixtures import cli
 from tests.push.graph_fake import THREADS_TOKEN, FakeGraph, Fault
 from tests.push.meta_site import (
     ALBUM_AT,

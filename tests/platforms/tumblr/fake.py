@@ -28,7 +28,7 @@ from oauthlib.oauth1 import SIGNATURE_HMAC_SHA1, RequestValidator, ResourceEndpo
 
 from tests.push.fake_http import Answer, FakeServer, Refused, Request
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[2] / "push" / "data"
 NPF_SCHEMA = json.loads((DATA / "tumblr-npf-create.schema.json").read_text(encoding="utf-8"))
 
 BLOG = "atelier-test.tumblr.com"

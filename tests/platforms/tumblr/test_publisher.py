@@ -18,12 +18,7 @@ from oauthlib.oauth1 import Client
 from cmbuild.push.report import Report
 from cmbuild.push.retract import retract
 from cmbuild.push.session import PushSettings
-from tests.push.built_site import built_site, jpeg, processed, variants
-from tests.push.conftest import cli
-from tests.push.fake_http import Fault, call
-from tests.push.servers import environ
-from tests.push.sites import kinds, ledger_lines
-from tests.push.tumblr_fake import (
+from tests.platforms.tumblr.fake import (
     BLOG,
     CONSUMER_KEY,
     CONSUMER_SECRET,
@@ -31,6 +26,11 @@ from tests.push.tumblr_fake import (
     TOKEN_SECRET,
     FakeTumblr,
 )
+from tests.push.built_site import built_site, jpeg, processed, variants
+from tests.push.fake_http import Fault, call
+from tests.push.fixtures import cli
+from tests.push.servers import environ
+from tests.push.sites import kinds, ledger_lines
 
 CHANNEL = "tumblr-test"
 ENV = {

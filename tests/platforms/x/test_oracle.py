@@ -134,7 +134,7 @@ def test_committed_twemoji_pattern_is_generated_from_the_installed_parser() -> N
     assert spec is not None and spec.loader is not None
     build = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(build)
-    committed = Path(__file__).resolve().parents[2] / "cmbuild" / "text" / "_twemoji.py"
+    committed = Path(__file__).resolve().parents[3] / "cmbuild" / "text" / "_twemoji.py"
     expected = build.render(*build.javascript_source())
     assert committed.read_text(encoding="utf-8") == expected, (
         "cmbuild/text/_twemoji.py is stale: regenerate it (see tests/oracle/README.md)"

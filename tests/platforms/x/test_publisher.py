@@ -23,13 +23,13 @@ from cmbuild.build import build
 from cmbuild.push.report import Report
 from cmbuild.push.retract import retract
 from cmbuild.push.session import PushSettings
-from tests.push.conftest import cli
 from tests.push.fake_http import LocalServer, call, read_body, send_json
+from tests.push.fixtures import cli
 from tests.push.openapi_fake import Invalid, body_media_type, match_path
 from tests.push.servers import environ
 from tests.push.sites import add_to_channel, kinds, ledger_lines
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[2] / "push" / "data"
 SPEC = json.loads((DATA / "x-openapi.json").read_text(encoding="utf-8"))
 # X's full OpenAPI document, to check the extract against (the test is skipped without it).
 FULL_SPEC = Path(os.environ.get("X_OPENAPI_SPEC", "/nonexistent"))
@@ -228,9 +228,9 @@ def test_a_due_post_is_published_with_its_image_and_alt_text_once(
 
 
 def test_a_post_without_images_is_sent_without_media(x_site: Path, fake: FakeX) -> None:
+    from cmbuild.platforms.shared.publisher import PublisherContext
+    from cmbuild.platforms.x.publisher import XPublisher
     from cmbuild.push.apply import inputs
-    from cmbuild.push.publishers.base import PublisherContext
-    from cmbuild.push.publishers.x import XPublisher
 
     entries, channels = inputs(PushSettings(root=x_site))
     context = PublisherContext(
