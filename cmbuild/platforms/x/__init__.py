@@ -1,7 +1,7 @@
 """X (formerly Twitter): 280 weighted characters, every link 23, four images.
 
 Counting is twitter-text v3's (`cmbuild.text.counting.x_weighted_length`), checked against the
-official JavaScript library in tests/platforms/test_x_oracle.py. Sources: twitter/twitter-text
+official JavaScript library in tests/platforms/x/test_oracle.py. Sources: twitter/twitter-text
 config/v3.json and docs.x.com "Counting characters", media best practices and the API's OpenAPI
 description (confidence H unless noted).
 """

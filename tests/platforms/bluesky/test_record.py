@@ -1,5 +1,5 @@
-"""Facets and record keys of Bluesky posts (no server needed; tests/push/test_bluesky.py checks
-them on the real PDS)."""
+"""Facets and record keys of Bluesky posts (no server needed; test_publisher.py beside this file
+checks them on the real PDS)."""
 
 from __future__ import annotations
 
