@@ -14,7 +14,10 @@ The layout follows one push:
     media.py      the image files a variant carries, checked against the manifest's digests
     report.py     what happened, as a table
     commands.py   what the CLI commands call
-    publishers/   one module per way of publishing (Mastodon, webhook, newsletter, blog)
+
+Publishers are not here: each platform's lives in its folder (`cmbuild/platforms/<name>/`), the
+interface and what several share in `cmbuild/platforms/shared/`, and the registry
+(`cmbuild.platforms.publisher_class`) says which one a channel uses.
 
 The push step reads only the manifest, channels.toml and its own state; it never builds.
 """

@@ -1,6 +1,7 @@
 """The publisher interface: send a variant to a platform, find it again, delete it.
 
-One class per way of publishing, registered in `cmbuild.push.publishers`. A publisher is built for
+One class per way of publishing, named by its platform (`Platform.publisher`, `alternatives`) or,
+for one that serves every platform, by `cmbuild.platforms.GENERIC`. A publisher is built for
 one channel, with that channel's credentials (read from the environment variables channels.toml
 names) and its options. It raises `PublishError` for every failure, classified so that the push
 knows whether to retry, to stop the channel, or to ask the platform whether the post went out.

@@ -1,7 +1,7 @@
 """The generic webhook: a signed JSON POST of the variant, for any channel.
 
 A channel sets `options.publisher = "webhook"` and `options.webhook_url`; its secret is named by
-`credentials.webhook_secret`. This is how a platform with no built-in publisher (LinkedIn...)
+`credentials.webhook_secret`. This is how a platform with no built-in publisher (YouTube...)
 is published today: through the brand's own automation (n8n, Make, Zapier, a small server).
 
 Each request carries:
