@@ -146,7 +146,6 @@ def load_channels(root: Path) -> tuple[Channel, ...]:
                 )
             )
             continue
-        zone = model.timezone or defaults.timezone
         platform = platforms.get(model.platform)
         template = model.template or platform.template_name()
         if not (root / TEMPLATES_DIR / template).is_file():
@@ -160,30 +159,32 @@ def load_channels(root: Path) -> tuple[Channel, ...]:
                 )
             )
         errors.extend(_option_errors(platform, model.options, name, lines))
-        channels.append(
-            Channel(
-                name=name,
-                platform=model.platform,
-                template=template,
-                timezone=zone,
-                lang=model.lang or defaults.lang,
-                handle=model.handle,
-                utm=Utm(
-                    source=model.utm.source or model.platform,
-                    medium=model.utm.medium or platform.utm_medium,
-                ),
-                slots=tuple(model.slots if model.slots is not None else defaults.slots),
-                stale_after_hours=(
-                    model.stale_after_hours
-                    if model.stale_after_hours is not None
-                    else defaults.stale_after_hours
-                ),
-                credentials=tuple(sorted(model.credentials.items())),
-                options=tuple(sorted((k, str(v)) for k, v in model.options.items())),
-            )
-        )
+        channels.append(_channel(name, model, defaults, template, platform.utm_medium))
     errors.raise_if_any()
     return tuple(channels)
+
+
+def _channel(
+    name: str, model: ChannelModel, defaults: DefaultsModel, template: str, medium: str
+) -> Channel:
+    """The channel `name` as the rest of the build sees it, defaults applied."""
+    return Channel(
+        name=name,
+        platform=model.platform,
+        template=template,
+        timezone=model.timezone or defaults.timezone,
+        lang=model.lang or defaults.lang,
+        handle=model.handle,
+        utm=Utm(source=model.utm.source or model.platform, medium=model.utm.medium or medium),
+        slots=tuple(model.slots if model.slots is not None else defaults.slots),
+        stale_after_hours=(
+            model.stale_after_hours
+            if model.stale_after_hours is not None
+            else defaults.stale_after_hours
+        ),
+        credentials=tuple(sorted(model.credentials.items())),
+        options=tuple(sorted((k, str(v)) for k, v in model.options.items())),
+    )
 
 
 def _option_errors(

@@ -97,8 +97,6 @@ def make_card(
 ) -> Card:
     """The card of `variant`; `media_prefix` leads from the page to the output root."""
     platform = _platform(variant.platform)
-    label = platform.label if platform is not None else variant.platform
-    links_clickable = platform.links_clickable if platform is not None else True
     display_name, handle = _names(variant, channel, charter)
     local = variant.scheduled.astimezone(ZoneInfo(zone))
     own = None
@@ -126,8 +124,8 @@ def make_card(
         variant=variant,
         anchor=f"v-{variant.id}",
         colour=colour,
-        platform_label=label,
-        links_clickable=links_clickable,
+        platform_label=platform.label if platform is not None else variant.platform,
+        links_clickable=platform.links_clickable if platform is not None else True,
         display_name=display_name,
         handle=handle,
         initials=_initials(display_name),

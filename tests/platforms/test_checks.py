@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import cmbuild.platforms as registry
-from cmbuild.platforms.base import Problem
 from cmbuild.platforms.checks import SHORTEN_HINT, check_length, measure
+from cmbuild.platforms.spec import Problem
 
 
 def rules(problems: list[Problem]) -> list[str]:

@@ -1,4 +1,5 @@
-"""Channel options are checked when channels.toml loads, against the model of their publisher."""
+"""Channel options are checked when channels.toml loads, against the model of their publisher;
+the defaults a platform gives its channels."""
 
 from __future__ import annotations
 
@@ -83,3 +84,11 @@ def test_a_platform_published_by_hand_takes_only_the_common_options(tmp_path: Pa
     channels = '[channels.tube]\nplatform = "youtube"\noptions = { webhook_url = "https://h" }\n'
     (error,) = load(tmp_path, channels)
     assert error.startswith("channels.toml:3: channels.tube.options.webhook_url: unknown key")
+
+
+def test_the_default_utm_medium_is_the_platforms(tmp_path: Path) -> None:
+    channels = '[channels.news]\nplatform = "newsletter"\n\n[channels.li]\nplatform = "linkedin"\n'
+    assert load(tmp_path, channels) == []
+    loaded = {channel.name: channel.utm for channel in load_channels(tmp_path)}
+    assert (loaded["news"].source, loaded["news"].medium) == ("newsletter", "email")
+    assert (loaded["li"].source, loaded["li"].medium) == ("linkedin", "social")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tomllib
 from collections.abc import Iterator
 from importlib.metadata import EntryPoint
@@ -116,3 +118,23 @@ def test_a_plugin_must_be_a_platform_named_as_registered(plugins: list[EntryPoin
         registry.get("odd")
     with pytest.raises(registry.PlatformRegistryError, match="class named 'plugin'"):
         registry.get("renamed")
+
+
+def test_asking_for_every_platform_imports_no_publisher_and_no_client_library() -> None:
+    # A build asks for platforms; only `cmbuild push` may pay for publishers and their clients,
+    # and only loading channels.toml for the options models (pydantic).
+    script = (
+        "import sys\n"
+        "from cmbuild import platforms\n"
+        "for name in platforms.names():\n"
+        "    platforms.get(name).count('Bonjour')\n"
+        "print('\\n'.join(sorted(sys.modules)))\n"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    ).stdout.split()
+    heavy = {"mastodon", "atproto_client", "httpx", "boto3", "pydantic", "urllib.request"}
+    assert [m for m in found if m.split(".")[0] in heavy or m in heavy] == []
+    assert [m for m in found if m.startswith("cmbuild.platforms.shared")] == []
+    assert [m for m in found if m.endswith((".publisher", ".options"))] == []
+    assert "cmbuild.platforms.x" in found and "cmbuild.platforms.blog" in found
