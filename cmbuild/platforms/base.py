@@ -41,8 +41,10 @@ class Platform(ABC):
     tags_links: ClassVar[bool] = True
     utm_medium: ClassVar[str] = "social"  # the UTM medium of its links unless the channel sets one
 
-    # Preview traits: where the feed folds a long text (None: never), and whether a bare domain
-    # (`example.org/page`, no `https://`) shows as a link there.
+    # Preview traits: where the feed folds a long text behind "see more" (None: it shows posts
+    # whole), and whether a bare domain (`example.org/page`, no `https://`) shows as a link there.
+    # Fold points are approximate, measured on desktop and mobile feeds: the platforms publish
+    # none and change them often.
     fold: ClassVar[Fold | None] = None
     links_without_protocol: ClassVar[bool] = False
 

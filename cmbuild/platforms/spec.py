@@ -1,7 +1,7 @@
 """What a platform's rules are made of: counts, problems, extra fields, media, preview folds.
 
-Plain values, no behaviour beyond reading them: `base.Platform` holds them as its rules and
-`checks` reads them, so neither module imports the other's callers.
+Plain values: `base.Platform` holds them as its rules and `checks` reads them, so the checks
+need no `Platform` and the imports go one way (base -> checks -> spec).
 """
 
 from __future__ import annotations
