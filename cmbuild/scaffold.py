@@ -1,7 +1,8 @@
 """`cmbuild init`: a new content repository, copied from the package's `scaffold/` data folder.
 
-The starter is plain files (channels, charter, a template for every platform, one post, one image,
-a README for writers) read through importlib.resources, so it works from a wheel or a zip too.
+The starter is plain files (channels, charter, one post, one image, a README for writers) read
+through importlib.resources, so it works from a wheel or a zip too, plus a template for every
+platform: its starter template, which each platform keeps in its own folder.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
+
+from cmbuild.layout import TEMPLATES_DIR
 
 _DATA = "scaffold"
 _SKIPPED = {"__pycache__", ".DS_Store"}
@@ -28,15 +31,29 @@ def scaffold(dest: Path) -> list[Path]:
                 f"{dest} is not empty; choose a new folder, or empty this one first"
             )
     source = files("cmbuild").joinpath(_DATA)
-    entries = sorted(_walk(source, ()), key=lambda item: item[0])
+    entries = [(parts, entry.read_bytes()) for parts, entry in _walk(source, ())]
+    entries.extend(_starters())
     dest.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for parts, entry in entries:
+    for parts, data in sorted(entries, key=lambda item: item[0]):
         target = dest.joinpath(*parts)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(entry.read_bytes())
+        target.write_bytes(data)
         written.append(target)
     return sorted(written)
+
+
+def _starters() -> list[tuple[tuple[str, ...], bytes]]:
+    """brand/templates/<template> for every platform that has a starter template."""
+    from cmbuild import platforms
+
+    found: list[tuple[tuple[str, ...], bytes]] = []
+    for name in platforms.names():
+        platform = platforms.get(name)
+        data = platform.starter_template()
+        if data is not None:
+            found.append(((*TEMPLATES_DIR.split("/"), platform.template_name()), data))
+    return found
 
 
 def _walk(folder: Traversable, parts: tuple[str, ...]) -> list[tuple[tuple[str, ...], Traversable]]:

@@ -11,6 +11,10 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+# The push fixtures (peers, a push runner) serve the push tests and every platform's publisher
+# tests under tests/platforms/<name>/.
+pytest_plugins = ("tests.push.fixtures",)
+
 # CI runs the property tests with a fixed seed and no time limit per example: a failure there is
 # reproducible, and a slow machine is not a failure. Locally they explore new examples each run.
 settings.register_profile("ci", derandomize=True, deadline=None)

@@ -98,9 +98,9 @@ def render_posts(ctx: object, jobs: Sequence[RenderJob]) -> list[RenderResult]:
     """Render each job's post, check it, and serialise its calendar events."""
     from cmbuild.check.complementarity import fingerprints
     from cmbuild.check.post import check_post
+    from cmbuild.manifest.writer import content_hash
     from cmbuild.render.variant import RenderContext, render_post
     from cmbuild.write.calendar import event_ics
-    from cmbuild.manifest.writer import content_hash
 
     assert isinstance(ctx, RenderContext)
     results = []

@@ -12,7 +12,7 @@ import click
 from cmbuild.cli.options import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, common_build_options
 
 if TYPE_CHECKING:
-    from cmbuild.build import BuildResult
+    from cmbuild.build.result import BuildResult
     from cmbuild.errors import InputErrors
 
 T = TypeVar("T")

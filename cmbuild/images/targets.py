@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from cmbuild.errors import InputError
 from cmbuild.images.geometry import Limits
 from cmbuild.layout import CHANNELS_FILE
-from cmbuild.platforms.base import MediaSpec, Platform
+from cmbuild.platforms.base import Platform
+from cmbuild.platforms.spec import MediaSpec
 
 # The formats the image stage writes, in order of preference for opaque images.
 WRITABLE = ("jpeg", "webp", "png")

@@ -21,6 +21,7 @@ from cmbuild.model import (
     Channel,
     Utm,
 )
+from cmbuild.platforms.base import Platform
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SLOT = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -138,14 +139,8 @@ def load_channels(root: Path) -> tuple[Channel, ...]:
                 )
             )
             continue
-        zone = model.timezone or defaults.timezone
         platform = platforms.get(model.platform)
-        default_template = (
-            f"{model.platform}.html.j2"
-            if platform.text_format == "html"
-            else f"{model.platform}.j2"
-        )
-        template = model.template or default_template
+        template = model.template or platform.template_name()
         if not (root / TEMPLATES_DIR / template).is_file():
             errors.add(
                 InputError(
@@ -156,28 +151,60 @@ def load_channels(root: Path) -> tuple[Channel, ...]:
                     hint=f"create {TEMPLATES_DIR}/{template} or set `template` to an existing file",
                 )
             )
-        medium = "email" if model.platform == "newsletter" else "social"
-        channels.append(
-            Channel(
-                name=name,
-                platform=model.platform,
-                template=template,
-                timezone=zone,
-                lang=model.lang or defaults.lang,
-                handle=model.handle,
-                utm=Utm(
-                    source=model.utm.source or model.platform,
-                    medium=model.utm.medium or medium,
-                ),
-                slots=tuple(model.slots if model.slots is not None else defaults.slots),
-                stale_after_hours=(
-                    model.stale_after_hours
-                    if model.stale_after_hours is not None
-                    else defaults.stale_after_hours
-                ),
-                credentials=tuple(sorted(model.credentials.items())),
-                options=tuple(sorted((k, str(v)) for k, v in model.options.items())),
-            )
-        )
+        errors.extend(_option_errors(platform, model.options, name, lines))
+        channels.append(_channel(name, model, defaults, template, platform.utm_medium))
     errors.raise_if_any()
     return tuple(channels)
+
+
+def _channel(
+    name: str, model: ChannelModel, defaults: DefaultsModel, template: str, medium: str
+) -> Channel:
+    """The channel `name` as the rest of the build sees it, defaults applied."""
+    return Channel(
+        name=name,
+        platform=model.platform,
+        template=template,
+        timezone=model.timezone or defaults.timezone,
+        lang=model.lang or defaults.lang,
+        handle=model.handle,
+        utm=Utm(source=model.utm.source or model.platform, medium=model.utm.medium or medium),
+        slots=tuple(model.slots if model.slots is not None else defaults.slots),
+        stale_after_hours=(
+            model.stale_after_hours
+            if model.stale_after_hours is not None
+            else defaults.stale_after_hours
+        ),
+        credentials=tuple(sorted(model.credentials.items())),
+        options=tuple(sorted((k, str(v)) for k, v in model.options.items())),
+    )
+
+
+def _option_errors(
+    platform: Platform,
+    options: dict[str, str | int | float | bool],
+    channel: str,
+    lines: dict[str, int],
+) -> list[InputError]:
+    """The problems of a channel's `options`, checked against its publisher's options model."""
+    key = f"channels.{channel}"
+    chosen = options.get("publisher")
+    try:
+        model = platforms.options_model(platform, None if chosen is None else str(chosen), channel)
+    except platforms.NoPublisher as error:
+        where = f"{key}.options.publisher"
+        message = str(error).removeprefix(f"{where}: ")
+        return [InputError(CHANNELS_FILE, message, line=nearest_line(lines, where), key=where)]
+    try:
+        model.model_validate(options)
+    except ValidationError as exc:
+        known = sorted(field.alias or name for name, field in model.model_fields.items())
+        hint = f"{platform.label} channels take these options: {', '.join(known)}"
+        return errors_from_validation(
+            exc,
+            CHANNELS_FILE,
+            lambda dotted: nearest_line(lines, dotted),
+            prefix=f"{key}.options",
+            hints={"extra_forbidden": hint},
+        )
+    return []

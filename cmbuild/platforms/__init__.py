@@ -1,52 +1,60 @@
-"""The platform registry: every platform cmbuild knows, by name.
+"""The platform registry: every platform cmbuild knows, by name, and how each one is published.
 
-Built-in platforms are registered below, by module, and imported only when first asked for. Other
-packages add platforms through the ``cmbuild.platforms`` entry-point group, each entry point
-naming a `Platform` subclass::
+Every platform, built-in or plug-in, is an entry point of the ``cmbuild.platforms`` group naming
+its `Platform` subclass; cmbuild's own are declared in its pyproject.toml like any other
+package's::
 
     [project.entry-points."cmbuild.platforms"]
     mastodon-glitch = "cmbuild_glitch:GlitchMastodon"
 
-A plug-in whose name is already taken (by a built-in or another plug-in) is an error.
+A name registered twice (by two packages) is an error. The platform object brings everything
+else: its rules, its preview traits, its starter template, and its publisher and options model
+(`PublisherSpec`), imported only when a push or a load of channels.toml needs them. Publishers
+that serve any platform (the webhook) are listed here, in `GENERIC`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import import_module
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from cmbuild.platforms.base import Platform
+from cmbuild.platforms.spec import PublisherSpec
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
 
+    from cmbuild.model import Channel
+    from cmbuild.platforms.options import ChannelOptions
+    from cmbuild.platforms.shared.publisher import Publisher
+
 ENTRY_POINT_GROUP = "cmbuild.platforms"
 
-BUILTIN: dict[str, str] = {
-    "x": "cmbuild.platforms.x:X",
-    "mastodon": "cmbuild.platforms.mastodon:Mastodon",
-    "bluesky": "cmbuild.platforms.bluesky:Bluesky",
-    "threads": "cmbuild.platforms.threads:Threads",
-    "linkedin": "cmbuild.platforms.linkedin:LinkedIn",
-    "facebook": "cmbuild.platforms.facebook:Facebook",
-    "instagram": "cmbuild.platforms.instagram:Instagram",
-    "pinterest": "cmbuild.platforms.pinterest:Pinterest",
-    "youtube": "cmbuild.platforms.youtube:YouTube",
-    "tumblr": "cmbuild.platforms.tumblr:Tumblr",
-    "blog": "cmbuild.platforms.blog:Blog",
-    "newsletter": "cmbuild.platforms.newsletter:Newsletter",
-}
+# Publishers a channel of any platform may choose with `options.publisher`.
+GENERIC: Mapping[str, PublisherSpec] = MappingProxyType(
+    {
+        "webhook": PublisherSpec(
+            "cmbuild.platforms.shared.webhook:Webhook",
+            "cmbuild.platforms.shared.options:WebhookOptions",
+        )
+    }
+)
 
 
 class PlatformRegistryError(RuntimeError):
-    """A plug-in platform that cannot be registered (its name is taken, or it is not a Platform)."""
+    """A platform that cannot be registered (its name is taken, or it is not a Platform)."""
+
+
+class NoPublisher(Exception):
+    """No publisher can publish this channel; the message says why and what to do."""
 
 
 def names() -> list[str]:
     """The names of every known platform, built-in and plug-in, sorted."""
-    return sorted({**BUILTIN, **_plugins()})
+    return sorted(_registered())
 
 
 def get(name: str) -> Platform:
@@ -56,19 +64,14 @@ def get(name: str) -> Platform:
 
 @cache
 def _instance(name: str) -> Platform:
-    plugins = _plugins()  # first, so that a plug-in taking a built-in's name is always reported
-    target = BUILTIN.get(name)
-    if target is not None:
-        module, _, attribute = target.partition(":")
-        platform_class = getattr(import_module(module), attribute)
-    else:
-        plugin = plugins.get(name)
-        if plugin is None:
-            raise KeyError(f"unknown platform {name!r}; known platforms: {', '.join(names())}")
-        target = plugin.value
-        platform_class = plugin.load()
+    entry_point = _registered().get(name)
+    if entry_point is None:
+        raise KeyError(f"unknown platform {name!r}; known platforms: {', '.join(names())}")
+    platform_class = entry_point.load()
     if not (isinstance(platform_class, type) and issubclass(platform_class, Platform)):
-        raise PlatformRegistryError(f"platform {name!r} ({target}) is not a Platform subclass")
+        raise PlatformRegistryError(
+            f"platform {name!r} ({entry_point.value}) is not a Platform subclass"
+        )
     if platform_class.name != name:
         raise PlatformRegistryError(
             f"platform {name!r} is registered for a class named {platform_class.name!r}"
@@ -77,23 +80,98 @@ def _instance(name: str) -> Platform:
 
 
 def _entry_points() -> Iterable[EntryPoint]:
-    # Imported here: importlib.metadata takes longer to import than all the built-ins together.
+    # Imported here: importlib.metadata takes longer to import than all the built-ins together,
+    # and a build with nothing to do never asks for a platform.
     from importlib.metadata import entry_points
 
     return entry_points(group=ENTRY_POINT_GROUP)
 
 
 @cache
-def _plugins() -> dict[str, EntryPoint]:
+def _registered() -> dict[str, EntryPoint]:
     found: dict[str, EntryPoint] = {}
     for entry_point in _entry_points():
-        taken = BUILTIN.get(entry_point.name) or (
-            found[entry_point.name].value if entry_point.name in found else None
-        )
-        if taken is not None and taken != entry_point.value:
+        taken = found.get(entry_point.name)
+        if taken is not None and taken.value != entry_point.value:
             raise PlatformRegistryError(
-                f"platform {entry_point.name!r} from {entry_point.value} is already registered"
-                f" by {taken}"
+                f"platform {entry_point.name!r} from {_origin(entry_point)} is already registered"
+                f" by {_origin(taken)}"
             )
         found[entry_point.name] = entry_point
     return found
+
+
+def _origin(entry_point: EntryPoint) -> str:
+    dist = entry_point.dist
+    return f"{entry_point.value} ({dist.name})" if dist is not None else entry_point.value
+
+
+def publisher_spec(platform: Platform, chosen: str | None, channel: str) -> PublisherSpec | None:
+    """How a channel of `platform` choosing `chosen` (`options.publisher`) is published.
+
+    None: the platform has no publisher of its own and the channel chose none. NoPublisher if
+    the channel chose a publisher this platform does not have.
+    """
+    if chosen is None:
+        return platform.publisher
+    known = dict(GENERIC)
+    known.update(platform.alternatives)
+    if platform.publisher is not None:
+        known[platform.name] = platform.publisher
+    spec = known.get(chosen)
+    if spec is None:
+        raise NoPublisher(
+            f"channels.{channel}.options.publisher: unknown publisher {chosen!r} for"
+            f" {platform.label} (known: {', '.join(sorted(known))})"
+        )
+    return spec
+
+
+def options_model(platform: Platform, chosen: str | None, channel: str) -> type[ChannelOptions]:
+    """The model of the options of a channel of `platform` choosing `chosen`; NoPublisher."""
+    from cmbuild.platforms.options import ChannelOptions
+
+    spec = publisher_spec(platform, chosen, channel)
+    if spec is None:
+        return ChannelOptions
+    found = _load(spec.options)
+    if not (isinstance(found, type) and issubclass(found, ChannelOptions)):
+        raise PlatformRegistryError(f"{spec.options} is not a ChannelOptions model")
+    return found
+
+
+def publisher_name(channel: Channel) -> str:
+    """The name of the publisher of `channel`; NoPublisher if there is none.
+
+    Imports no publisher: `cmbuild plan` reports a channel that cannot be published without
+    loading any client library.
+    """
+    return _channel_publisher(channel)[0]
+
+
+def publisher_class(channel: Channel) -> type[Publisher]:
+    """The publisher class of `channel`, imported now; NoPublisher if there is none."""
+    from cmbuild.platforms.shared.publisher import Publisher
+
+    target = _channel_publisher(channel)[1].publisher
+    found = _load(target)
+    if not (isinstance(found, type) and issubclass(found, Publisher)):
+        raise PlatformRegistryError(f"{target} is not a Publisher subclass")
+    return found
+
+
+def _channel_publisher(channel: Channel) -> tuple[str, PublisherSpec]:
+    chosen = dict(channel.options).get("publisher")
+    platform = get(channel.platform)
+    spec = publisher_spec(platform, chosen, channel.name)
+    if spec is None:
+        raise NoPublisher(
+            f"publishing to {platform.label} is not implemented yet (publish it by hand, or set "
+            f'options.publisher = "webhook" on channels.{channel.name})'
+        )
+    return chosen or platform.name, spec
+
+
+def _load(target: str) -> object:
+    module, _, attribute = target.partition(":")
+    return getattr(import_module(module), attribute)

@@ -1,86 +1,26 @@
-"""The platform interface: how a platform counts, what it accepts, how it formats mentions and tags.
+"""The platform interface: how a platform counts, what it accepts, how it formats mentions and tags,
+how the preview shows it, how it is published and what `cmbuild init` starts its template from.
 
-One module per platform subclasses `Platform`; the registry (`cmbuild.platforms`) lists them.
-Adding a platform is adding one module and registering it (built-ins and third-party plug-ins
-alike, through the ``cmbuild.platforms`` entry-point group).
+Each platform is a folder, `cmbuild/platforms/<name>/`, whose `__init__.py` subclasses `Platform`
+and imports nothing heavier than this module: its publisher and its options model are named by
+``"module:attribute"`` references (`PublisherSpec`), imported only when a push or a load of
+channels.toml needs them. The registry (`cmbuild.platforms`) lists the platforms, built-ins and
+plug-ins alike, through the ``cmbuild.platforms`` entry-point group.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import ClassVar, Literal
+from pathlib import Path
+from types import MappingProxyType
+from typing import ClassVar
 
-from cmbuild.model import Severity, TextFormat
-
-Unit = Literal["characters", "weighted characters", "graphemes", "utf-16 units", "utf-8 bytes"]
-
-
-@dataclass(frozen=True)
-class Count:
-    """A text's length as a platform counts it, against that platform's limit."""
-
-    length: int
-    limit: int | None
-    unit: Unit
-
-    @property
-    def fits(self) -> bool:
-        return self.limit is None or self.length <= self.limit
-
-
-@dataclass(frozen=True)
-class Problem:
-    """What a platform finds wrong with a variant; the check stage adds file, line and channel."""
-
-    rule: str
-    severity: Severity
-    message: str
-    hint: str | None = None
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """A text field beyond the main text (Pinterest title, YouTube description...)."""
-
-    name: str
-    limit: int
-    unit: Unit
-    required: bool = False
-    forbidden: str = ""  # characters the platform rejects in this field
-    note: str = ""  # where the limit comes from, and how sure we are
-
-
-@dataclass(frozen=True)
-class MediaSpec:
-    """The images a platform accepts. Aspect ratios are width / height."""
-
-    formats: tuple[str, ...] = ("jpeg", "png")
-    max_images: int = 4
-    max_bytes: int | None = None
-    max_pixels: int | None = None
-    min_width: int | None = None
-    max_width: int | None = None
-    max_height: int | None = None
-    aspect_min: float | None = None
-    aspect_max: float | None = None
-    # The size the platform shows best; the image stage scales images down so that their long
-    # edge is no longer than this size's long edge (it never enlarges them to reach it).
-    recommended: tuple[int, int] | None = None
-    # Named output sizes a channel may choose with `options.image_format` ("portrait", "square",
-    # "landscape"...): the image is cropped to that exact ratio around its focal point.
-    shapes: tuple[tuple[str, tuple[int, int]], ...] = ()
-    alt_text_limit: int | None = None  # None: the platform takes no alt text
-    requires_image: bool = False
-
-    def shape(self, name: str) -> tuple[int, int] | None:
-        """The output size of the shape called `name`, or None if the platform has none."""
-        for shape, size in self.shapes:
-            if shape == name:
-                return size
-        return None
+from cmbuild.model import TextFormat
+from cmbuild.platforms.checks import check_fields, check_hashtags, check_images, check_length
+from cmbuild.platforms.spec import Count, FieldSpec, Fold, MediaSpec, Problem, PublisherSpec, Unit
 
 
 class Platform(ABC):
@@ -99,6 +39,23 @@ class Platform(ABC):
     # Whether the brand's links get the channel's UTM parameters here: not on the brand's own
     # site (UTM on internal links would restart the visitor's analytics session).
     tags_links: ClassVar[bool] = True
+    utm_medium: ClassVar[str] = "social"  # the UTM medium of its links unless the channel sets one
+
+    # Preview traits: where the feed folds a long text behind "see more" (None: it shows posts
+    # whole), and whether a bare domain (`example.org/page`, no `https://`) shows as a link there.
+    # Fold points are approximate, measured on desktop and mobile feeds: the platforms publish
+    # none and change them often.
+    fold: ClassVar[Fold | None] = None
+    links_without_protocol: ClassVar[bool] = False
+
+    # Publishing: the platform's own publisher (None: publish by hand, or through the webhook),
+    # and other publishers a channel may choose by name with `options.publisher`.
+    publisher: ClassVar[PublisherSpec | None] = None
+    alternatives: ClassVar[Mapping[str, PublisherSpec]] = MappingProxyType({})
+
+    # The `cmbuild init` starter template: a file beside the module that defines the platform,
+    # copied to brand/templates/<name>.j2 (.html.j2 for HTML platforms). None: no starter.
+    starter: ClassVar[str | None] = None
 
     @abstractmethod
     def length(self, text: str) -> int:
@@ -123,9 +80,12 @@ class Platform(ABC):
 
         Subclasses extend it with their own rules (Bluesky's byte limit, Threads' five links...).
         """
-        from cmbuild.platforms.checks import standard_checks
-
-        return standard_checks(self, text, fields, alt_texts)
+        return [
+            *check_length(self.count(text)),
+            *check_hashtags(self.label, self.hashtag_limit, text),
+            *check_images(self.label, self.media, alt_texts),
+            *check_fields(self.label, self.fields, fields),
+        ]
 
     def hashtag(self, tag: str) -> str:
         """`tag` as a hashtag this platform links: words joined in CamelCase, accents kept."""
@@ -137,3 +97,31 @@ class Platform(ABC):
     def mention(self, name: str, handle: str | None) -> str:
         """How to name someone: their handle on this platform, or their plain name."""
         return handle if handle else name
+
+    def shown_mentions(self, text: str) -> list[tuple[int, int, str]]:
+        """Mentions written in this platform's own syntax, as (start, end, name shown): preview.
+
+        Plain ``@handle`` mentions are found for every platform; this is for the others (LinkedIn's
+        ``@[Name](urn:li:...)``).
+        """
+        return []
+
+    def api_text(self, text: str) -> str | None:
+        """`text` as this platform's API takes it, where that differs from what people read."""
+        return None
+
+    def starter_template(self) -> bytes | None:
+        """The `cmbuild init` starter template (the `starter` file), or None if there is none."""
+        if self.starter is None:
+            return None
+        from importlib.resources import files
+
+        # Read as package data, so that it works from a wheel or a zip too.
+        module = sys.modules[type(self).__module__]
+        if module.__package__:
+            return files(module.__package__).joinpath(self.starter).read_bytes()
+        return Path(module.__file__ or "").with_name(self.starter).read_bytes()
+
+    def template_name(self) -> str:
+        """The template a channel of this platform uses unless it names one."""
+        return f"{self.name}.html.j2" if self.text_format == "html" else f"{self.name}.j2"

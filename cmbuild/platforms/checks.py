@@ -1,14 +1,16 @@
 """The checks every platform shares: text length, hashtags, images, alt texts, extra fields.
 
-`Platform.check` runs `standard_checks`; a platform adds its own rules by extending `check`
-(Bluesky's byte limit, Threads' five links, YouTube's forbidden characters).
+`Platform.check` runs them; a platform adds its own rules by extending `check` (Bluesky's byte
+limit, Threads' five links, YouTube's forbidden characters). They read the platform's rules as
+values (`cmbuild.platforms.spec`), so this module does not import the `Platform` class that
+calls it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from cmbuild.platforms.base import Platform, Problem, Unit
+from cmbuild.platforms.spec import Count, FieldSpec, MediaSpec, Problem, Unit
 from cmbuild.text import counting, entities
 
 SHORTEN_HINT = "shorten the text or set a shorter `text:` override for this channel"
@@ -32,24 +34,7 @@ def over_limit(length: int, limit: int, unit: str) -> str:
     return f"{length}/{limit} {unit}: {length - limit} over"
 
 
-def standard_checks(
-    platform: Platform, text: str, fields: Mapping[str, str], alt_texts: Sequence[str | None]
-) -> list[Problem]:
-    """Every shared check of `platform` on a variant's final text, extra fields and images.
-
-    `alt_texts` holds one entry per image: its alt text, or None.
-    """
-    return [
-        *_length(platform, text),
-        *_hashtags(platform, text),
-        *_images(platform, alt_texts),
-        *_fields(platform, fields),
-    ]
-
-
-def forbidden_characters(
-    platform: Platform, text: str, forbidden: str, where: str
-) -> list[Problem]:
+def forbidden_characters(label: str, text: str, forbidden: str, where: str) -> list[Problem]:
     """A problem if `text` holds any of the characters in `forbidden` (`where`: "the text"...)."""
     found = sorted({char for char in text if char in forbidden})
     if not found:
@@ -59,14 +44,14 @@ def forbidden_characters(
         Problem(
             "platform.forbidden-chars",
             "error",
-            f"{where} contains {shown}, which {platform.label} rejects",
+            f"{where} contains {shown}, which {label} rejects",
             hint="remove these characters or replace them (for example « » or ‹ ›)",
         )
     ]
 
 
-def _length(platform: Platform, text: str) -> list[Problem]:
-    count = platform.count(text)
+def check_length(count: Count) -> list[Problem]:
+    """A problem if the text's `count` is over its limit."""
     if count.fits or count.limit is None:
         return []
     return [
@@ -79,8 +64,8 @@ def _length(platform: Platform, text: str) -> list[Problem]:
     ]
 
 
-def _hashtags(platform: Platform, text: str) -> list[Problem]:
-    limit = platform.hashtag_limit
+def check_hashtags(label: str, limit: int | None, text: str) -> list[Problem]:
+    """A problem if `text` has more hashtags than the platform's `limit` (None: no cap)."""
     if limit is None:
         return []
     found = entities.hashtags(text)
@@ -90,21 +75,21 @@ def _hashtags(platform: Platform, text: str) -> list[Problem]:
         Problem(
             "platform.hashtags",
             "error",
-            f"{len(found)} hashtags ({' '.join(found)}): {platform.label} allows {limit}",
+            f"{len(found)} hashtags ({' '.join(found)}): {label} allows {limit}",
             hint=f"keep at most {limit} hashtag{'s' if limit != 1 else ''} for this channel",
         )
     ]
 
 
-def _images(platform: Platform, alt_texts: Sequence[str | None]) -> list[Problem]:
-    media = platform.media
+def check_images(label: str, media: MediaSpec, alt_texts: Sequence[str | None]) -> list[Problem]:
+    """Problems with the number of images and their alt texts (one entry, or None, per image)."""
     problems = []
     if len(alt_texts) > media.max_images:
         problems.append(
             Problem(
                 "platform.images",
                 "error",
-                f"{len(alt_texts)} images: {platform.label} takes at most {media.max_images}",
+                f"{len(alt_texts)} images: {label} takes at most {media.max_images}",
                 hint="remove images or set an `images:` override for this channel",
             )
         )
@@ -113,7 +98,7 @@ def _images(platform: Platform, alt_texts: Sequence[str | None]) -> list[Problem
             Problem(
                 "platform.image-required",
                 "error",
-                f"{platform.label} needs an image and this post has none",
+                f"{label} needs an image and this post has none",
                 hint="add an image to the post or an `images:` override for this channel",
             )
         )
@@ -132,9 +117,12 @@ def _images(platform: Platform, alt_texts: Sequence[str | None]) -> list[Problem
     return problems
 
 
-def _fields(platform: Platform, fields: Mapping[str, str]) -> list[Problem]:
+def check_fields(
+    label: str, specs: Sequence[FieldSpec], fields: Mapping[str, str]
+) -> list[Problem]:
+    """Problems with the extra fields (`specs`: the platform's; `fields`: the variant's values)."""
     problems = []
-    for spec in platform.fields:
+    for spec in specs:
         value = fields.get(spec.name)
         if not value or not value.strip():
             if spec.required:
@@ -142,7 +130,7 @@ def _fields(platform: Platform, fields: Mapping[str, str]) -> list[Problem]:
                     Problem(
                         "platform.field",
                         "error",
-                        f"`{spec.name}` is empty: {platform.label} requires it",
+                        f"`{spec.name}` is empty: {label} requires it",
                         hint=f"set `{spec.name}` in the post or in this channel's override",
                     )
                 )
@@ -158,5 +146,5 @@ def _fields(platform: Platform, fields: Mapping[str, str]) -> list[Problem]:
                 )
             )
         if spec.forbidden:
-            problems.extend(forbidden_characters(platform, value, spec.forbidden, f"`{spec.name}`"))
+            problems.extend(forbidden_characters(label, value, spec.forbidden, f"`{spec.name}`"))
     return problems

@@ -15,10 +15,11 @@ from markupsafe import Markup
 from cmbuild import platforms
 from cmbuild.manifest.writer import is_publishable
 from cmbuild.model import Channel, Charter, Finding, Variant
+from cmbuild.platforms.base import Platform
 from cmbuild.preview.calendar import long_date
 from cmbuild.preview.halts import halts_for
 from cmbuild.preview.media import media_name
-from cmbuild.preview.richtext import FOLDS, Segment, clean_html, fold, segments
+from cmbuild.preview.richtext import Segment, clean_html, fold, segments
 from cmbuild.preview.shown import Shown
 from cmbuild.stores.halts import Halt
 
@@ -108,7 +109,9 @@ def make_card(
     if variant.text_format == "html":
         html = Markup(clean_html(variant.text))  # safe: clean_html keeps whitelisted tags only
     else:
-        head, tail = fold(segments(variant.text, variant.platform), FOLDS.get(variant.platform))
+        head, tail = fold(
+            segments(variant.text, platform), platform.fold if platform is not None else None
+        )
     pictures = tuple(
         Picture(
             media_prefix + media_name(m) if media_name(m) in copied else None,
@@ -122,8 +125,8 @@ def make_card(
         variant=variant,
         anchor=f"v-{variant.id}",
         colour=colour,
-        platform_label=platform[0],
-        links_clickable=platform[1],
+        platform_label=platform.label if platform is not None else variant.platform,
+        links_clickable=platform.links_clickable if platform is not None else True,
         display_name=display_name,
         handle=handle,
         initials=_initials(display_name),
@@ -148,12 +151,12 @@ def _finding_order(finding: Finding) -> tuple[int, int, str, str]:
     )
 
 
-def _platform(name: str) -> tuple[str, bool]:
+def _platform(name: str) -> Platform | None:
+    """The platform a variant was built for; None if it is no longer installed (a plug-in)."""
     try:
-        platform = platforms.get(name)
+        return platforms.get(name)
     except (KeyError, platforms.PlatformRegistryError):
-        return name, True
-    return platform.label, platform.links_clickable
+        return None
 
 
 def _names(variant: Variant, channel: Channel | None, charter: Charter) -> tuple[str, str]:

@@ -6,12 +6,13 @@ newsletter) keeps only a small set of harmless tags, so that nothing in it can l
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from html import escape
 from html.parser import HTMLParser
 from typing import Literal
 
+from cmbuild.platforms.base import Platform
+from cmbuild.platforms.spec import Fold
 from cmbuild.text.entities import hashtags, mention_spans, url_spans
 
 Kind = Literal["text", "link", "hashtag", "mention"]
@@ -24,39 +25,20 @@ class Segment:
     href: str | None = None
 
 
-@dataclass(frozen=True)
-class Fold:
-    """Where a platform cuts a long text behind "see more": after `chars`, or after `lines`."""
+def segments(text: str, platform: Platform | None) -> list[Segment]:
+    """`text` cut into plain runs, links, hashtags and mentions, in order, as `platform` shows them.
 
-    chars: int
-    lines: int | None = None
-
-
-# Approximate fold points, measured on desktop and mobile feeds; the platforms publish none and
-# change them often. X shows a post whole (up to 280 weighted characters), and so do Bluesky,
-# Mastodon and Threads; a platform missing here never folds in the preview.
-FOLDS: dict[str, Fold] = {
-    "linkedin": Fold(chars=210, lines=3),
-    "instagram": Fold(chars=125, lines=2),
-    "facebook": Fold(chars=480, lines=5),
-}
-
-# LinkedIn's "little text" mention, ``@[Name](urn:li:organization:123)``: shown as the name.
-_LINKEDIN_MENTION = re.compile(r"@\[((?:[^\]\\]|\\.)*)\]\((urn:li:[a-zA-Z]+:[\w-]+)\)")
-_UNESCAPE = re.compile(r"\\(.)")
-
-
-def segments(text: str, platform: str) -> list[Segment]:
-    """`text` cut into plain runs, links, hashtags and mentions, in order."""
+    `platform` None (a platform no longer installed) shows links with a protocol and ``@handle``
+    mentions only.
+    """
     spans: list[tuple[int, int, Segment]] = []
-    for start, end in url_spans(text, without_protocol=platform == "x"):
+    bare = platform is not None and platform.links_without_protocol
+    for start, end in url_spans(text, without_protocol=bare):
         url = text[start:end]
         href = url if "://" in url else "https://" + url
         spans.append((start, end, Segment("link", url, href)))
-    if platform == "linkedin":
-        for match in _LINKEDIN_MENTION.finditer(text):
-            name = _UNESCAPE.sub(r"\1", match.group(1))
-            spans.append((match.start(), match.end(), Segment("mention", name)))
+    for start, end, name in platform.shown_mentions(text) if platform is not None else []:
+        spans.append((start, end, Segment("mention", name)))
     for start, end, _ in mention_spans(text):
         spans.append((start, end, Segment("mention", text[start:end])))
     cursor = 0

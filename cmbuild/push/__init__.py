@@ -10,7 +10,10 @@ The layout follows one push:
     secrets.py    credentials from the environment variables named in channels.toml, redaction
     media.py      the image files a variant carries, checked against the manifest's digests
     report.py     what happened, variant by variant (the CLI shows it)
-    publishers/   one module per way of publishing (Mastodon, webhook, newsletter, blog)
+
+Publishers are not here: each platform's lives in its folder (`cmbuild/platforms/<name>/`), the
+interface and what several share in `cmbuild/platforms/shared/`, and the registry
+(`cmbuild.platforms.publisher_class`) says which one a channel uses.
 
 The push step reads only the manifest (cmbuild/manifest/reader.py), channels.toml and its own
 state (cmbuild/stores/: the ledger and the halts); it never builds.

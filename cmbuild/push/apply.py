@@ -21,9 +21,9 @@ from cmbuild.errors import InputError, InputErrors
 from cmbuild.load.config import load_channels
 from cmbuild.manifest.reader import VariantEntry, read_manifest
 from cmbuild.model import Channel
+from cmbuild.platforms.shared.publisher import Lookup, Publisher, PublishError
 from cmbuild.push.media import load_media
 from cmbuild.push.plan import Plan, make_plan
-from cmbuild.push.publishers.base import Lookup, Publisher, PublishError
 from cmbuild.push.report import Outcome, Report, Row, plan_report
 from cmbuild.push.retry import with_retry
 from cmbuild.push.session import PushSettings, Session

@@ -12,7 +12,7 @@ import mimetypes
 from pathlib import Path
 
 from cmbuild.manifest.reader import VariantEntry
-from cmbuild.push.publishers.base import MediaFile, PublishError
+from cmbuild.platforms.shared.publisher import MediaFile, PublishError
 
 _TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
 

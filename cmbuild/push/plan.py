@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from cmbuild.manifest.reader import VariantEntry
 from cmbuild.model import Channel
-from cmbuild.push.publishers import NoPublisher, publisher_name
+from cmbuild.platforms import NoPublisher, publisher_name
 from cmbuild.stores.halts import Halt, halted_by
 from cmbuild.stores.ledger import Record
 

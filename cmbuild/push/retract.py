@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from cmbuild.errors import InputError, InputErrors
 from cmbuild.load.config import load_channels
-from cmbuild.push.publishers.base import PublishError
+from cmbuild.platforms.shared.publisher import PublishError
 from cmbuild.push.report import Outcome, Report, Row
 from cmbuild.push.retry import with_retry
 from cmbuild.push.session import PushSettings, Session

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from cmbuild.push.publishers.base import PublishError
+from cmbuild.platforms.shared.publisher import PublishError
 
 T = TypeVar("T")
 

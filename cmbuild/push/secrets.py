@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from urllib.parse import quote, quote_plus
 
 from cmbuild.model import Channel
-from cmbuild.push.publishers.base import PublishError
+from cmbuild.platforms.shared.publisher import PublishError
 
 REDACTED = "[secret]"
 

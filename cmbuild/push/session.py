@@ -17,8 +17,8 @@ from typing import Any, TypeVar
 from cmbuild.layout import DEFAULT_OUTPUT, HALT_FILE, LEDGER_FILE, MANIFEST_FILE
 from cmbuild.manifest.reader import VariantEntry
 from cmbuild.model import Channel
-from cmbuild.push.publishers import NoPublisher, publisher_class, publisher_name
-from cmbuild.push.publishers.base import Publisher, PublisherContext, PublishError
+from cmbuild.platforms import NoPublisher, publisher_class
+from cmbuild.platforms.shared.publisher import Publisher, PublisherContext, PublishError
 from cmbuild.push.report import Report
 from cmbuild.push.retry import RetryPolicy
 from cmbuild.push.secrets import Redactor, read_credentials
@@ -105,7 +105,7 @@ class Session:
         if channel is None:
             raise PublishError(f"channel {channel_name} is not in channels.toml", "config")
         try:
-            kind = publisher_class(publisher_name(channel))
+            kind = publisher_class(channel)
         except NoPublisher as error:
             raise PublishError(str(error), "config") from None
         credentials = read_credentials(

@@ -18,7 +18,6 @@ import jinja2
 from cmbuild import platforms
 from cmbuild.errors import InputError
 from cmbuild.layout import resolve_image
-from cmbuild.manifest.writer import content_hash
 from cmbuild.model import Channel, Charter, Finding, Media, Post, Variant
 from cmbuild.platforms.base import Platform
 from cmbuild.render import markdown

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.push.conftest import cli
+from tests.push.fixtures import cli
 from tests.push.servers import FaultServer, environ
 from tests.push.sites import kinds, ledger_lines, make_site, variant
 from tests.push.test_faults import channels

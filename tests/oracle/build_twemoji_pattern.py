@@ -4,7 +4,7 @@ Official twitter-text 3.1.0 finds emoji with twemoji-parser's generated regular 
 expression is written for JavaScript strings, that is over UTF-16 code units: an astral emoji is a
 high surrogate followed by a low surrogate or a class of low surrogates. Python strings hold code
 points, so each such pair is rewritten as the code point (or class of code points) it encodes. The
-result matches exactly the same texts; tests/platforms/test_x_oracle.py checks that the committed
+result matches exactly the same texts; tests/platforms/x/test_oracle.py checks that the committed
 module is what this script produces.
 
 Usage, after installing the oracle (see tests/oracle/README.md):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import cmbuild.platforms as registry
-from cmbuild.platforms.base import Problem
-from cmbuild.platforms.checks import SHORTEN_HINT, measure, standard_checks
+from cmbuild.platforms.checks import SHORTEN_HINT, check_length, measure
+from cmbuild.platforms.spec import Problem
 
 
 def rules(problems: list[Problem]) -> list[str]:
@@ -18,7 +18,7 @@ def test_a_text_that_fits_has_no_problem() -> None:
 
 def test_length_over_the_limit() -> None:
     x = registry.get("x")
-    problems = standard_checks(x, "a" * 289 + " https://cm-bordeaux.fr", {}, [])
+    problems = check_length(x.count("a" * 289 + " https://cm-bordeaux.fr"))
     assert problems == [
         Problem("platform.length", "error", "313/280 weighted characters: 33 over", SHORTEN_HINT)
     ]

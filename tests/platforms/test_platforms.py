@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import cmbuild.platforms as registry
-from cmbuild.platforms.base import Problem
 from cmbuild.platforms.linkedin import escape_little_text
+from cmbuild.platforms.spec import Problem
 
 FAMILY = "👨‍👩‍👧‍👦"  # 7 code points, 11 UTF-16 units, 25 UTF-8 bytes, 1 grapheme
 

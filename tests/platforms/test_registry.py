@@ -1,7 +1,10 @@
-"""The platform registry: built-ins by name, plug-ins through entry points, duplicates refused."""
+"""The platform registry: built-ins and plug-ins through entry points, duplicates refused."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import tomllib
 from collections.abc import Iterator
 from importlib.metadata import EntryPoint
 
@@ -9,6 +12,7 @@ import pytest
 
 import cmbuild.platforms as registry
 from cmbuild.platforms.base import Platform
+from tests.conftest import REPO
 
 BUILTIN = [
     "x",
@@ -40,13 +44,13 @@ class NotAPlatform:
 
 @pytest.fixture
 def plugins(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[EntryPoint]]:
-    """Entry points the registry sees, as if installed by other packages."""
-    found: list[EntryPoint] = []
+    """Entry points the registry sees: cmbuild's, and those appended as if other packages had."""
+    found: list[EntryPoint] = list(registry._entry_points())
     monkeypatch.setattr(registry, "_entry_points", lambda: found)
-    registry._plugins.cache_clear()
+    registry._registered.cache_clear()
     registry._instance.cache_clear()
     yield found
-    registry._plugins.cache_clear()
+    registry._registered.cache_clear()
     registry._instance.cache_clear()
 
 
@@ -56,6 +60,18 @@ def entry_point(name: str, target: str) -> EntryPoint:
 
 def test_builtin_names() -> None:
     assert sorted(BUILTIN) == registry.names()
+
+
+def test_the_builtins_are_the_entry_points_pyproject_declares() -> None:
+    # A stale installation (pyproject.toml changed since `pip install -e .`) would fail here, with
+    # the fix: `make .venv/bin/.installed`.
+    declared = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    table = declared["project"]["entry-points"][registry.ENTRY_POINT_GROUP]
+    installed = {
+        e.name: e.value for e in registry._entry_points() if e.value.startswith("cmbuild.")
+    }
+    assert installed == table
+    assert sorted(table) == sorted(BUILTIN)
 
 
 @pytest.mark.parametrize("name", BUILTIN)
@@ -102,3 +118,23 @@ def test_a_plugin_must_be_a_platform_named_as_registered(plugins: list[EntryPoin
         registry.get("odd")
     with pytest.raises(registry.PlatformRegistryError, match="class named 'plugin'"):
         registry.get("renamed")
+
+
+def test_asking_for_every_platform_imports_no_publisher_and_no_client_library() -> None:
+    # A build asks for platforms; only `cmbuild push` may pay for publishers and their clients,
+    # and only loading channels.toml for the options models (pydantic).
+    script = (
+        "import sys\n"
+        "from cmbuild import platforms\n"
+        "for name in platforms.names():\n"
+        "    platforms.get(name).count('Bonjour')\n"
+        "print('\\n'.join(sorted(sys.modules)))\n"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    ).stdout.split()
+    heavy = {"mastodon", "atproto_client", "httpx", "boto3", "pydantic", "urllib.request"}
+    assert [m for m in found if m.split(".")[0] in heavy or m in heavy] == []
+    assert [m for m in found if m.startswith("cmbuild.platforms.shared")] == []
+    assert [m for m in found if m.endswith((".publisher", ".options"))] == []
+    assert "cmbuild.platforms.x" in found and "cmbuild.platforms.blog" in found

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from cmbuild.preview.richtext import FOLDS, Fold, Segment, clean_html, fold, segments
+from cmbuild import platforms
+from cmbuild.platforms.spec import Fold
+from cmbuild.preview.richtext import Segment, clean_html, fold, segments
 
 
-def _kinds(text: str, platform: str = "mastodon") -> list[tuple[str, str]]:
-    return [(s.kind, s.text) for s in segments(text, platform) if s.kind != "text"]
+def _kinds(text: str, platform: str | None = "mastodon") -> list[tuple[str, str]]:
+    shown = platforms.get(platform) if platform else None
+    return [(s.kind, s.text) for s in segments(text, shown) if s.kind != "text"]
 
 
 def test_links_hashtags_and_mentions() -> None:
@@ -18,7 +21,7 @@ def test_links_hashtags_and_mentions() -> None:
         ("hashtag", "#CM"),
         ("hashtag", "#Bordeaux2026"),
     ]
-    assert "".join(s.text for s in segments(text, "x")) == text
+    assert "".join(s.text for s in segments(text, platforms.get("x"))) == text
 
 
 def test_an_address_is_no_mention_and_a_number_no_hashtag() -> None:
@@ -27,7 +30,10 @@ def test_an_address_is_no_mention_and_a_number_no_hashtag() -> None:
 
 def test_x_links_bare_domains() -> None:
     assert _kinds("Voir testbrand.fr/hiver", "x") == [("link", "testbrand.fr/hiver")]
-    assert segments("Voir testbrand.fr/hiver", "x")[1].href == "https://testbrand.fr/hiver"
+    assert (
+        segments("Voir testbrand.fr/hiver", platforms.get("x"))[1].href
+        == "https://testbrand.fr/hiver"
+    )
     assert _kinds("Voir testbrand.fr/hiver", "bluesky") == []
 
 
@@ -36,36 +42,48 @@ def test_linkedin_mentions_show_the_name() -> None:
     assert _kinds(text, "linkedin") == [("mention", "La Ville (Bordeaux)")]
 
 
-def test_fold_points_are_in_one_table() -> None:
-    assert set(FOLDS) == {"linkedin", "instagram", "facebook"}
-    assert FOLDS["linkedin"].chars == 210
-    assert FOLDS["instagram"].chars == 125
-    assert FOLDS["facebook"].chars == 480
+def test_fold_points_are_platform_traits() -> None:
+    folds = {name: platforms.get(name).fold for name in platforms.names()}
+    assert {name for name, rule in folds.items() if rule is not None} == {
+        "linkedin",
+        "instagram",
+        "facebook",
+    }
+    assert folds["linkedin"] == Fold(chars=210, lines=3)
+    assert folds["instagram"] == Fold(chars=125, lines=2)
+    assert folds["facebook"] == Fold(chars=480, lines=5)
+
+
+def test_a_platform_no_longer_installed_shows_only_plain_entities() -> None:
+    text = r"Voir testbrand.fr/hiver et @[La Ville](urn:li:organization:42) @laville"
+    assert _kinds(text, None) == [("mention", "@laville")]
 
 
 def test_a_short_text_does_not_fold() -> None:
-    parts = segments("Court. #CM", "instagram")
-    assert fold(parts, FOLDS["instagram"]) == (parts, [])
+    parts = segments("Court. #CM", platforms.get("instagram"))
+    assert fold(parts, platforms.get("instagram").fold) == (parts, [])
     assert fold(parts, None) == (parts, [])
 
 
 def test_a_long_text_folds_on_a_word_boundary_and_loses_nothing() -> None:
     text = "mot " * 100
-    head, tail = fold(segments(text, "linkedin"), Fold(chars=210))
+    head, tail = fold(segments(text, platforms.get("linkedin")), Fold(chars=210))
     shown = "".join(s.text for s in head)
     assert len(shown) <= 210 and shown.endswith("mot")
     assert shown + "".join(s.text for s in tail) == text
 
 
 def test_a_text_folds_after_its_last_shown_line() -> None:
-    head, tail = fold(segments("un\ndeux\ntrois\nquatre", "instagram"), Fold(chars=125, lines=2))
+    head, tail = fold(
+        segments("un\ndeux\ntrois\nquatre", platforms.get("instagram")), Fold(chars=125, lines=2)
+    )
     assert "".join(s.text for s in head) == "un\ndeux"
     assert "".join(s.text for s in tail) == "\ntrois\nquatre"
 
 
 def test_an_entity_is_never_cut_by_the_fold() -> None:
     text = "a " * 60 + "https://testbrand.fr/un-lien-long"
-    head, tail = fold(segments(text, "instagram"), Fold(chars=125))
+    head, tail = fold(segments(text, platforms.get("instagram")), Fold(chars=125))
     assert all(s.kind == "text" for s in head)
     assert (
         Segment("link", "https://testbrand.fr/un-lien-long", "https://testbrand.fr/un-lien-long")

@@ -6,11 +6,11 @@ import signal
 from pathlib import Path
 from typing import Any
 
-from tests.push.conftest import MASTODON_TOKEN, cli, statuses
+from tests.platforms.blog.test_publisher import channels as blog_channels
+from tests.platforms.mastodon.test_publisher import channels as mastodon_channels
+from tests.push.fixtures import MASTODON_TOKEN, cli, statuses
 from tests.push.servers import environ
 from tests.push.sites import kinds, make_site, variant
-from tests.push.test_blog import channels as blog_channels
-from tests.push.test_mastodon import channels as mastodon_channels
 
 NOW = "2026-12-01T09:00:00Z"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cmbuild.push.report import Report
-from tests.push.conftest import Sleeps
+from tests.push.fixtures import Sleeps
 from tests.push.servers import Fault, FaultServer
 from tests.push.sites import kinds, ledger_lines, make_site, variant
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cmbuild.push.report import Report
 from cmbuild.stores.halts import Halt, add_halt
-from tests.push.conftest import cli
+from tests.push.fixtures import cli
 from tests.push.servers import FaultServer, Seen, environ
 from tests.push.sites import kinds, make_site, variant
 from tests.push.test_faults import channels

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cmbuild.push.report import Report
-from tests.push.conftest import cli
+from tests.push.fixtures import cli
 from tests.push.servers import Fault, FaultServer, environ
 from tests.push.sites import kinds, make_site, variant
 from tests.push.test_faults import channels

@@ -15,7 +15,7 @@ from cmbuild.push.session import PushSettings
 from cmbuild.stores.halts import Halt
 from cmbuild.stores.ledger import LedgerLine, fold
 from tests.helpers import edit
-from tests.push.conftest import cli
+from tests.push.fixtures import cli
 
 # tests/sites/basic, as built: (channel, scheduled UTC, publishable)
 #   bluesky-test, x-test      2026-12-01 08:00  yes (campaign hiver)

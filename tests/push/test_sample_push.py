@@ -24,18 +24,20 @@ from typing import Any
 import pytest
 
 from cmbuild.build import build
-from tests.push import graph_fake, linkedin_fake, pinterest_fake
-from tests.push.bluesky_peer import BlueskyPeer
-from tests.push.conftest import MASTODON_TOKEN, cli, statuses
+from tests.platforms.blog.wordpress_peer import WordPress
+from tests.platforms.bluesky.peer import BlueskyPeer
+from tests.platforms.linkedin import fake as linkedin_fake
+from tests.platforms.linkedin.fake import FakeLinkedIn
+from tests.platforms.pinterest import fake as pinterest_fake
+from tests.platforms.pinterest.fake import FakePinterest
+from tests.platforms.x.test_publisher import TOKEN as X_TOKEN
+from tests.platforms.x.test_publisher import FakeX
+from tests.push import graph_fake
+from tests.push.fixtures import MASTODON_TOKEN, cli, statuses
 from tests.push.graph_fake import FakeGraph
-from tests.push.linkedin_fake import FakeLinkedIn
-from tests.push.pinterest_fake import FakePinterest
 from tests.push.s3peer import KEY_ID, SECRET, S3Peer
 from tests.push.servers import SmtpServer, environ
 from tests.push.sites import ledger_lines
-from tests.push.test_x import TOKEN as X_TOKEN
-from tests.push.test_x import FakeX
-from tests.push.wordpress_peer import WordPress
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from cmbuild.cli.show import push_report
+from cmbuild.platforms.shared.publisher import PublishError
 from cmbuild.push.apply import inputs
-from cmbuild.push.publishers.base import PublishError
 from cmbuild.push.report import Report
 from cmbuild.push.session import PushSettings, Session
-from tests.push.conftest import cli
+from tests.push.fixtures import cli
 from tests.push.servers import Fault, FaultServer, environ
 from tests.push.sites import make_site, variant
 from tests.push.test_faults import channels

@@ -94,7 +94,8 @@ class TestUrls:
     @given(st.lists(st.sampled_from(PIECES), max_size=25).map("".join), st.booleans())
     def test_same_links_as_the_twitter_text_port(self, text: str, bare: bool) -> None:
         # The port and this module agree on texts without astral characters (where JavaScript's
-        # UTF-16 matching differs, this module follows JavaScript: see test_x_oracle.py).
+        # UTF-16 matching differs, this module follows JavaScript: see
+        # tests/platforms/x/test_oracle.py).
         expected = [
             (link["indices"][0], link["indices"][0] + len(link["url"]))
             for link in extract_urls_with_indices(text, bare)
