@@ -34,6 +34,8 @@ class Report:
     rows: list[Row] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # variants not listed one by one
+    # The push's redactor, set by its session: every line shown passes through it once more.
+    redact: Callable[[str], str] = field(default=str, repr=False)
 
     def add(self, outcome: Outcome, entry: VariantEntry, detail: str = "") -> None:
         self.rows.append(
@@ -65,8 +67,12 @@ def plan_report(plan: Plan, title: str) -> Report:
     return report
 
 
-def render(report: Report, echo: Callable[[str], None]) -> None:
+def render(report: Report, show: Callable[[str], None]) -> None:
     """Print the report as a table: outcome, scheduled time, channel, variant, post, detail."""
+
+    def echo(line: str) -> None:
+        show(report.redact(line))
+
     for note in report.notes:
         echo(f"warning: {note}")
     echo(report.title)

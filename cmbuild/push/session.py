@@ -91,6 +91,8 @@ class Session:
         for channel in channels.values():
             for _, variable in channel.credentials:
                 self.redact.add(settings.environ.get(variable, ""))
+        if report is not None:  # a session that only builds publishers has no report
+            report.redact = self.redact
         self.halts = HaltWatch(settings.halt_path, settings.display(settings.halt_path))
         self.stopped: dict[str, str] = {}  # channel -> why nothing more is sent to it
         self._publishers: dict[str, Publisher] = {}

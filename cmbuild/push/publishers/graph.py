@@ -31,6 +31,7 @@ from cmbuild.push.publishers.base import ErrorKind, MediaFile, PublishError
 from cmbuild.push.publishers.http import (
     USER_AGENT,
     compact_json,
+    cut,
     json_object,
     multipart,
     retry_after,
@@ -193,7 +194,7 @@ class Graph:
     ) -> PublishError:
         error = data.get("error") if isinstance(data, dict) else None
         if not isinstance(error, dict):
-            excerpt = raw[:300].decode("utf-8", errors="replace").strip()
+            excerpt = cut(raw)
             detail = f"HTTP {status}" + (f": {excerpt}" if excerpt else "")
             if status in (401, 403):
                 return self.refused(f"{self.platform} refused the token ({detail})", status)

@@ -45,7 +45,8 @@ def request(
         with urllib.request.urlopen(sent, timeout=timeout) as answer:
             return Response(answer.status, dict(answer.headers.items()), answer.read(_MAX_BODY))
     except urllib.error.HTTPError as error:
-        raise status_error(error.code, dict(error.headers.items()), error.read(_EXCERPT)) from None
+        headers = dict(error.headers.items())
+        raise status_error(error.code, headers, error.read(_EXCERPT + 1)) from None
     except urllib.error.URLError as error:
         # Raised while connecting or sending: the server has not got a whole request.
         raise PublishError(f"cannot reach {url}: {error.reason}", "transient") from None
@@ -64,13 +65,21 @@ def request(
 
 def status_error(status: int, headers: Mapping[str, str], body: bytes) -> PublishError:
     """The PublishError for an HTTP error status (the body is quoted: redact before showing)."""
-    excerpt = body[:_EXCERPT].decode("utf-8", errors="replace").strip()
+    excerpt = cut(body)
     message = f"HTTP {status}" + (f": {excerpt}" if excerpt else "")
     if status in (401, 403):
         return PublishError(message, "auth", status=status)
     if status in (408, 425, 429) or status >= 500:
         return PublishError(message, "transient", status=status, retry_after=retry_after(headers))
     return PublishError(message, "permanent", status=status)
+
+
+def cut(body: bytes, limit: int = _EXCERPT) -> str:
+    """The start of an answer's body, to quote; "…" marks a cut, so that the redactor knows a
+    secret there may be cut short."""
+    if len(body) <= limit:
+        return body.decode("utf-8", errors="replace").strip()
+    return body[:limit].decode("utf-8", errors="replace").strip() + "…"
 
 
 def retry_after(headers: Mapping[str, str]) -> float | None:

@@ -36,7 +36,7 @@ from typing import Any
 
 from cmbuild.push.manifest import VariantEntry, text_digest
 from cmbuild.push.publishers.base import Lookup, MediaFile, Publisher, PublishError, Receipt
-from cmbuild.push.publishers.http import USER_AGENT, compact_json, json_object, retry_after
+from cmbuild.push.publishers.http import USER_AGENT, compact_json, cut, json_object, retry_after
 
 DEFAULT_API_BASE = "https://api.pinterest.com/v5"
 _CONTENT_TYPES = ("image/jpeg", "image/png")  # ContentType: what image_base64 takes
@@ -278,10 +278,10 @@ def _message(body: bytes) -> str:
     try:
         data = json.loads(text)
     except ValueError:
-        return text[:300]
+        return cut(body)
     if isinstance(data, dict) and isinstance(data.get("message"), str):
         return str(data["message"])
-    return text[:300]
+    return cut(body)
 
 
 def _reset_in(headers: Mapping[str, str]) -> float | None:
