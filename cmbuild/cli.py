@@ -495,7 +495,9 @@ def halt(
     from cmbuild.push import commands
 
     scope, name = commands.selector(campaign, channel, everything)
-    sys.exit(commands.halt(halt_file or root / "state" / "halt.toml", scope, name, reason))
+    halts = halt_file or root / "state" / "halt.toml"
+    commands.require_target(root, root / "output" / "manifest.json", scope, name, halts)
+    sys.exit(commands.halt(halts, scope, name, reason))
 
 
 @main.command()
@@ -512,7 +514,9 @@ def resume(
     from cmbuild.push import commands
 
     scope, name = commands.selector(campaign, channel, everything)
-    sys.exit(commands.resume(halt_file or root / "state" / "halt.toml", scope, name))
+    halts = halt_file or root / "state" / "halt.toml"
+    commands.require_target(root, root / "output" / "manifest.json", scope, name, halts)
+    sys.exit(commands.resume(halts, scope, name))
 
 
 @main.command()
@@ -520,6 +524,7 @@ def resume(
 @_WAIT
 @click.option("--campaign", required=True, help="The campaign whose posts to delete.")
 @click.option("--reason", default="retracted", show_default=True, help="Recorded with the halt.")
+@click.option("--dry-run", is_flag=True, help="Show what would be deleted; change nothing.")
 def retract(
     root: Path,
     manifest: Path | None,
@@ -529,6 +534,7 @@ def retract(
     wait: bool,
     campaign: str,
     reason: str,
+    dry_run: bool,
 ) -> None:
     """Halt a campaign and delete its published posts wherever the platform allows it.
 
@@ -537,13 +543,20 @@ def retract(
 
     \b
     Examples:
+      cmbuild retract --campaign meetup-decembre --dry-run
       cmbuild retract --campaign meetup-decembre --reason "wrong date"
     """
     from cmbuild.push import commands
     from cmbuild.push import retract as retracting
 
-    settings = commands.settings(root, manifest, ledger, halt_file, None, channels, wait=wait)
-    sys.exit(commands.run(lambda: retracting.retract(settings, campaign, reason)))
+    settings = commands.settings(
+        root, manifest, ledger, halt_file, None, channels, wait=wait, dry_run=dry_run
+    )
+    where = (settings.halt_path, settings.ledger_path)
+    commands.require_target(root, settings.manifest_path, "campaign", campaign, *where)
+    sys.exit(
+        commands.run(lambda: retracting.retract(settings, campaign, reason), fails=not dry_run)
+    )
 
 
 @main.command()

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from cmbuild.errors import InputError, InputErrors
-from cmbuild.push.halt import Halt, Scope, add_halt, lift
+from cmbuild.push.halt import Halt, Scope, add_halt, check_target, lift, named_in
 from cmbuild.push.ledger import LedgerBusy, now_utc
 from cmbuild.push.report import Report, render
 from cmbuild.push.session import PushSettings
@@ -89,6 +89,25 @@ def selector(
     if channel:
         return "channel", channel
     return "all", None
+
+
+def require_target(
+    root: Path,
+    manifest: Path,
+    scope: Scope,
+    name: str | None,
+    halt_file: Path,
+    ledger: Path | None = None,
+) -> None:
+    """Exit 2 with a suggestion unless `name` names a campaign or channel there is (the halt
+    file's and the ledger's campaigns count too), or outside a content repository."""
+    try:
+        also = named_in(halt_file, ledger)
+        check_target(root, manifest, scope, name, also=also)
+    except (InputErrors, InputError) as errors:
+        for error in errors if isinstance(errors, InputErrors) else [errors]:
+            click.echo(f"error: {error}", err=True)
+        raise SystemExit(EXIT_INPUT) from None
 
 
 def halt(halt_file: Path, scope: Scope, name: str | None, reason: str) -> int:
