@@ -86,11 +86,11 @@ def push(settings: PushSettings) -> Report:
             report.notes.append(note)
         session = Session(settings, channels, writer, report)
         by_id = {e.id: e for e in entries}
-        _reconcile(session, fold(contents.lines), by_id)
+        reconciled = _reconcile(session, fold(contents.lines), by_id)
+        # The plan is made from the ledger as the reconcile left it.
         records = fold(read_ledger(ledger, show(ledger)).lines)
-        planned = make_plan(
-            entries, records, session.halts.current(), channels, now, settings.channels
-        )
+        halts = session.halts.current()
+        planned = make_plan(entries, records, halts, channels, now, settings.channels, reconciled)
         _apply(session, planned)
     return report
 
@@ -209,8 +209,10 @@ def _failed(
 
 def _reconcile(
     session: Session, records: Mapping[str, Record], by_id: dict[str, VariantEntry]
-) -> None:
+) -> set[str]:
+    """Settle the sends interrupted earlier; the variants found published (and reported)."""
     only = session.settings.channels
+    reconciled: set[str] = set()
     for record in records.values():
         line = record.last
         if record.state != "pending" or (only and line.channel not in only):
@@ -247,6 +249,8 @@ def _reconcile(
         session.report.add_row(
             _ledger_row("reconciled", line, entry, "sent before an interruption; now recorded")
         )
+        reconciled.add(line.variant)
+    return reconciled
 
 
 _RESEND = "interrupted send, unconfirmed: sent again with the same idempotency key"

@@ -138,3 +138,26 @@ def test_a_refused_token_stops_the_channel_and_names_the_variable(
     assert report.rows[1].detail.startswith("not attempted: ")
     assert "revoked-token" not in str(ledger_lines(root))
     assert statuses(mastodon) == []
+
+
+def test_an_unreachable_instance_is_a_connection_error_naming_it(
+    tmp_path: Path, run_push: Callable[..., Report]
+) -> None:
+    import socket
+
+    with socket.socket() as closed:  # a port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        instance = f"http://127.0.0.1:{closed.getsockname()[1]}"
+        root = tmp_path / "site"
+        root.mkdir()
+        media = [image(root)]  # Mastodon.py checks the server's version before an upload
+        entries = [variant("masto", "mastodon", "2026-12-01T08:00:00Z", media=media)]
+        make_site(root, channels(instance), entries)
+        report = run_push(root, "2026-12-01T09:00:00Z", ENV)
+    [row] = report.rows
+    assert row.outcome == "failed"
+    assert f"cannot reach the Mastodon instance {instance}" in row.detail
+    assert "RecursionError" not in row.detail and "unexpected error" not in row.detail
+    # Nothing reached the server: a plain failure, sent again at the next push.
+    assert [line["kind"] for line in ledger_lines(root)] == ["pending", "failed"]
+    assert "the next push checks" not in row.detail

@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import functools
 import io
+import socket
+import urllib.parse
+import urllib.request
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -128,6 +131,9 @@ class MastodonPublisher(Publisher):
     def _client(self) -> Mastodon:
         if self._api is None:
             instance = self.required_option("instance", "the server's URL, https://...")
+            # Mastodon.py's version check recurses without end when the server cannot be
+            # reached (RecursionError on media_post): say so before it gets the chance.
+            reach(instance, self.context.timeout)
             api = Mastodon(
                 access_token=self.credential("token"),
                 api_base_url=instance,
@@ -169,10 +175,31 @@ class MastodonPublisher(Publisher):
                 message, "transient", status=status, retry_after=retry_after(self._last_headers)
             )
         if isinstance(error, MastodonNetworkError):
+            if "NewConnectionError" in str(error) or "NameResolutionError" in str(error):
+                # Refused or unknown host: nothing reached the server, so nothing was done.
+                instance = self.option("instance") or "?"
+                return PublishError(f"cannot reach the Mastodon instance {instance}", "transient")
             return PublishError(f"cannot {what}: {error} (it may have been done)", "ambiguous")
         if isinstance(error, MastodonNotFoundError | MastodonAPIError):
             return PublishError(message, "permanent", status=status)
         return PublishError(f"cannot {what}: {error}", "permanent")
+
+
+def reach(instance: str, timeout: float) -> None:
+    """A `transient` PublishError naming `instance` if nothing answers at its address."""
+    parts = urllib.parse.urlsplit(instance)
+    if not parts.hostname or urllib.request.getproxies():
+        return  # through a proxy, only the proxy can tell
+    port = parts.port or (80 if parts.scheme == "http" else 443)
+    try:
+        socket.create_connection((parts.hostname, port), timeout=timeout).close()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise PublishError(
+            f"cannot reach the Mastodon instance {instance} ({reason}): check "
+            "options.instance, or try again later",
+            "transient",
+        ) from None
 
 
 def _receipt(status: Any) -> Receipt:
