@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from cmbuild.push.report import Report
 from tests.push.conftest import cli
-from tests.push.servers import Fault, FaultServer, environ
+from tests.push.servers import FaultServer, environ
 from tests.push.sites import kinds, make_site, variant
 from tests.push.test_faults import channels
 
@@ -90,32 +93,68 @@ def test_a_corrupt_line_is_an_input_error_naming_its_line(tmp_path: Path) -> Non
 
 
 def test_a_second_push_on_the_same_ledger_refuses_or_waits(tmp_path: Path) -> None:
-    with FaultServer([Fault(delay=1.5)]) as server:
+    # No timing: the server holds the first push's first send until the test lets it go, so the
+    # first push is known to hold the lock while the others start.
+    reached, release = threading.Event(), threading.Event()
+
+    def hold(seen: object) -> None:
+        del seen
+        if not reached.is_set():
+            reached.set()
+            release.wait(120)
+
+    with FaultServer() as server:
+        server.on_request = hold
         root, _ = two_due(tmp_path, server)
         env = environ(**ENV)
-        first = subprocess.Popen(
-            [sys.executable, "-m", "cmbuild", "push", "--now", NOW],
-            cwd=root,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        first = start(root, env, "push", "--now", NOW)
+        waiting: subprocess.Popen[str] | None = None
         try:
-            deadline = time.monotonic() + 20
-            while not server.seen and time.monotonic() < deadline:
-                time.sleep(0.02)
-            assert server.seen, "the first push never reached the server"
+            assert reached.wait(120), "the first push never reached the server"
             second = cli(root, "push", "--now", NOW, env=env)
-            waiting = cli(root, "push", "--now", NOW, "--wait", env=env)
+            waiting = start(root, env, "push", "--now", NOW, "--wait")
+            blocked = waits_for_lock(waiting.pid, root / "state" / "ledger.jsonl.lock")
         finally:
-            out, err = first.communicate(timeout=30)
+            release.set()
+            out, err = first.communicate(timeout=120)
+            waited = waiting.communicate(timeout=120) if waiting else ("", "")
     assert first.returncode == 0, out + err
     assert second.returncode == 3
     assert "another push is running on state/ledger.jsonl" in second.stderr
     assert second.stdout == ""
-    # --wait waited for the first push, then found nothing left to do.
-    assert waiting.returncode == 0
-    assert waiting.stdout.strip().endswith("2 already published")
+    # --wait waited for the first push (blocked on its lock), then found nothing left to do.
+    assert blocked
+    assert waiting is not None and waiting.returncode == 0, waited
+    assert waited[0].strip().endswith("2 already published")
     assert len(server.seen) == 2
     assert [k for k, _ in kinds(root)] == ["pending", "published", "pending", "published"]
+
+
+def start(root: Path, env: dict[str, str], *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "cmbuild", *args],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def waits_for_lock(pid: int, lock: Path, bound: float = 120.0) -> bool:
+    """Poll until process `pid` is blocked on `lock` (Linux lists it in /proc/locks with `->`).
+
+    Polling with a generous bound: how long the process takes to start does not matter.
+    """
+    locks = Path("/proc/locks")
+    if not locks.exists():
+        pytest.skip("this system does not list file locks in /proc/locks")
+    deadline = time.monotonic() + bound
+    while time.monotonic() < deadline:
+        if lock.exists():
+            inode = f":{lock.stat().st_ino} "
+            for line in locks.read_text().splitlines():
+                if "->" in line and f" {pid} " in line and inode in line:
+                    return True
+        time.sleep(0.05)
+    return False
