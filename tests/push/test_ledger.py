@@ -7,13 +7,15 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from cmbuild.push.report import Report
 from tests.push.conftest import cli
-from tests.push.servers import FaultServer, environ
+from tests.push.fake_http import read_body
+from tests.push.servers import Fault, FaultServer, Seen, environ
 from tests.push.sites import kinds, make_site, variant
 from tests.push.test_faults import channels
 
@@ -92,30 +94,54 @@ def test_a_corrupt_line_is_an_input_error_naming_its_line(tmp_path: Path) -> Non
         assert ledger.read_text(encoding="utf-8") == '{"kind":"pending"}\n<<<<<<< HEAD\n'
 
 
+class HoldingServer(FaultServer):
+    """Answers the first request only once the test releases it, a byte at a time meanwhile so
+    that the client's timeout never runs out: the first push is known to hold the ledger's lock
+    for as long as the test needs, however slow the machine."""
+
+    PADDING = 2400  # leading spaces of the JSON answer: one every half second at most
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reached = threading.Event()
+        self.release = threading.Event()
+
+    def handle(self, handler: BaseHTTPRequestHandler) -> None:
+        with self.lock:
+            first = not self.reached.is_set()
+            self.reached.set()
+        if not first:
+            super().handle(handler)
+            return
+        body = read_body(handler)
+        with self.lock:
+            self.seen.append(Seen(handler.command, handler.path, dict(handler.headers), body))
+        answer = Fault().body
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(self.PADDING + len(answer)))
+        handler.end_headers()
+        sent = 0
+        while sent < self.PADDING and not self.release.wait(0.5):
+            handler.wfile.write(b" ")
+            handler.wfile.flush()
+            sent += 1
+        handler.wfile.write(b" " * (self.PADDING - sent) + answer)
+
+
 def test_a_second_push_on_the_same_ledger_refuses_or_waits(tmp_path: Path) -> None:
-    # No timing: the server holds the first push's first send until the test lets it go, so the
-    # first push is known to hold the lock while the others start.
-    reached, release = threading.Event(), threading.Event()
-
-    def hold(seen: object) -> None:
-        del seen
-        if not reached.is_set():
-            reached.set()
-            release.wait(120)
-
-    with FaultServer() as server:
-        server.on_request = hold
+    with HoldingServer() as server:
         root, _ = two_due(tmp_path, server)
         env = environ(**ENV)
         first = start(root, env, "push", "--now", NOW)
         waiting: subprocess.Popen[str] | None = None
         try:
-            assert reached.wait(120), "the first push never reached the server"
+            assert server.reached.wait(120), "the first push never reached the server"
             second = cli(root, "push", "--now", NOW, env=env)
             waiting = start(root, env, "push", "--now", NOW, "--wait")
             blocked = waits_for_lock(waiting.pid, root / "state" / "ledger.jsonl.lock")
         finally:
-            release.set()
+            server.release.set()
             out, err = first.communicate(timeout=120)
             waited = waiting.communicate(timeout=120) if waiting else ("", "")
     assert first.returncode == 0, out + err
