@@ -184,3 +184,29 @@ def waits_for_lock(pid: int, lock: Path, bound: float = 120.0) -> bool:
                     return True
         time.sleep(0.05)
     return False
+
+
+def test_a_published_variant_stays_published_whatever_lines_follow() -> None:
+    from datetime import UTC, datetime
+
+    from cmbuild.push.ledger import LedgerLine, fold
+
+    def line(kind: str, variant: str = "v1", **fields: str) -> LedgerLine:
+        at = datetime(2026, 12, 1, 9, len(fields), tzinfo=UTC)
+        base = {"variant": variant, "channel": "c", "platform": "x"}
+        return LedgerLine.model_validate(
+            {**base, "kind": kind, "content_hash": "h", "idempotency_key": "k", "at": at, **fields}
+        )
+
+    published = line("published", remote_id="42", url="https://example.test/42")
+    later = [line("pending"), line("failed", code="transient", reason="a later try")]
+    records = fold([line("pending"), published, *later, line("pending", "v2")])
+    assert records["v1"].state == "published"
+    assert records["v1"].receipt == published  # its remote id is kept, for retract
+    assert records["v2"].state == "pending"
+    # A retracted one stays retracted too; a reconciled one counts as published.
+    retracted = fold([published, line("retracted"), line("failed", code="missed")])
+    assert retracted["v1"].state == "retracted"
+    reconciled = fold([line("pending"), line("reconciled", remote_id="7"), line("pending")])
+    assert reconciled["v1"].state == "published"
+    assert reconciled["v1"].receipt is not None and reconciled["v1"].receipt.remote_id == "7"

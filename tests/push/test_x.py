@@ -296,8 +296,12 @@ def test_the_fake_refuses_requests_the_spec_does_not_allow(fake: FakeX) -> None:
     assert len(fake.rejected) == 5
 
 
-@pytest.mark.skipif(not FULL_SPEC.exists(), reason="set X_OPENAPI_SPEC to the full document")
 def test_the_committed_extract_is_what_the_script_makes_from_the_official_spec() -> None:
+    if not FULL_SPEC.exists():
+        # Like the peer fixtures: CI must run this check, a laptop may lack the document.
+        if os.environ.get("CI"):
+            pytest.fail(f"{FULL_SPEC} is missing: set X_OPENAPI_SPEC to the full document")
+        pytest.skip("set X_OPENAPI_SPEC to the full document")
     import importlib.util
 
     loaded = importlib.util.spec_from_file_location("extract_x_spec", DATA / "extract_x_spec.py")
