@@ -41,6 +41,7 @@ from cmbuild.push.publishers.http import USER_AGENT, retry_after
 
 T = TypeVar("T")
 
+VISIBILITIES = ("public", "unlisted", "private", "direct")
 _MEDIA_POLLS = 12  # x 2.5 s: give a server half a minute to process an image
 _FIND_PAGES = 5  # x 40 statuses: how far back a crashed post is looked for
 _CLOCK_SKEW = timedelta(minutes=10)
@@ -58,6 +59,13 @@ class MastodonPublisher(Publisher):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        visibility = self.option("visibility", "public")
+        if visibility not in VISIBILITIES:
+            raise PublishError(
+                f"channels.{self.channel.name}.options.visibility: {visibility!r} is not a "
+                "Mastodon visibility (public, unlisted, private or direct)",
+                "config",
+            )
         self._api: Mastodon | None = None
         self._last_headers: dict[str, str] = {}
 
@@ -71,7 +79,8 @@ class MastodonPublisher(Publisher):
                 entry.text,
                 media_ids=media_ids or None,
                 idempotency_key=entry.idempotency_key,
-                language=entry.lang,
+                # Mastodon takes an ISO 639 code: the language of `fr-FR`, `fr`.
+                language=entry.lang.split("-")[0].lower() if entry.lang else None,
                 visibility=self.option("visibility", "public"),
             ),
         )
