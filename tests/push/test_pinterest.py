@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import signal
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,15 @@ from cmbuild.push.retract import retract
 from cmbuild.push.session import PushSettings
 from tests.push.conftest import Sleeps, cli
 from tests.push.fake_http import call
-from tests.push.pinterest_fake import BOARD_ID, BOARD_NAME, DATA, TOKEN, FakePinterest, Fault
+from tests.push.pinterest_fake import (
+    BOARD_ID,
+    BOARD_NAME,
+    DATA,
+    PREFIX,
+    TOKEN,
+    FakePinterest,
+    Fault,
+)
 from tests.push.servers import environ
 from tests.push.sites import kinds, ledger_lines
 
@@ -324,3 +333,25 @@ def test_the_committed_extract_is_what_the_script_makes_from_the_official_spec()
     loaded.loader.exec_module(module)
     expected = (DATA / "pinterest-openapi.json").read_text(encoding="utf-8")
     assert module.render(module.load(FULL_SPEC)) == expected
+
+
+def test_the_fake_answers_a_missing_field_400_instead_of_failing(fake: FakePinterest) -> None:
+    def status(body: dict[str, Any]) -> int:
+        request = urllib.request.Request(
+            fake.url + "/pins",
+            data=json.dumps(body).encode(),
+            method="POST",
+            headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"},
+        )
+        return call(request)[0]
+
+    image = {"source_type": "image_base64", "content_type": "image/png", "data": "iVBORw0KGgo="}
+    assert status({}) == 400
+    assert status({"board_id": BOARD_ID}) == 400
+    assert status({"media_source": image}) == 400
+    assert fake.rejected[-3:] == [
+        f"POST {PREFIX}/pins: board_id, media_source: a required field is missing",
+        f"POST {PREFIX}/pins: media_source: a required field is missing",
+        f"POST {PREFIX}/pins: board_id: a required field is missing",
+    ]
+    assert fake.pins == {}
