@@ -222,9 +222,8 @@ def _reconcile(
             publisher = session.publisher(line.channel)
             if publisher.can_find:
                 lookup = Lookup(line.idempotency_key, line.variant, line.text_sha256, line.at)
-                found = with_retry(
-                    session.settings.retry, functools.partial(publisher.find, lookup)
-                )
+                find = session.guarded(functools.partial(publisher.find, lookup))
+                found = with_retry(session.settings.retry, find)
             elif publisher.resend_is_safe:
                 session.record_after("failed", line, code="unconfirmed", reason=_RESEND)
                 continue

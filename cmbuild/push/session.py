@@ -6,6 +6,7 @@ the report or to the ledger, goes through the session's redactor first.
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 from collections.abc import Callable, Mapping
@@ -118,8 +119,9 @@ class Session:
             root=self.settings.root,
             timeout=self.settings.timeout,
             sleep=self.settings.retry.sleep,
+            redact=self.redact,
         )
-        publisher = kind(context)
+        publisher = self.guarded(functools.partial(kind, context))()  # its errors redacted too
         self._publishers[channel_name] = publisher
         return publisher
 

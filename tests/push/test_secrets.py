@@ -76,11 +76,25 @@ def test_errors_raised_by_publishers_are_redacted_before_anyone_sees_them(tmp_pa
         publisher = session.publisher("hook")
         with pytest.raises(PublishError) as raw:
             publisher.publish(entries[0], ())
-        assert SECRET in str(raw.value)  # the server did echo it...
+        assert SECRET not in str(raw.value)  # the server echoed it, the publisher left it out
+        assert "[secret]" in str(raw.value)
         with pytest.raises(PublishError) as guarded:
             session.guarded(functools.partial(publisher.publish, entries[0], ()))()
-    assert SECRET not in str(guarded.value)  # ...and the session removed it
-    assert guarded.value.__cause__ is None and guarded.value.__suppress_context__
+
+        def careless() -> None:
+            raise PublishError(f"a publisher quoting {SECRET} itself")
+
+        with pytest.raises(PublishError) as quoted:
+            session.guarded(careless)()
+
+        def crashing() -> None:
+            raise ValueError(f"Invalid header value b'Bearer {SECRET}\\n'")
+
+        with pytest.raises(PublishError) as crashed:
+            session.guarded(crashing)()
+    for error in (guarded.value, quoted.value, crashed.value):
+        assert SECRET not in str(error)  # the session removed it
+        assert error.__cause__ is None and error.__suppress_context__
 
 
 def test_credentials_are_read_only_from_the_named_variables(tmp_path: Path) -> None:
@@ -156,3 +170,17 @@ def test_the_redactor_removes_every_derived_form_and_cut_tokens() -> None:
             assert piece not in redact(text), text
     # A word a secret happens to start with is left alone where nothing was cut.
     assert redact("https://www.tumblr.com/cmb/1") == "https://www.tumblr.com/cmb/1"
+
+
+def test_an_answer_is_redacted_before_it_is_cut_to_an_excerpt() -> None:
+    from cmbuild.push.publishers.http import status_error
+    from cmbuild.push.secrets import Redactor
+
+    redact = Redactor()
+    redact.add(SECRET)
+    # The secret starts 5 characters before the 300-character cut: cut first, its first 5
+    # characters would be too short to recognise.
+    body = ("." * 295 + SECRET + " and more").encode()
+    error = status_error(401, {}, body, redact)
+    assert SECRET[:5] not in error.message
+    assert error.message.endswith("…")
