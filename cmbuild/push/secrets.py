@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from urllib.parse import quote, quote_plus
 
@@ -26,12 +27,13 @@ FRAGMENT = 6
 class Redactor:
     """Removes every secret value read so far, in every form a server may quote it, from a text.
 
-    Forms: the value itself; URL-encoded (`quote`, `quote_plus`); JSON-escaped (also with `\\/`,
-    as PHP writes it) and HTML-escaped; base64 (standard and URL-safe) of the value, of
-    `a:b` and `\\0a\\0b` for any two values (HTTP Basic and SMTP AUTH PLAIN logins), and the part
-    of the base64 of any longer text holding the value that only the value decides. A token cut
-    short is caught too: a token of the text that starts with the first 6 or more characters of a
-    form, or ends with its last 6 or more, where the text is cut (its end, an ellipsis).
+    Forms: the value itself; URL-encoded (`quote`, `quote_plus`, hex in either case);
+    JSON-escaped (also with `\\/`, as PHP writes it) and HTML-escaped; base64 (standard and
+    URL-safe) of the value, of `a:b` and `\\0a\\0b` for any two values (HTTP Basic and SMTP AUTH
+    PLAIN logins), and the part of the base64 of any longer text holding the value that only the
+    value decides. A token cut short is caught too: a token of the text that starts with the
+    first 6 or more characters of a form, or ends with its last 6 or more, where the text is cut
+    (its end, an ellipsis), or shares 12 or more characters (two thirds of a short one) with it.
     """
 
     def __init__(self) -> None:
@@ -80,11 +82,12 @@ def _all_forms(values: list[str]) -> set[str]:
 def _forms(value: str) -> set[str]:
     escaped = json.dumps(value, ensure_ascii=False)[1:-1]
     ascii_escaped = json.dumps(value)[1:-1]
+    encoded = {quote(value, safe=""), quote(value), quote_plus(value)}
+    lowercase = {re.sub(r"%[0-9A-F]{2}", lambda m: m.group().lower(), e) for e in encoded}
     return {
         value,
-        quote(value, safe=""),
-        quote(value),
-        quote_plus(value),
+        *encoded,
+        *lowercase,
         escaped,
         ascii_escaped,
         escaped.replace("/", "\\/"),

@@ -158,6 +158,7 @@ def test_the_redactor_removes_every_derived_form_and_cut_tokens() -> None:
         f"Authorization: Basic {basic}",
         f"AUTH PLAIN {plain}",
         f"x={quote(password, safe='')} y={quote_plus(password)}",
+        f"z={quote(password, safe='').replace('%2F', '%2f').replace('%2B', '%2b')}",
         json.dumps({"p": password}).replace("/", "\\/"),
         f"blob {inside}",
         f"oauth_token={token[:9]}…",
