@@ -420,6 +420,7 @@ def push(
 
     Due: scheduled at or before now, publishable, not in the ledger, not halted, and not more than
     the channel's stale_after_hours late (then reported as missed). Re-running is always safe.
+    A --now other than the clock never writes the real ledger: add --dry-run, or --ledger FILE.
     Exit 0 all due published, 1 something failed, 2 bad input, 3 another push is running.
 
     \b
