@@ -72,4 +72,4 @@ class ErrorCollector:
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """` (did you mean 'x'?)` for the closest of `choices` to a misspelt `word`, else ""."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return f" (did you mean '{close[0]}'?)" if close else ""
