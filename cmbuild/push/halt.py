@@ -141,7 +141,7 @@ def check_target(
     channels_file = root / CHANNELS_FILE
     if not channels_file.is_file():
         raise InputError(
-            str(root),
+            str(root.resolve()),
             f"not a content repository: there is no {CHANNELS_FILE} here",
             hint="run the command at the repository's root, or pass -C ROOT",
         )
@@ -162,7 +162,7 @@ def check_target(
             raise InputError(
                 where,
                 f"no manifest to check campaign {name!r} against",
-                hint="run `cmbuild build` first (`--all` needs no name)",
+                hint="run `cmbuild build` first; `--all` needs no name",
             )
     if name not in known:
         listed = ", ".join(sorted(known)) or "none"
