@@ -51,6 +51,7 @@ def push(
 
     Due: scheduled at or before now, publishable, not in the ledger, not halted, and not more than
     the channel's stale_after_hours late (then reported as missed). Re-running is always safe.
+    A --now other than the clock never writes the real ledger: add --dry-run, or --ledger FILE.
     Exit 0 all due published, 1 something failed, 2 bad input, 3 another push is running.
 
     \b
@@ -112,12 +113,13 @@ def halt(
       cmbuild halt --all --reason "national mourning"
     """
     from cmbuild.errors import InputError, InputErrors
-    from cmbuild.layout import HALT_FILE
+    from cmbuild.layout import DEFAULT_OUTPUT, HALT_FILE, MANIFEST_FILE
     from cmbuild.stores.halts import Halt, add_halt
     from cmbuild.stores.ledger import now_utc
 
     scope, name = selector(campaign, channel, everything)
     path = halt_file or root / HALT_FILE
+    require_target(root, root / DEFAULT_OUTPUT / MANIFEST_FILE, scope, name, path)
     since = now_utc().strftime("%Y-%m-%dT%H:%M:%SZ")
     try:
         halts = add_halt(path, str(path), Halt(scope, name, reason, since))
@@ -142,11 +144,12 @@ def resume(
       cmbuild resume --campaign meetup-decembre
     """
     from cmbuild.errors import InputError, InputErrors
-    from cmbuild.layout import HALT_FILE
+    from cmbuild.layout import DEFAULT_OUTPUT, HALT_FILE, MANIFEST_FILE
     from cmbuild.stores.halts import lift
 
     scope, name = selector(campaign, channel, everything)
     path = halt_file or root / HALT_FILE
+    require_target(root, root / DEFAULT_OUTPUT / MANIFEST_FILE, scope, name, path)
     try:
         lifted = lift(path, str(path), scope, name)
     except (InputErrors, InputError) as errors:
@@ -167,6 +170,7 @@ def resume(
 @WAIT
 @click.option("--campaign", required=True, help="The campaign whose posts to delete.")
 @click.option("--reason", default="retracted", show_default=True, help="Recorded with the halt.")
+@click.option("--dry-run", is_flag=True, help="Show what would be deleted; change nothing.")
 def retract(
     root: Path,
     manifest: Path | None,
@@ -176,6 +180,7 @@ def retract(
     wait: bool,
     campaign: str,
     reason: str,
+    dry_run: bool,
 ) -> None:
     """Halt a campaign and delete its published posts wherever the platform allows it.
 
@@ -184,12 +189,15 @@ def retract(
 
     \b
     Examples:
+      cmbuild retract --campaign meetup-decembre --dry-run
       cmbuild retract --campaign meetup-decembre --reason "wrong date"
     """
     from cmbuild.push import retract as retracting
 
-    chosen = settings(root, manifest, ledger, halt_file, None, channels, wait=wait)
-    sys.exit(run(lambda: retracting.retract(chosen, campaign, reason)))
+    chosen = settings(root, manifest, ledger, halt_file, None, channels, wait=wait, dry_run=dry_run)
+    where = (chosen.halt_path, chosen.ledger_path)
+    require_target(root, chosen.manifest_path, "campaign", campaign, *where)
+    sys.exit(run(lambda: retracting.retract(chosen, campaign, reason), fails=not dry_run))
 
 
 @click.command()
@@ -297,3 +305,24 @@ def selector(
     if channel:
         return "channel", channel
     return "all", None
+
+
+def require_target(
+    root: Path,
+    manifest: Path,
+    scope: Scope,
+    name: str | None,
+    halt_file: Path,
+    ledger: Path | None = None,
+) -> None:
+    """Exit 2 with a suggestion unless `name` names a campaign or channel there is (the halt
+    file's and the ledger's campaigns count too), or outside a content repository."""
+    from cmbuild.errors import InputError, InputErrors
+    from cmbuild.stores.halts import check_target, named_in
+
+    try:
+        check_target(root, manifest, scope, name, also=named_in(halt_file, ledger))
+    except (InputErrors, InputError) as errors:
+        for error in errors if isinstance(errors, InputErrors) else [errors]:
+            click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_INPUT)

@@ -122,8 +122,14 @@ def input_errors_text(errors: Iterable[InputError]) -> list[str]:
     return [str(e) for e in errors]
 
 
-def push_report(report: Report, echo: Write) -> None:
-    """Print the report as a table: outcome, scheduled time, channel, variant, post, detail."""
+def push_report(report: Report, show: Write) -> None:
+    """Print the report as a table: outcome, scheduled time, channel, variant, post, detail.
+
+    Every line passes once more through the push's redactor before it is shown."""
+
+    def echo(line: str) -> None:
+        show(report.redact(line))
+
     for note in report.notes:
         echo(f"warning: {note}")
     echo(report.title)

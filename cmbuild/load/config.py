@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from cmbuild import platforms
 from cmbuild.errors import ErrorCollector, InputError
 from cmbuild.layout import CHANNELS_FILE, TEMPLATES_DIR
+from cmbuild.load.options import secret_options
 from cmbuild.load.tomlfile import nearest_line, read_toml
 from cmbuild.load.validation import errors_from_validation
 from cmbuild.model import (
@@ -139,6 +140,10 @@ def load_channels(root: Path) -> tuple[Channel, ...]:
                 )
             )
             continue
+        # A secret written under options would be committed and copied into output/.
+        errors.extend(
+            secret_options(CHANNELS_FILE, name, model.options, lambda k: nearest_line(lines, k))
+        )
         platform = platforms.get(model.platform)
         template = model.template or platform.template_name()
         if not (root / TEMPLATES_DIR / template).is_file():

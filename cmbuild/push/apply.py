@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from cmbuild.errors import InputError, InputErrors
 from cmbuild.load.config import load_channels
@@ -71,6 +71,7 @@ def push(settings: PushSettings) -> Report:
     """Publish what is due; the report says what was published, skipped and failed, and why."""
     if settings.dry_run:
         return plan(settings)
+    refuse_rehearsal_on_the_real_ledger(settings)
     entries, channels = inputs(settings)
     show = settings.display
     read_halts(settings.halt_path, show(settings.halt_path))  # a bad halt file stops everything
@@ -85,13 +86,50 @@ def push(settings: PushSettings) -> Report:
             report.notes.append(note)
         session = Session(settings, channels, writer, report)
         by_id = {e.id: e for e in entries}
-        _reconcile(session, fold(contents.lines), by_id)
+        reconciled = _reconcile(session, fold(contents.lines), by_id)
+        # The plan is made from the ledger as the reconcile left it.
         records = fold(read_ledger(ledger, show(ledger)).lines)
-        planned = make_plan(
-            entries, records, session.halts.current(), channels, now, settings.channels
-        )
+        halts = session.halts.current()
+        planned = make_plan(entries, records, halts, channels, now, settings.channels, reconciled)
         _apply(session, planned)
     return report
+
+
+# How far --now may be from the clock and still be taken for the clock (a time typed by hand).
+CLOCK_TOLERANCE = timedelta(minutes=5)
+
+
+def refuse_rehearsal_on_the_real_ledger(
+    settings: PushSettings, clock: datetime | None = None
+) -> None:
+    """An InputError for a push at a time other than the clock's that would write the real ledger.
+
+    Such a push would record real upcoming posts as missed, for good. The real ledger is the one
+    a repository commits: ROOT/state/ledger.jsonl inside a git work tree. A rehearsal names
+    another one with --ledger, or is a dry run.
+    """
+    if settings.now is None:
+        return
+    clock = clock or datetime.now(UTC)
+    if abs(settings.now - clock) <= CLOCK_TOLERANCE or not is_real_ledger(settings):
+        return
+    raise InputError(
+        "--now",
+        f"{_iso(settings.now)} is not the current time ({_iso(clock)}): a push at another time "
+        f"would write {settings.display(settings.ledger_path)}, the repository's real ledger, "
+        "and mark real upcoming posts as missed for good; nothing was done",
+        hint="add --dry-run to see what would happen then, or rehearse on a separate ledger "
+        "with --ledger state/rehearsal.jsonl (what a rehearsal sends does go out)",
+    )
+
+
+def is_real_ledger(settings: PushSettings) -> bool:
+    """Whether the push writes the ledger its repository commits."""
+    default = settings.root / "state" / "ledger.jsonl"
+    if settings.ledger_path.resolve() != default.resolve():
+        return False
+    folder = settings.root.resolve()
+    return any((parent / ".git").exists() for parent in (folder, *folder.parents))
 
 
 def _apply(session: Session, planned: Plan) -> None:
@@ -171,8 +209,10 @@ def _failed(
 
 def _reconcile(
     session: Session, records: Mapping[str, Record], by_id: dict[str, VariantEntry]
-) -> None:
+) -> set[str]:
+    """Settle the sends interrupted earlier; the variants found published (and reported)."""
     only = session.settings.channels
+    reconciled: set[str] = set()
     for record in records.values():
         line = record.last
         if record.state != "pending" or (only and line.channel not in only):
@@ -182,9 +222,8 @@ def _reconcile(
             publisher = session.publisher(line.channel)
             if publisher.can_find:
                 lookup = Lookup(line.idempotency_key, line.variant, line.text_sha256, line.at)
-                found = with_retry(
-                    session.settings.retry, functools.partial(publisher.find, lookup)
-                )
+                find = session.guarded(functools.partial(publisher.find, lookup))
+                found = with_retry(session.settings.retry, find)
             elif publisher.resend_is_safe:
                 session.record_after("failed", line, code="unconfirmed", reason=_RESEND)
                 continue
@@ -209,6 +248,8 @@ def _reconcile(
         session.report.add_row(
             _ledger_row("reconciled", line, entry, "sent before an interruption; now recorded")
         )
+        reconciled.add(line.variant)
+    return reconciled
 
 
 _RESEND = "interrupted send, unconfirmed: sent again with the same idempotency key"

@@ -7,7 +7,7 @@ channel's, default 6) past its time, it is reported as missed instead of being p
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -51,8 +51,13 @@ def make_plan(
     channels: Mapping[str, Channel],
     now: datetime,
     only: Sequence[str] = (),
+    reported: Collection[str] = (),
 ) -> Plan:
-    """The plan at `now` for `entries` (in schedule order), restricted to channels `only`."""
+    """The plan at `now` for `entries` (in schedule order), restricted to channels `only`.
+
+    Variants in `reported` (reconciled by this push, already listed one by one) are not counted
+    again among the ones "already published".
+    """
     due: list[Planned] = []
     skipped: list[Planned] = []
     missed: list[Planned] = []
@@ -69,7 +74,7 @@ def make_plan(
         late = now - entry.scheduled
         stale = late > timedelta(hours=stale_hours(channels.get(entry.channel)))
         if state in ("published", "retracted"):
-            counts["already published"] += 1
+            counts["already published"] += entry.id not in reported
         elif state == "pending":
             pending.append(Planned(entry, "a send was interrupted: checking the platform first"))
         elif record is not None and record.last.code == "missed":

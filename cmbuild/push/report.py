@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
@@ -33,6 +34,8 @@ class Report:
     rows: list[Row] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # variants not listed one by one
+    # The push's redactor, set by its session: every line shown passes through it once more.
+    redact: Callable[[str], str] = field(default=str, repr=False)
 
     def add(self, outcome: Outcome, entry: VariantEntry, detail: str = "") -> None:
         self.rows.append(

@@ -12,10 +12,13 @@ person checks, then says whether it went out.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from cmbuild.errors import InputError, InputErrors
 from cmbuild.load.config import load_channels
+from cmbuild.model import Channel
+from cmbuild.platforms import NoPublisher, publisher_class
 from cmbuild.platforms.shared.publisher import PublishError
 from cmbuild.push.report import Outcome, Report, Row
 from cmbuild.push.retry import with_retry
@@ -27,6 +30,8 @@ from cmbuild.stores.ledger import LedgerLine, LedgerWriter, fold, locked, now_ut
 def retract(settings: PushSettings, campaign: str, reason: str) -> Report:
     """Halt `campaign`, then delete its published posts; what was deleted and what was not."""
     channels = {c.name: c for c in load_channels(settings.root)}
+    if settings.dry_run:
+        return retract_plan(settings, campaign, channels)
     since = now_utc().strftime("%Y-%m-%dT%H:%M:%SZ")
     add_halt(
         settings.halt_path,
@@ -54,6 +59,42 @@ def retract(settings: PushSettings, campaign: str, reason: str) -> Report:
     if not report.rows:
         report.notes.append(f"the ledger records no published post of campaign {campaign}")
     return report
+
+
+def retract_plan(settings: PushSettings, campaign: str, channels: Mapping[str, Channel]) -> Report:
+    """What `retract` would delete, and what it could not: nothing halted, deleted or recorded."""
+    ledger = settings.ledger_path
+    contents = read_ledger(ledger, settings.display(ledger))
+    report = Report(f"retract campaign {campaign}, dry run: nothing is halted or deleted")
+    for record in fold(contents.lines).values():
+        line = record.last
+        if line.campaign != campaign or (
+            settings.channels and line.channel not in settings.channels
+        ):
+            continue
+        if record.state == "pending":
+            report.add_row(_row("failed", line, _PENDING))
+        elif record.state == "published" and record.receipt is not None:
+            receipt = record.receipt
+            where = receipt.url or receipt.remote_id or ""
+            if _can_delete(channels.get(line.channel)) and receipt.remote_id is not None:
+                report.add_row(_row("due", receipt, f"would be deleted: {where}"))
+            else:
+                report.add_row(
+                    _row("failed", receipt, f"cannot be deleted: remove it by hand ({where})")
+                )
+    if not report.rows:
+        report.notes.append(f"the ledger records no published post of campaign {campaign}")
+    return report
+
+
+def _can_delete(channel: Channel | None) -> bool:
+    if channel is None:
+        return False
+    try:
+        return publisher_class(channel).can_delete
+    except NoPublisher:
+        return False
 
 
 _PENDING = (

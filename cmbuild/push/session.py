@@ -6,6 +6,7 @@ the report or to the ledger, goes through the session's redactor first.
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 from collections.abc import Callable, Mapping
@@ -92,6 +93,8 @@ class Session:
         for channel in channels.values():
             for _, variable in channel.credentials:
                 self.redact.add(settings.environ.get(variable, ""))
+        if report is not None:  # a session that only builds publishers has no report
+            report.redact = self.redact
         self.halts = HaltWatch(settings.halt_path, settings.display(settings.halt_path))
         self.stopped: dict[str, str] = {}  # channel -> why nothing more is sent to it
         self._publishers: dict[str, Publisher] = {}
@@ -117,8 +120,9 @@ class Session:
             root=self.settings.root,
             timeout=self.settings.timeout,
             sleep=self.settings.retry.sleep,
+            redact=self.redact,
         )
-        publisher = kind(context)
+        publisher = self.guarded(functools.partial(kind, context))()  # its errors redacted too
         self._publishers[channel_name] = publisher
         return publisher
 

@@ -15,17 +15,18 @@ import contextlib
 import fcntl
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from cmbuild.errors import InputErrors
-from cmbuild.layout import LOCK_SUFFIX
+from cmbuild.errors import InputError, InputErrors, did_you_mean
+from cmbuild.layout import CHANNELS_FILE, LOCK_SUFFIX
 from cmbuild.load.tomlfile import nearest_line, read_toml
 from cmbuild.load.validation import errors_from_validation
+from cmbuild.manifest.reader import read_manifest
 from cmbuild.write.files import write_atomic
 
 Scope = Literal["all", "campaign", "channel"]
@@ -139,6 +140,67 @@ def lift(path: Path, display: str, scope: Scope, name: str | None) -> tuple[Halt
         if removed:
             write_halts(path, tuple(h for h in halts if h not in removed))
     return removed
+
+
+def check_target(
+    root: Path,
+    manifest: Path,
+    scope: Scope,
+    name: str | None,
+    *,
+    also: Iterable[str] = (),
+) -> None:
+    """An InputError unless `name` is a campaign of the manifest (or of `also`: the ledger's,
+    the halt file's) or a channel of channels.toml, or unless `root` is no content repository.
+
+    A misspelt name would halt nothing while saying "halted": it is refused, with the closest
+    name as a suggestion.
+    """
+    channels_file = root / CHANNELS_FILE
+    if not channels_file.is_file():
+        raise InputError(
+            str(root.resolve()),
+            f"not a content repository: there is no {CHANNELS_FILE} here",
+            hint="run the command at the repository's root, or pass -C ROOT",
+        )
+    if scope == "all" or name is None:
+        return
+    if scope == "channel":
+        data, _ = read_toml(channels_file, CHANNELS_FILE)
+        channels = data.get("channels")
+        known = set(channels) if isinstance(channels, dict) else set()
+        where = CHANNELS_FILE
+    else:
+        known = set(also)
+        where = manifest.as_posix()
+        if manifest.is_file():
+            entries = read_manifest(manifest, where)
+            known |= {e.campaign for e in entries if e.campaign}
+        elif name not in known:
+            raise InputError(
+                where,
+                f"no manifest to check campaign {name!r} against",
+                hint="run `cmbuild build` first; `--all` needs no name",
+            )
+    if name not in known:
+        listed = ", ".join(sorted(known)) or "none"
+        raise InputError(
+            where,
+            f"no {scope} named {name!r}{did_you_mean(name, known)}: nothing was changed",
+            key=f"--{scope}",
+            hint=f"{scope}s: {listed}",
+        )
+
+
+def named_in(halt_file: Path, ledger: Path | None) -> set[str]:
+    """The names the halt file halts, and the campaigns the ledger records."""
+    from cmbuild.stores.ledger import read_ledger
+
+    names = {h.name for h in read_halts(halt_file, halt_file.as_posix()) if h.name}
+    if ledger is not None:
+        lines = read_ledger(ledger, ledger.as_posix()).lines
+        names |= {line.campaign for line in lines if line.campaign}
+    return names
 
 
 def halted_by(halts: tuple[Halt, ...], item: Halted) -> Halt | None:

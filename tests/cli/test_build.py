@@ -65,7 +65,10 @@ def test_init_refuses_a_non_empty_folder(tmp_path: Path) -> None:
     (tmp_path / "keep.txt").write_text("mine")
     result = cli("init", str(tmp_path))
     assert result.code == 2
-    assert "keep.txt" not in result.err or "not empty" in result.err
+    assert result.err == (
+        f"error: {tmp_path} is not empty; choose a new folder, or empty this one first\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt"]  # nothing was added
     assert (tmp_path / "keep.txt").read_text() == "mine"
 
 

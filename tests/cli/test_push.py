@@ -90,3 +90,33 @@ def test_everything_published_exits_zero_and_publishing_again_is_a_no_op(tmp_pat
     assert (first.returncode, again.returncode) == (0, 0)
     assert again.stdout.splitlines()[-1] == "1 already published"
     assert len(server.seen) == 1
+
+
+def test_a_push_at_another_time_than_the_clock_never_writes_the_real_ledger(
+    tmp_path: Path,
+) -> None:
+    import subprocess
+
+    entries = [
+        variant("hook", "x", "2026-12-01T08:00:00Z", slug="a"),
+        variant("hook", "x", "2030-06-01T08:00:00Z", slug="later"),
+    ]
+    with FaultServer() as server:
+        root = make_site(tmp_path / "site", channels(server.url), entries)
+        subprocess.run(["git", "init", "-q", str(root)], check=True)  # a content repository
+        far = "2030-06-01T09:00:00Z"  # a rehearsal: everything looks due or missed then
+        refused = cli(root, "push", "--now", far, env=environ(**ENV))
+        dry = cli(root, "push", "--now", far, "--dry-run", env=environ(**ENV))
+        rehearsal = cli(
+            root, "push", "--now", far, "--ledger", "state/rehearsal.jsonl", env=environ(**ENV)
+        )
+        assert server.seen and len(server.seen) == 1  # only the rehearsal sent (`later`)
+    assert refused.returncode == 2
+    assert "--now: 2030-06-01T09:00:00Z is not the current time" in refused.stderr
+    assert "the repository's real ledger" in refused.stderr
+    assert "--dry-run" in refused.stderr and "--ledger state/rehearsal.jsonl" in refused.stderr
+    assert refused.stdout == ""
+    assert dry.returncode == 0
+    assert not (root / "state" / "ledger.jsonl").exists()  # the real ledger was never written
+    assert (root / "state" / "rehearsal.jsonl").exists()
+    assert rehearsal.returncode == 1  # `a` was missed (in the rehearsal ledger only)

@@ -41,6 +41,14 @@ IG_TOKEN = "EAAInsta-token-4b7e0a"
 THREADS_TOKEN = "THAAThreads-token-81d3"
 
 
+# The platforms' own limits (docs/platforms.md, cmbuild/platforms/): Facebook's 63,206 characters
+# for a Page post, Instagram's 2,200-character caption and the API's 30 hashtags (the app shows
+# 5 since December 2025; the API reference still says 30).
+FACEBOOK_MESSAGE_LIMIT = 63_206
+INSTAGRAM_CAPTION_LIMIT = 2_200
+INSTAGRAM_HASHTAG_LIMIT = 30
+
+
 class GraphFailure(Exception):
     """An error answer, shaped as Graph shapes them."""
 
@@ -103,6 +111,8 @@ class FakeGraph(LocalServer):
             THREADS_USER_ID: ("threads_user", {}),
         }
         self.owners = {PAGE_TOKEN: PAGE_ID, IG_TOKEN: IG_USER_ID, THREADS_TOKEN: THREADS_USER_ID}
+        self.account_of: dict[str, str] = {}  # node -> the account that made it
+        self.account = ""  # the account of the request being answered
         self.fetched: dict[str, bytes] = {}  # image_url -> the bytes downloaded from it
         self.busy_looks = 1  # how many status reads a new container answers IN_PROGRESS
         self._next = 1000
@@ -192,6 +202,12 @@ class FakeGraph(LocalServer):
                 subcode=33,
             )
         kind, state = self.nodes[node_id]
+        # A token acts for its own account only: an Instagram token cannot post on the Page.
+        self.account = self.owners[token]
+        if self.account_of.get(node_id, node_id) != self.account:
+            raise GraphFailure(
+                200, "(#200) The user hasn't authorized the application to perform this action"
+            )
         table = TABLES.get((seen.method, kind, edge))
         if table is None:
             raise self.bad(f"Unknown path components: /{edge}", code=2500)
@@ -238,6 +254,10 @@ class FakeGraph(LocalServer):
             if name not in seen.params and name not in seen.files:
                 raise self.bad(f"(#100) The parameter {name} is required")
 
+    def check_length(self, name: str, text: str | None, limit: int) -> None:
+        if text is not None and len(text) > limit:
+            raise self.bad(f"(#100) Param {name} is longer than {limit} characters")
+
     def bad(self, message: str, *, code: int = 100, subcode: int | None = None) -> GraphFailure:
         self.rejected.append(message)
         return GraphFailure(code, message, subcode=subcode)
@@ -246,6 +266,7 @@ class FakeGraph(LocalServer):
         self._next += 1
         node_id = f"{prefix}{self._next}"
         self.nodes[node_id] = (kind, state)
+        self.account_of[node_id] = self.account
         return node_id
 
     def fetch(self, url: str) -> bytes:
@@ -268,6 +289,7 @@ class FakeGraph(LocalServer):
     def do_post_page_feed(
         self, page: str, state: dict[str, Any], params: dict[str, str], files: dict[str, bytes]
     ) -> tuple[int, dict[str, Any]]:
+        self.check_length("message", params.get("message"), FACEBOOK_MESSAGE_LIMIT)
         attached = json.loads(params.get("attached_media", "[]"))
         for item in attached:
             photo = self.nodes.get(str(item.get("media_fbid")))
@@ -286,6 +308,7 @@ class FakeGraph(LocalServer):
     ) -> tuple[int, dict[str, Any]]:
         if "source" not in files and "url" not in params:
             raise self.bad("(#324) Requires upload file")
+        self.check_length("caption", params.get("caption"), FACEBOOK_MESSAGE_LIMIT)
         data = files.get("source") or self.fetch(params["url"])
         published = params.get("published", "true") in ("true", "1")
         photo = {
@@ -329,6 +352,10 @@ class FakeGraph(LocalServer):
     def do_post_ig_user_media(
         self, user: str, state: dict[str, Any], params: dict[str, str], files: dict[str, bytes]
     ) -> tuple[int, dict[str, Any]]:
+        caption = params.get("caption")
+        self.check_length("caption", caption, INSTAGRAM_CAPTION_LIMIT)
+        if caption and len(re.findall(r"(?<!\w)#\w", caption)) > INSTAGRAM_HASHTAG_LIMIT:
+            raise self.bad(f"(#100) a caption has at most {INSTAGRAM_HASHTAG_LIMIT} hashtags")
         return self._container("ig_container", params, "caption", 10)
 
     def do_post_threads_user_threads(

@@ -39,6 +39,8 @@ def test_mastodon_push_killed_after_a_send_recovers_without_duplicate(
     again = cli(root, "push", "--now", NOW, env=env)
     assert again.returncode == 0, again.stdout + again.stderr
     assert "reconciled" in again.stdout
+    # Four posts: each counted once, the reconciled one not also as "already published".
+    assert again.stdout.splitlines()[-1] == "2 published, 1 reconciled, 1 already published"
     texts = sorted(s["content"] for s in statuses(mastodon))
     assert len(texts) == 4 == len(set(texts))  # all four, none twice
     assert kinds(root)[3:] == [

@@ -18,7 +18,8 @@ NOW = "2026-12-01T09:00:00Z"
 
 
 def test_halt_and_resume_edit_the_halt_file(tmp_path: Path) -> None:
-    root = make_site(tmp_path / "site", channels("http://127.0.0.1:9"), [])
+    entries = [variant("hook", "x", "2026-12-01T08:00:00Z", campaign="meetup")]
+    root = make_site(tmp_path / "site", channels("http://127.0.0.1:9"), entries)
     reason = 'venue "Cité" cancelled\nsee #crisis'
     assert cli(root, "halt", "--campaign", "meetup", "--reason", reason).returncode == 0
     assert cli(root, "halt", "--channel", "hook", "--reason", "token leaked").returncode == 0
@@ -99,3 +100,52 @@ def test_a_broken_halt_file_stops_the_push_with_its_line(tmp_path: Path) -> None
     assert result.returncode == 2
     assert "state/halt.toml:6: halt.0.until: unknown key" in result.stderr
     assert server.seen == []
+
+
+def test_a_misspelt_name_is_refused_with_a_suggestion_and_nothing_changes(tmp_path: Path) -> None:
+    entries = [variant("hook", "x", "2026-12-01T08:00:00Z", campaign="noel-2026")]
+    root = make_site(tmp_path / "site", channels("http://127.0.0.1:9"), entries)
+    for args in (
+        ["halt", "--campaign", "noel2026", "--reason", "r"],
+        ["resume", "--campaign", "noel2026"],
+        ["retract", "--campaign", "noel2026"],
+        ["retract", "--campaign", "noel2026", "--dry-run"],
+    ):
+        result = cli(root, *args)
+        assert result.returncode == 2, args
+        assert "no campaign named 'noel2026' (did you mean 'noel-2026'?)" in result.stderr
+        assert result.stdout == ""
+    channel = cli(root, "halt", "--channel", "hok", "--reason", "r")
+    assert channel.returncode == 2
+    assert "no channel named 'hok' (did you mean 'hook'?)" in channel.stderr
+    assert not (root / "state").exists()  # no halt file, no ledger
+    assert cli(root, "halt", "--campaign", "noel-2026", "--reason", "r").returncode == 0
+
+
+def test_crisis_commands_refuse_to_run_outside_a_content_repository(tmp_path: Path) -> None:
+    for args in (
+        ["halt", "--all", "--reason", "r"],
+        ["resume", "--all"],
+        ["retract", "--campaign", "x"],
+    ):
+        result = cli(tmp_path, *args)
+        assert result.returncode == 2, args
+        assert "not a content repository: there is no channels.toml here" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_retract_dry_run_shows_what_would_go_and_changes_nothing(
+    tmp_path: Path, run_push: Callable[..., Report]
+) -> None:
+    entries = [variant("hook", "x", "2026-12-01T08:00:00Z")]
+    with FaultServer() as server:
+        root = make_site(tmp_path / "site", channels(server.url), entries)
+        run_push(root, NOW, ENV)
+        ledger = (root / "state" / "ledger.jsonl").read_bytes()
+        result = cli(root, "retract", "--campaign", "launch", "--dry-run", env=environ(**ENV))
+        assert len(server.seen) == 1  # the publish only: nothing was deleted
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "dry run: nothing is halted or deleted" in result.stdout
+    assert "would be deleted: https://example.test/p/1" in result.stdout
+    assert (root / "state" / "ledger.jsonl").read_bytes() == ledger
+    assert not (root / "state" / "halt.toml").exists()

@@ -235,7 +235,12 @@ class WordPressPublisher(Publisher):
         url = self._url(route, query or {})
         try:
             answer = http.request(
-                method, url, body=body, headers=sent, timeout=self.context.timeout
+                method,
+                url,
+                body=body,
+                headers=sent,
+                timeout=self.context.timeout,
+                redact=self.context.redact,
             )
         except PublishError as error:
             raise self._failure(what, error, repeatable) from None
@@ -275,7 +280,12 @@ class WordPressPublisher(Publisher):
             site = self._site()
             try:
                 answer = http.request(
-                    "HEAD", site, body=None, headers={}, timeout=self.context.timeout
+                    "HEAD",
+                    site,
+                    body=None,
+                    headers={},
+                    timeout=self.context.timeout,
+                    redact=self.context.redact,
                 )
                 links = [v for k, v in answer.headers.items() if k.lower() == "link"]
             except PublishError:

@@ -51,6 +51,7 @@ class FacebookPublisher(Publisher):
             token=self.credential("page_token") or "",
             timeout=self.context.timeout,
             refused=lambda detail, status: self.auth_error(detail, status),
+            redact=self.context.redact,
         )
 
     def publish(self, entry: VariantEntry, media: Sequence[MediaFile]) -> Receipt:

@@ -223,7 +223,12 @@ class LinkedInPublisher(Publisher):
         headers.update(extra or {})
         try:
             return http.request(
-                method, target, body=body, headers=headers, timeout=self.context.timeout
+                method,
+                target,
+                body=body,
+                headers=headers,
+                timeout=self.context.timeout,
+                redact=self.context.redact,
             )
         except PublishError as error:
             raise self._error(what, error, repeatable) from None

@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import functools
 import io
+import socket
+import urllib.parse
+import urllib.request
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -38,6 +41,7 @@ from cmbuild.platforms.shared.publisher import Lookup, MediaFile, Publisher, Pub
 
 T = TypeVar("T")
 
+VISIBILITIES = ("public", "unlisted", "private", "direct")
 _MEDIA_POLLS = 12  # x 2.5 s: give a server half a minute to process an image
 _FIND_PAGES = 5  # x 40 statuses: how far back a crashed post is looked for
 _CLOCK_SKEW = timedelta(minutes=10)
@@ -55,6 +59,13 @@ class MastodonPublisher(Publisher):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        visibility = self.option("visibility", "public")
+        if visibility not in VISIBILITIES:
+            raise PublishError(
+                f"channels.{self.channel.name}.options.visibility: {visibility!r} is not a "
+                "Mastodon visibility (public, unlisted, private or direct)",
+                "config",
+            )
         self._api: Mastodon | None = None
         self._last_headers: dict[str, str] = {}
 
@@ -68,7 +79,8 @@ class MastodonPublisher(Publisher):
                 entry.text,
                 media_ids=media_ids or None,
                 idempotency_key=entry.idempotency_key,
-                language=entry.lang,
+                # Mastodon takes an ISO 639 code: the language of `fr-FR`, `fr`.
+                language=entry.lang.split("-")[0].lower() if entry.lang else None,
                 visibility=self.option("visibility", "public"),
             ),
         )
@@ -128,6 +140,9 @@ class MastodonPublisher(Publisher):
     def _client(self) -> Mastodon:
         if self._api is None:
             instance = self.required_option("instance", "the server's URL, https://...")
+            # Mastodon.py's version check recurses without end when the server cannot be
+            # reached (RecursionError on media_post): say so before it gets the chance.
+            reach(instance, self.context.timeout)
             api = Mastodon(
                 access_token=self.credential("token"),
                 api_base_url=instance,
@@ -169,10 +184,31 @@ class MastodonPublisher(Publisher):
                 message, "transient", status=status, retry_after=retry_after(self._last_headers)
             )
         if isinstance(error, MastodonNetworkError):
+            if "NewConnectionError" in str(error) or "NameResolutionError" in str(error):
+                # Refused or unknown host: nothing reached the server, so nothing was done.
+                instance = self.option("instance") or "?"
+                return PublishError(f"cannot reach the Mastodon instance {instance}", "transient")
             return PublishError(f"cannot {what}: {error} (it may have been done)", "ambiguous")
         if isinstance(error, MastodonNotFoundError | MastodonAPIError):
             return PublishError(message, "permanent", status=status)
         return PublishError(f"cannot {what}: {error}", "permanent")
+
+
+def reach(instance: str, timeout: float) -> None:
+    """A `transient` PublishError naming `instance` if nothing answers at its address."""
+    parts = urllib.parse.urlsplit(instance)
+    if not parts.hostname or urllib.request.getproxies():
+        return  # through a proxy, only the proxy can tell
+    port = parts.port or (80 if parts.scheme == "http" else 443)
+    try:
+        socket.create_connection((parts.hostname, port), timeout=timeout).close()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise PublishError(
+            f"cannot reach the Mastodon instance {instance} ({reason}): check "
+            "options.instance, or try again later",
+            "transient",
+        ) from None
 
 
 def _receipt(status: Any) -> Receipt:

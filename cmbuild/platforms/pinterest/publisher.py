@@ -29,13 +29,13 @@ import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from http.client import HTTPException
 from typing import Any
 
 from cmbuild.manifest.reader import VariantEntry, text_digest
-from cmbuild.platforms.shared.http import USER_AGENT, compact_json, json_object, retry_after
+from cmbuild.platforms.shared.http import USER_AGENT, compact_json, cut, json_object, retry_after
 from cmbuild.platforms.shared.publisher import Lookup, MediaFile, Publisher, PublishError, Receipt
 
 DEFAULT_API_BASE = "https://api.pinterest.com/v5"
@@ -211,7 +211,7 @@ class PinterestPublisher(Publisher):
         self, what: str, status: int, headers: Mapping[str, str], body: bytes
     ) -> PublishError:
         """The PublishError for an error status, with Pinterest's `message`."""
-        reason = _message(body)
+        reason = _message(body, self.context.redact)
         detail = f"HTTP {status}" + (f": {reason}" if reason else "")
         if status in (401, 403):
             return self.auth_error(
@@ -272,16 +272,15 @@ def _created(pin: dict[str, Any]) -> datetime | None:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def _message(body: bytes) -> str:
-    """Pinterest's `message` from an error body, else the body's start."""
-    text = body[:2000].decode("utf-8", errors="replace").strip()
+def _message(body: bytes, redact: Callable[[str], str]) -> str:
+    """Pinterest's `message` from an error body, else the body's start (secrets removed)."""
     try:
-        data = json.loads(text)
+        data = json.loads(body)
     except ValueError:
-        return text[:300]
+        return cut(body, redact)
     if isinstance(data, dict) and isinstance(data.get("message"), str):
-        return str(data["message"])
-    return text[:300]
+        return redact(str(data["message"]))
+    return cut(body, redact)
 
 
 def _reset_in(headers: Mapping[str, str]) -> float | None:

@@ -57,6 +57,7 @@ class ContainerPublisher(Publisher):
             token=self.credential("token") or "",
             timeout=self.context.timeout,
             refused=lambda detail, status: self.auth_error(detail, status, ("token",)),
+            redact=self.context.redact,
         )
         self._host: MediaHost | None = None
         self._published: dict[str, str] = {}  # idempotency key -> container sent to publish

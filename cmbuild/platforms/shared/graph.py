@@ -30,6 +30,7 @@ from typing import Any
 from cmbuild.platforms.shared.http import (
     USER_AGENT,
     compact_json,
+    cut,
     json_object,
     multipart,
     retry_after,
@@ -61,6 +62,7 @@ class Graph:
         token: str,
         timeout: float,
         refused: Callable[[str, int | None], PublishError],
+        redact: Callable[[str], str] = str,
     ) -> None:
         self.platform = platform  # "Facebook", "Instagram", "Threads": for messages
         self.base = base.rstrip("/")
@@ -68,6 +70,7 @@ class Graph:
         self.token = token
         self.timeout = timeout
         self.refused = refused  # builds the auth error naming the variable to renew
+        self.redact = redact  # applied to an answer before it is cut to an excerpt
 
     def get(self, what: str, path: str, params: Params | None = None) -> dict[str, Any]:
         """A read: always safe to repeat."""
@@ -193,7 +196,7 @@ class Graph:
     ) -> PublishError:
         error = data.get("error") if isinstance(data, dict) else None
         if not isinstance(error, dict):
-            excerpt = raw[:300].decode("utf-8", errors="replace").strip()
+            excerpt = cut(raw, self.redact)
             detail = f"HTTP {status}" + (f": {excerpt}" if excerpt else "")
             if status in (401, 403):
                 return self.refused(f"{self.platform} refused the token ({detail})", status)

@@ -13,7 +13,7 @@ import json
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -35,9 +35,16 @@ class Response:
 
 
 def request(
-    method: str, url: str, *, body: bytes | None, headers: Mapping[str, str], timeout: float
+    method: str,
+    url: str,
+    *,
+    body: bytes | None,
+    headers: Mapping[str, str],
+    timeout: float,
+    redact: Callable[[str], str] = str,
 ) -> Response:
-    """Send one request; a 2xx Response, or a PublishError for anything else."""
+    """Send one request; a 2xx Response, or a PublishError for anything else (quoting the
+    answer's body `redact`ed, then cut)."""
     sent = urllib.request.Request(
         url, data=body, method=method, headers={"User-Agent": USER_AGENT, **headers}
     )
@@ -45,7 +52,8 @@ def request(
         with urllib.request.urlopen(sent, timeout=timeout) as answer:
             return Response(answer.status, dict(answer.headers.items()), answer.read(_MAX_BODY))
     except urllib.error.HTTPError as error:
-        raise status_error(error.code, dict(error.headers.items()), error.read(_EXCERPT)) from None
+        headers = dict(error.headers.items())
+        raise status_error(error.code, headers, error.read(_MAX_BODY), redact) from None
     except urllib.error.URLError as error:
         # Raised while connecting or sending: the server has not got a whole request.
         raise PublishError(f"cannot reach {url}: {error.reason}", "transient") from None
@@ -62,15 +70,25 @@ def request(
         ) from None
 
 
-def status_error(status: int, headers: Mapping[str, str], body: bytes) -> PublishError:
-    """The PublishError for an HTTP error status (the body is quoted: redact before showing)."""
-    excerpt = body[:_EXCERPT].decode("utf-8", errors="replace").strip()
+def status_error(
+    status: int, headers: Mapping[str, str], body: bytes, redact: Callable[[str], str] = str
+) -> PublishError:
+    """The PublishError for an HTTP error status, quoting the start of the body (`redact`ed
+    first, and redacted again by the session)."""
+    excerpt = cut(body, redact)
     message = f"HTTP {status}" + (f": {excerpt}" if excerpt else "")
     if status in (401, 403):
         return PublishError(message, "auth", status=status)
     if status in (408, 425, 429) or status >= 500:
         return PublishError(message, "transient", status=status, retry_after=retry_after(headers))
     return PublishError(message, "permanent", status=status)
+
+
+def cut(body: bytes, redact: Callable[[str], str] = str, limit: int = _EXCERPT) -> str:
+    """The start of an answer's body, to quote, with its secrets removed before it is cut; "…"
+    marks a cut, so that the redactor still knows a secret there may be cut short."""
+    text = redact(body.decode("utf-8", errors="replace")).strip()
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def retry_after(headers: Mapping[str, str]) -> float | None:

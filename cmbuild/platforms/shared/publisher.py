@@ -82,6 +82,9 @@ class PublisherContext:
     root: Path
     timeout: float
     sleep: Callable[[float], None]
+    # Removes every secret of the push from a text: applied to a server's answer before it is
+    # cut to an excerpt, so that no secret is cut past recognition.
+    redact: Callable[[str], str] = str
 
 
 class Publisher(ABC):

@@ -67,7 +67,12 @@ class Webhook(Publisher):
         }
         try:
             return http.request(
-                "POST", url, body=body, headers=headers, timeout=self.context.timeout
+                "POST",
+                url,
+                body=body,
+                headers=headers,
+                timeout=self.context.timeout,
+                redact=self.context.redact,
             )
         except PublishError as error:
             if error.kind == "auth":

@@ -163,7 +163,12 @@ class TumblrPublisher(Publisher):
             headers["Content-Type"] = content_type
         try:
             answer = http.request(
-                method, url, body=body, headers=headers, timeout=self.context.timeout
+                method,
+                url,
+                body=body,
+                headers=headers,
+                timeout=self.context.timeout,
+                redact=self.context.redact,
             )
         except PublishError as error:
             raise self._error(what, error, repeatable) from None

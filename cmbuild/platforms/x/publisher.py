@@ -105,7 +105,12 @@ class XPublisher(Publisher):
             headers["Content-Type"] = content_type
         try:
             answer = http.request(
-                method, base + path, body=body, headers=headers, timeout=self.context.timeout
+                method,
+                base + path,
+                body=body,
+                headers=headers,
+                timeout=self.context.timeout,
+                redact=self.context.redact,
             )
         except PublishError as error:
             if error.kind == "auth":

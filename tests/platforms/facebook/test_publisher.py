@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -188,3 +189,35 @@ def test_the_fake_refuses_what_the_sdk_tables_do_not_allow(graph: FakeGraph) -> 
     assert status == 400 and answer["error"]["code"] == 100  # type: ignore[index]
     assert post("feed", message="hi")[0] == 200
     assert len(graph.rejected) == 4
+
+
+def test_the_fake_holds_posts_to_meta_limits_and_tokens_to_their_account(
+    graph: FakeGraph,
+) -> None:
+    from tests.push.graph_fake import (
+        FACEBOOK_MESSAGE_LIMIT,
+        IG_TOKEN,
+        IG_USER_ID,
+        INSTAGRAM_CAPTION_LIMIT,
+    )
+
+    def post(node: str, edge: str, token: str, **params: str) -> tuple[int, int | None]:
+        body = urllib.parse.urlencode({**params, "access_token": token}).encode()
+        request = urllib.request.Request(f"{graph.url}/v26.0/{node}/{edge}", data=body)
+        status, answer = call(request)
+        error = json.loads(answer).get("error") or {}
+        return status, error.get("code")
+
+    assert post(PAGE_ID, "feed", PAGE_TOKEN, message="x" * (FACEBOOK_MESSAGE_LIMIT + 1))[0] == 400
+    assert post(PAGE_ID, "feed", PAGE_TOKEN, message="x" * FACEBOOK_MESSAGE_LIMIT)[0] == 200
+    # An Instagram token does not open the Page's feed (a permission error, code 200).
+    assert post(PAGE_ID, "feed", IG_TOKEN, message="hi") == (400, 200)
+    assert post(IG_USER_ID, "media", PAGE_TOKEN, image_url="https://x.test/a.jpg") == (400, 200)
+    tags = " ".join(f"#t{n}" for n in range(31))
+    image = {"image_url": f"{graph.url}/missing.jpg"}
+    assert post(IG_USER_ID, "media", IG_TOKEN, caption=tags, **image)[0] == 400
+    long = "x" * (INSTAGRAM_CAPTION_LIMIT + 1)
+    assert post(IG_USER_ID, "media", IG_TOKEN, caption=long, **image)[0] == 400
+    assert "(#100) Param message is longer than 63206 characters" in graph.rejected
+    assert "(#100) a caption has at most 30 hashtags" in graph.rejected
+    assert "(#100) Param caption is longer than 2200 characters" in graph.rejected

@@ -197,6 +197,10 @@ class FakePinterest(LocalServer):
             more = start + size < len(newest_first)
             return 200, {"items": page, "bookmark": str(start + size) if more else None}
         if template == "/pins":
+            # Pinterest's PinCreate requires both (the extract keeps only the fields used).
+            missing = [name for name in ("board_id", "media_source") if name not in body]
+            if missing:
+                raise Invalid(400, f"{', '.join(missing)}: a required field is missing")
             if body["board_id"] not in self.boards:
                 return 404, {"code": 404, "message": "Board not found."}
             self._next += 1

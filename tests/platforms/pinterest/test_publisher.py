@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import signal
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,15 @@ from cmbuild.build import build
 from cmbuild.push.report import Report
 from cmbuild.push.retract import retract
 from cmbuild.push.session import PushSettings
-from tests.platforms.pinterest.fake import BOARD_ID, BOARD_NAME, DATA, TOKEN, FakePinterest, Fault
+from tests.platforms.pinterest.fake import (
+    BOARD_ID,
+    BOARD_NAME,
+    DATA,
+    PREFIX,
+    TOKEN,
+    FakePinterest,
+    Fault,
+)
 from tests.push.fake_http import call
 from tests.push.fixtures import Sleeps, cli
 from tests.push.servers import environ
@@ -308,10 +317,12 @@ def test_the_fake_refuses_requests_the_spec_does_not_allow(fake: FakePinterest) 
     assert len(fake.rejected) == 8
 
 
-@pytest.mark.skipif(
-    not FULL_SPEC.exists(), reason="set PINTEREST_OPENAPI_SPEC to the full description"
-)
 def test_the_committed_extract_is_what_the_script_makes_from_the_official_spec() -> None:
+    if not FULL_SPEC.exists():
+        # Like the peer fixtures: CI must run this check, a laptop may lack the document.
+        if os.environ.get("CI"):
+            pytest.fail(f"{FULL_SPEC} is missing: set PINTEREST_OPENAPI_SPEC to the description")
+        pytest.skip("set PINTEREST_OPENAPI_SPEC to the full description")
     import importlib.util
 
     loaded = importlib.util.spec_from_file_location(
@@ -322,3 +333,25 @@ def test_the_committed_extract_is_what_the_script_makes_from_the_official_spec()
     loaded.loader.exec_module(module)
     expected = (DATA / "pinterest-openapi.json").read_text(encoding="utf-8")
     assert module.render(module.load(FULL_SPEC)) == expected
+
+
+def test_the_fake_answers_a_missing_field_400_instead_of_failing(fake: FakePinterest) -> None:
+    def status(body: dict[str, Any]) -> int:
+        request = urllib.request.Request(
+            fake.url + "/pins",
+            data=json.dumps(body).encode(),
+            method="POST",
+            headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"},
+        )
+        return call(request)[0]
+
+    image = {"source_type": "image_base64", "content_type": "image/png", "data": "iVBORw0KGgo="}
+    assert status({}) == 400
+    assert status({"board_id": BOARD_ID}) == 400
+    assert status({"media_source": image}) == 400
+    assert fake.rejected[-3:] == [
+        f"POST {PREFIX}/pins: board_id, media_source: a required field is missing",
+        f"POST {PREFIX}/pins: media_source: a required field is missing",
+        f"POST {PREFIX}/pins: board_id: a required field is missing",
+    ]
+    assert fake.pins == {}

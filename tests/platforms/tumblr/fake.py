@@ -150,15 +150,18 @@ class FakeTumblr(FakeServer):
         uri = f"http://{request.header('Host')}{request.path}"
         if request.raw_query:
             uri += f"?{request.raw_query}"
-        valid, _ = self.endpoint.validate_protected_resource_request(
-            uri,
-            http_method=request.method,
-            body=request.body.decode() if form else None,
-            headers={
-                "Authorization": request.header("Authorization") or "",
-                "Content-Type": request.header("Content-Type") or "",
-            },
-        )
+        try:
+            valid, _ = self.endpoint.validate_protected_resource_request(
+                uri,
+                http_method=request.method,
+                body=request.body.decode() if form else None,
+                headers={
+                    "Authorization": request.header("Authorization") or "",
+                    "Content-Type": request.header("Content-Type") or "",
+                },
+            )
+        except ValueError:  # no OAuth header at all, or a malformed one: Tumblr answers 401
+            valid = False
         if not valid:
             raise _refused(401, "Unauthorized", "Unauthorized", 1016)
 

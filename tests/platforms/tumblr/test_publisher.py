@@ -241,3 +241,14 @@ def test_the_fake_refuses_what_tumblr_documents_as_wrong(fake: FakeTumblr) -> No
     assert signed_post(fake, {"content": [missing]}) == 400  # no such part
     assert len(fake.rejected) == 6
     assert signed_post(fake, {"content": [text], "tags": "a,b"}) == 201
+
+
+def test_the_fake_answers_an_unsigned_request_401_instead_of_failing(fake: FakeTumblr) -> None:
+    url = f"{fake.url}/v2/blog/{BLOG}/posts"
+    for authorization in (None, "Bearer abc", 'OAuth oauth_consumer_key="x"'):
+        headers = {"Content-Type": "application/json"}
+        if authorization:
+            headers["Authorization"] = authorization
+        request = urllib.request.Request(url, data=b"{}", method="POST", headers=headers)
+        assert call(request)[0] == 401, authorization
+    assert fake.posts == {}

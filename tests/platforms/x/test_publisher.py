@@ -8,7 +8,9 @@ import email.policy
 import hashlib
 import json
 import os
+import re
 import threading
+import unicodedata
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -51,6 +53,29 @@ def schema_errors(schema: dict[str, Any], instance: Any) -> list[str]:
         f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
         for e in validator.iter_errors(instance)
     ]
+
+
+X_LIMIT = 280  # /work/shared/reference/platforms.toml [x] text_limit, cmbuild/platforms/x.py
+_LIGHT = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))  # twitter-text v3: weight 1
+
+
+def weighted_length(text: str) -> int:
+    """X's count, as twitter-text v3 documents it: NFC; a link weighs 23; code points in the
+    light ranges 1, all others 2; an emoji sequence joined by ZWJ, or with a variation
+    selector, counts as its first emoji."""
+    text = re.sub(r"https?://\S+", "\x00" * 23, unicodedata.normalize("NFC", text))
+    total = 0
+    joined = False
+    for char in text:
+        point = ord(char)
+        if point in (0x200D, 0xFE0E, 0xFE0F):
+            joined = point == 0x200D
+            continue
+        if joined:
+            joined = False
+            continue
+        total += 1 if any(low <= point <= high for low, high in _LIGHT) else 2
+    return total
 
 
 class FakeX(LocalServer):
@@ -133,6 +158,8 @@ class FakeX(LocalServer):
             self.alt_texts[body["id"]] = alt["text"]
             return 200, {"data": {"id": body["id"], "associated_metadata": {"alt_text": alt}}}
         if template == "/2/tweets":
+            if weighted_length(body["text"]) > X_LIMIT:
+                raise Invalid(400, f"text: {weighted_length(body['text'])} > {X_LIMIT} weighted")
             for media_id in body.get("media", {}).get("media_ids", []):
                 if media_id not in self.uploads:
                     raise Invalid(400, f"no media {media_id}")
@@ -293,11 +320,22 @@ def test_the_fake_refuses_requests_the_spec_does_not_allow(fake: FakeX) -> None:
     assert post("/2/media/metadata", {"id": "1", "metadata": {"alt_text": "a"}}) == 400
     assert post("/2/tweet", {"text": "hi"}) == 404
     assert post("/2/tweets", {"text": "hi"}) == 201
-    assert len(fake.rejected) == 5
+    # X's own limit, weighted: 280 Latin letters, 140 emoji or CJK characters, a link 23.
+    assert post("/2/tweets", {"text": "a" * 281}) == 400
+    assert post("/2/tweets", {"text": "😀" * 141}) == 400
+    assert post("/2/tweets", {"text": "a" * 600}) == 400
+    assert post("/2/tweets", {"text": "a" * 256 + " https://example.org/" + "b" * 99}) == 201
+    assert post("/2/tweets", {"text": "a" * 280}) == 201
+    assert post("/2/tweets", {"text": "👩‍💻" * 140}) == 201
+    assert len(fake.rejected) == 8
 
 
-@pytest.mark.skipif(not FULL_SPEC.exists(), reason="set X_OPENAPI_SPEC to the full document")
 def test_the_committed_extract_is_what_the_script_makes_from_the_official_spec() -> None:
+    if not FULL_SPEC.exists():
+        # Like the peer fixtures: CI must run this check, a laptop may lack the document.
+        if os.environ.get("CI"):
+            pytest.fail(f"{FULL_SPEC} is missing: set X_OPENAPI_SPEC to the full document")
+        pytest.skip("set X_OPENAPI_SPEC to the full document")
     import importlib.util
 
     loaded = importlib.util.spec_from_file_location("extract_x_spec", DATA / "extract_x_spec.py")
