@@ -266,6 +266,7 @@ class Charter:
     source: str = "brand/charter.toml"
     brand_name: str = ""
     lang: str | None = None
+    timezone: str | None = None  # the brand's zone: channels.toml's [defaults] timezone
     domains: tuple[str, ...] = ()
     banned: tuple[BannedExpression, ...] = ()
     required: tuple[RequiredText, ...] = ()

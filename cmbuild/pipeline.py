@@ -329,6 +329,7 @@ class Pipeline:
                 shards,
                 memo=self.memo.files,
                 extra=extra,
+                calendar_zone=charter.timezone,
                 entries=lambda: {
                     s: PostEntry(
                         sha=shas[s],

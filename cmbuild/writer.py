@@ -8,6 +8,7 @@ only the others are serialised again.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -51,6 +52,7 @@ def write_outputs(
     entries: Callable[[], dict[str, PostEntry]],
     memo: dict[str, tuple[Stat, bytes]] | None = None,
     extra: Mapping[str, bytes | None] | None = None,
+    calendar_zone: str | None = None,
 ) -> WriteReport:
     """Write every output that differs from what is on disk, prune the stale ones, save the state.
 
@@ -59,7 +61,8 @@ def write_outputs(
     holds the digests written last time. The index is updated and saved last (`entries` gives its
     posts, once the rows know where their entries now sit), so an interrupted build is simply
     redone by the next one. `memo` (a long-running process's) keeps the manifest and calendar
-    bytes in memory for the next build.
+    bytes in memory for the next build. `calendar_zone` is the brand's zone, which the calendar
+    declares as its own.
     """
     written: list[str] = []
     unchanged = 0
@@ -113,7 +116,7 @@ def write_outputs(
     parts, spans = _splice(
         listed, old.data(CALENDAR), lambda row: row.event, sources.event, b"", _EVENT_START
     )
-    calendar = _calendar(listed, parts, calendar_name)
+    calendar = _calendar(listed, parts, calendar_name, calendar_zone)
     base = len(calendar) - len(_END) - sum(map(len, parts))
     for row, (offset, length) in zip(listed, spans, strict=True):
         row.event = (base + offset, length)
@@ -194,12 +197,12 @@ def _splice(
     return parts, spans
 
 
-def _calendar(listed: Sequence[Row], events: list[bytes], name: str) -> bytes:
+def _calendar(listed: Sequence[Row], events: list[bytes], name: str, zone: str | None) -> bytes:
     from cmbuild.write.calendar import calendar_ics
 
     data = calendar_ics(
         events,
-        sorted({row.timezone for row in listed}),
+        calendar_zones(zone, [row.timezone for row in listed]),
         name=name,
         span=(
             (
@@ -212,6 +215,18 @@ def _calendar(listed: Sequence[Row], events: list[bytes], name: str) -> bytes:
     )
     assert data.endswith(_END)
     return data
+
+
+def calendar_zones(brand: str | None, used: Sequence[str]) -> list[str]:
+    """The calendar's zones, its own first: the brand's, else the one most variants use.
+
+    A calendar app shows the events in the calendar's zone (X-WR-TIMEZONE) when it has none set, so
+    this must be the brand's, not the first zone in alphabetical order.
+    """
+    counts = Counter(used)
+    first = brand or min(counts, key=lambda z: (-counts[z], z), default=None)
+    rest = sorted(set(counts) - {first})
+    return [first, *rest] if first else rest
 
 
 class _Previous:

@@ -190,6 +190,15 @@ def load_channels(root: Path) -> tuple[Channel, ...]:
     return tuple(channels)
 
 
+def default_timezone(root: Path) -> str | None:
+    """The brand's own time zone: channels.toml's `[defaults] timezone` (None when not set).
+
+    Read after `load_channels` succeeded, so the file is known to be valid.
+    """
+    data, _ = read_toml(root / CHANNELS_FILE, CHANNELS_FILE)
+    return ChannelsFile.model_validate(data).defaults.timezone
+
+
 class BannedModel(_Strict):
     expression: str = Field(min_length=1)
     suggest: str | None = None
