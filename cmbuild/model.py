@@ -280,6 +280,7 @@ class Charter:
     complementarity_exempt: tuple[tuple[str, ...], ...] = ()
     handles: tuple[Handle, ...] = ()
     severities: tuple[tuple[str, Severity], ...] = ()
+    strings: tuple[tuple[str, str, str], ...] = ()  # (lang, phrase key, words) from [strings.*]
     key_lines: tuple[tuple[str, int], ...] = ()  # dotted key path -> line in the charter file
 
     def severity(self, rule: str, default: Severity) -> Severity:

@@ -266,6 +266,7 @@ class CharterFile(BaseModel):
     complementarity: ComplementarityModel = ComplementarityModel()
     handles: dict[str, HandleModel] = Field(default_factory=dict)
     severity: dict[str, SeverityName] = Field(default_factory=dict)
+    strings: dict[str, dict[str, str]] = Field(default_factory=dict)  # lang -> phrase -> words
 
 
 def _host(domain: str) -> str:
@@ -336,6 +337,11 @@ def load_charter(root: Path, channel_names: set[str]) -> Charter:
         brand_name=parsed.brand.name,
         lang=parsed.brand.lang,
         domains=tuple(_host(d) for d in parsed.brand.domains if _host(d)),
+        strings=tuple(
+            (lang, key, words)
+            for lang, table in sorted(parsed.strings.items())
+            for key, words in sorted(table.items())
+        ),
         banned=tuple(
             BannedExpression(b.expression, b.suggest, b.reason, b.severity)
             for b in parsed.wording.banned

@@ -136,6 +136,9 @@ def _render_one(
     title = override.title or post.title
     raw_link = override.link or post.link
     link = rewrite(raw_link) if raw_link else None
+    # The writer already linked to it in the text: templates do not add it a second time.
+    shown = html.unescape(body) if platform.text_format == "html" else body
+    link_in_body = bool(link and (link in shown or (raw_link and raw_link in shown)))
     images = override.images if override.images is not None else post.images
     variant_media = tuple(
         replace(
@@ -159,6 +162,7 @@ def _render_one(
             "tags": list(post.tags),
             "link": link,
             "raw_link": raw_link,
+            "link_in_body": link_in_body,
             "publish": when,
             "images": [{"path": m.path, "alt": m.alt} for m in variant_media],
         },
