@@ -415,6 +415,7 @@ def _state_options(function: click.decorators.FC) -> click.decorators.FC:
 _WAIT = click.option("--wait", is_flag=True, help="Wait for another push on this ledger to end.")
 
 
+_JSON = click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 _NOW = click.option(
     "--now", default=None, help="Act as if it were this time (ISO 8601 with zone; default: now)."
 )
@@ -425,6 +426,7 @@ _NOW = click.option(
 @_WAIT
 @_NOW
 @click.option("--dry-run", is_flag=True, help="Show what would be published; publish nothing.")
+@_JSON
 def push(
     root: Path,
     manifest: Path | None,
@@ -434,6 +436,7 @@ def push(
     wait: bool,
     now: str | None,
     dry_run: bool,
+    as_json: bool,
 ) -> None:
     """Publish what is due from the manifest, exactly once, recording it in the ledger.
 
@@ -451,12 +454,21 @@ def push(
 
     options = (root, manifest, ledger, halt_file, now, channels)
     settings = commands.settings(*options, dry_run=dry_run, wait=wait)
-    sys.exit(commands.run(lambda: apply.push(settings), fails=not dry_run))
+    sys.exit(commands.run(lambda: apply.push(settings), fails=not dry_run, as_json=as_json))
 
 
 @main.command()
 @_state_options
 @_NOW
+@click.option("--week", is_flag=True, help="Also list what is scheduled in the coming 7 days.")
+@_JSON
+@click.option(
+    "--csv",
+    "csv_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the listed variants to this CSV file (for a spreadsheet).",
+)
 def plan(
     root: Path,
     manifest: Path | None,
@@ -464,19 +476,27 @@ def plan(
     halt_file: Path | None,
     channels: tuple[str, ...],
     now: str | None,
+    week: bool,
+    as_json: bool,
+    csv_file: Path | None,
 ) -> None:
     """Show what `cmbuild push` would publish now, and what it would not and why.
 
-    Needs no credentials and changes nothing.
+    Needs no credentials and changes nothing (but the --csv file).
 
     \b
     Examples:
       cmbuild plan --now 2026-12-01T09:00:00+01:00
+      cmbuild plan --week --csv schedule.csv
     """
+    from datetime import timedelta
+
     from cmbuild.push import apply, commands
 
     settings = commands.settings(root, manifest, ledger, halt_file, now, channels)
-    sys.exit(commands.run(lambda: apply.plan(settings), fails=False))
+    horizon = timedelta(days=7) if week else None
+    action = lambda: apply.plan(settings, horizon)  # noqa: E731
+    sys.exit(commands.run(action, fails=False, as_json=as_json, csv_file=csv_file))
 
 
 def _selector_options(function: click.decorators.FC) -> click.decorators.FC:

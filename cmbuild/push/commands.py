@@ -7,6 +7,7 @@ channels.toml, options); 3 another push holds the ledger (nothing was done).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +17,7 @@ import click
 from cmbuild.errors import InputError, InputErrors
 from cmbuild.push.halt import Halt, Scope, add_halt, lift
 from cmbuild.push.ledger import LedgerBusy, now_utc
-from cmbuild.push.report import Report, render
+from cmbuild.push.report import Report, render, to_csv
 from cmbuild.push.session import PushSettings
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_BUSY = 0, 1, 2, 3
@@ -62,8 +63,15 @@ def parse_now(value: str | None) -> datetime | None:
     return moment.astimezone(UTC)
 
 
-def run(action: Callable[[], Report], *, fails: bool = True) -> int:
-    """Run `action`, print its report; the exit code (errors printed, never a traceback)."""
+def run(
+    action: Callable[[], Report],
+    *,
+    fails: bool = True,
+    as_json: bool = False,
+    csv_file: Path | None = None,
+) -> int:
+    """Run `action`, print its report (as JSON with `as_json`), write it as CSV to `csv_file`;
+    the exit code (errors printed, never a traceback)."""
     try:
         report = action()
     except (InputErrors, InputError) as errors:
@@ -73,7 +81,16 @@ def run(action: Callable[[], Report], *, fails: bool = True) -> int:
     except LedgerBusy as busy:
         click.echo(f"error: {busy}", err=True)
         return EXIT_BUSY
-    render(report, click.echo)
+    if csv_file is not None:
+        try:
+            csv_file.write_text(to_csv(report), encoding="utf-8", newline="")
+        except OSError as error:
+            click.echo(f"error: cannot write {csv_file}: {error.strerror}", err=True)
+            return EXIT_INPUT
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        render(report, click.echo)
     return EXIT_FAILED if fails and report.failed else EXIT_OK
 
 
