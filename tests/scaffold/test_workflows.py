@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tomllib
@@ -75,6 +76,12 @@ def test_publish_workflow_passes_every_credential_channels_toml_names(tmp_path: 
     (push,) = [s for s in flow["jobs"]["publish"]["steps"] if s.get("run") == "cmbuild push"]
     assert names and names <= set(push["env"])
     assert all(push["env"][name] == f"${{{{ secrets.{name} }}}}" for name in names)
+    # The commented-out examples too, so that uncommenting one is enough.
+    text = (tmp_path / "brand/channels.toml").read_text()
+    examples = set(re.findall(r'credentials = \{ token = "([A-Z0-9_]+)" \}', text))
+    workflow = (tmp_path / "brand/.github/workflows/publish.yml").read_text()
+    assert examples > names
+    assert all(f"{name}: ${{{{ secrets.{name} }}}}" in workflow for name in examples)
 
 
 def test_codeowners_catch_all_comes_first_so_specific_owners_win(tmp_path: Path) -> None:
