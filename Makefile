@@ -5,10 +5,16 @@ BIN    := $(VENV)/bin
 
 .PHONY: build test lint golden bench clean system-deps
 
+# The runtime only (build, check, serve, diff, push): what a writer needs.
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+# The test suite, the linters and the type stubs too (pyproject's `dev` extra).
+$(BIN)/.installed-dev: $(BIN)/.installed pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
 tests/oracle/node_modules/.installed: tests/oracle/package.json tests/oracle/package-lock.json
@@ -27,17 +33,17 @@ system-deps:
 	scripts/system-deps
 
 ## test: run the whole test suite
-test: $(BIN)/.installed tests/oracle/node_modules/.installed system-deps tests/peers/bluesky/node_modules/.installed
+test: $(BIN)/.installed-dev tests/oracle/node_modules/.installed system-deps tests/peers/bluesky/node_modules/.installed
 	$(BIN)/pytest
 
 ## lint: ruff (lint and format) and mypy
-lint: $(BIN)/.installed
+lint: $(BIN)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 ## golden: regenerate the expected output trees under tests/golden/
-golden: $(BIN)/.installed
+golden: $(BIN)/.installed-dev
 	$(BIN)/python -m tests.golden_update
 	$(BIN)/python -m tests.review.history
 

@@ -309,6 +309,7 @@ class Charter:
     source: str = "brand/charter.toml"
     brand_name: str = ""
     lang: str | None = None
+    timezone: str | None = None  # the brand's zone: channels.toml's [defaults] timezone
     domains: tuple[str, ...] = ()
     banned: tuple[BannedExpression, ...] = ()
     required: tuple[RequiredText, ...] = ()
@@ -323,6 +324,7 @@ class Charter:
     handles: tuple[Handle, ...] = ()
     severities: tuple[tuple[str, Severity], ...] = ()
     images: ImageSettings = ImageSettings()  # the graphic identity, for the image stage
+    strings: tuple[tuple[str, str, str], ...] = ()  # (lang, phrase key, words) from [strings.*]
     key_lines: tuple[tuple[str, int], ...] = ()  # dotted key path -> line in the charter file
 
     def severity(self, rule: str, default: Severity) -> Severity:

@@ -11,18 +11,38 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from cmbuild import __version__
 from cmbuild.layout import TEMPLATES_DIR
 
 _DATA = "scaffold"
 _SKIPPED = {"__pycache__", ".DS_Store"}
+# The workflows install cmbuild from its own repository at a fixed revision, never "whatever a
+# package index answers to the name cmbuild": a name can be taken by someone else, a revision
+# cannot change under you. `cmbuild init --cmbuild-repository/--cmbuild-revision` change both.
+DEFAULT_REPOSITORY = "https://github.com/cmbuild/cmbuild"
+DEFAULT_REVISION = f"v{__version__}"
+_REQUIREMENT_MARK = b"@CMBUILD_REQUIREMENT@"
 
 
-def scaffold(dest: Path) -> list[Path]:
+def requirement(repository: str = DEFAULT_REPOSITORY, revision: str = DEFAULT_REVISION) -> str:
+    """The pip requirement the starter workflows install: cmbuild from git at a revision."""
+    if not revision or any(c.isspace() or c in "'\"@#" for c in revision):
+        raise ValueError(f"cmbuild revision {revision!r}: give a tag, a branch or a commit id")
+    if not repository.startswith("https://") or any(c.isspace() or c in "'\"" for c in repository):
+        raise ValueError(
+            f"cmbuild repository {repository!r}: give an https:// address of a git repository"
+        )
+    return f"cmbuild @ git+{repository.rstrip('/')}@{revision}"
+
+
+def scaffold(dest: Path, *, install: str | None = None) -> list[Path]:
     """Copy the starter repository into `dest` and return the written files, sorted.
 
     `dest` is created if needed. It may exist if it is an empty folder; anything else is refused
-    with FileExistsError, so that nobody's work is ever overwritten.
+    with FileExistsError, so that nobody's work is ever overwritten. `install` is the pip
+    requirement the workflows install cmbuild with (`requirement()` by default).
     """
+    mark = (install or requirement()).encode()
     if dest.exists():
         if not dest.is_dir():
             raise FileExistsError(f"{dest} exists and is not a folder; choose a new folder name")
@@ -38,7 +58,7 @@ def scaffold(dest: Path) -> list[Path]:
     for parts, data in sorted(entries, key=lambda item: item[0]):
         target = dest.joinpath(*parts)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        target.write_bytes(data.replace(_REQUIREMENT_MARK, mark))
         written.append(target)
     return sorted(written)
 

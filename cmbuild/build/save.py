@@ -124,6 +124,7 @@ def write_build(
         _inputs_digest(config.digest, posts.shas, images.media),
         last,
         extra=pages.files,
+        calendar_zone=config.charter.timezone,
     )
     by_source = _by_source(rows)
     index = Index(

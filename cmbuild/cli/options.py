@@ -91,6 +91,7 @@ def selector_options(function: click.decorators.FC) -> click.decorators.FC:
 
 WAIT = click.option("--wait", is_flag=True, help="Wait for another push on this ledger to end.")
 
+JSON = click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 NOW = click.option(
     "--now", default=None, help="Act as if it were this time (ISO 8601 with zone; default: now)."
 )

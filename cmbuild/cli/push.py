@@ -20,6 +20,7 @@ from cmbuild.cli.options import (
     EXIT_FAILED,
     EXIT_INPUT,
     EXIT_OK,
+    JSON,
     NOW,
     WAIT,
     selector_options,
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 @WAIT
 @NOW
 @click.option("--dry-run", is_flag=True, help="Show what would be published; publish nothing.")
+@JSON
 def push(
     root: Path,
     manifest: Path | None,
@@ -46,6 +48,7 @@ def push(
     wait: bool,
     now: str | None,
     dry_run: bool,
+    as_json: bool,
 ) -> None:
     """Publish what is due from the manifest, exactly once, recording it in the ledger.
 
@@ -64,12 +67,21 @@ def push(
 
     options = (root, manifest, ledger, halt_file, now, channels)
     chosen = settings(*options, dry_run=dry_run, wait=wait)
-    sys.exit(run(lambda: apply.push(chosen), fails=not dry_run))
+    sys.exit(run(lambda: apply.push(chosen), fails=not dry_run, as_json=as_json))
 
 
 @click.command()
 @state_options
 @NOW
+@click.option("--week", is_flag=True, help="Also list what is scheduled in the coming 7 days.")
+@JSON
+@click.option(
+    "--csv",
+    "csv_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the listed variants to this CSV file (for a spreadsheet).",
+)
 def plan(
     root: Path,
     manifest: Path | None,
@@ -77,19 +89,27 @@ def plan(
     halt_file: Path | None,
     channels: tuple[str, ...],
     now: str | None,
+    week: bool,
+    as_json: bool,
+    csv_file: Path | None,
 ) -> None:
     """Show what `cmbuild push` would publish now, and what it would not and why.
 
-    Needs no credentials and changes nothing.
+    Needs no credentials and changes nothing (but the --csv file).
 
     \b
     Examples:
       cmbuild plan --now 2026-12-01T09:00:00+01:00
+      cmbuild plan --week --csv schedule.csv
     """
+    from datetime import timedelta
+
     from cmbuild.push import apply
 
     chosen = settings(root, manifest, ledger, halt_file, now, channels)
-    sys.exit(run(lambda: apply.plan(chosen), fails=False))
+    horizon = timedelta(days=7) if week else None
+    action = lambda: apply.plan(chosen, horizon)  # noqa: E731
+    sys.exit(run(action, fails=False, as_json=as_json, csv_file=csv_file))
 
 
 @click.command()
@@ -274,9 +294,15 @@ def parse_now(value: str | None) -> datetime | None:
     return moment.astimezone(UTC)
 
 
-def run(action: Callable[[], Report], *, fails: bool = True) -> int:
-    """Run `action`, print its report; the exit code (errors printed, never a traceback)."""
-    from cmbuild.cli.show import push_report
+def run(
+    action: Callable[[], Report],
+    *,
+    fails: bool = True,
+    as_json: bool = False,
+    csv_file: Path | None = None,
+) -> int:
+    """Run `action`, print its report (as JSON with `as_json`), write it as CSV to `csv_file`;
+    the exit code (errors printed, never a traceback). Every form passes the push's redactor."""
     from cmbuild.errors import InputError, InputErrors
     from cmbuild.stores.ledger import LedgerBusy
 
@@ -289,8 +315,27 @@ def run(action: Callable[[], Report], *, fails: bool = True) -> int:
     except LedgerBusy as busy:
         click.echo(f"error: {busy}", err=True)
         return EXIT_BUSY
-    push_report(report, click.echo)
-    return EXIT_FAILED if fails and report.failed else EXIT_OK
+    return _show(report, as_json, csv_file) or (EXIT_FAILED if fails and report.failed else EXIT_OK)
+
+
+def _show(report: Report, as_json: bool, csv_file: Path | None) -> int:
+    """Print `report` and write its CSV; EXIT_INPUT if the CSV cannot be written, else 0."""
+    import json
+
+    from cmbuild.cli.show import push_report
+    from cmbuild.push.report import to_csv
+
+    if csv_file is not None:
+        try:
+            csv_file.write_text(report.redact(to_csv(report)), encoding="utf-8", newline="")
+        except OSError as error:
+            click.echo(f"error: cannot write {csv_file}: {error.strerror}", err=True)
+            return EXIT_INPUT
+    if as_json:
+        click.echo(report.redact(json.dumps(report.to_dict(), ensure_ascii=False, indent=2)))
+    else:
+        push_report(report, click.echo)
+    return EXIT_OK
 
 
 def selector(

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from cmbuild.build.summary import Summary
     from cmbuild.errors import InputError
     from cmbuild.model import Finding
-    from cmbuild.push.report import Outcome, Report
+    from cmbuild.push.report import Report
 
 Write = Callable[[str], None]
 
@@ -123,46 +123,13 @@ def input_errors_text(errors: Iterable[InputError]) -> list[str]:
 
 
 def push_report(report: Report, show: Write) -> None:
-    """Print the report as a table: outcome, scheduled time, channel, variant, post, detail.
+    """Print the report as a table (`cmbuild.push.report.lines`).
 
     Every line passes once more through the push's redactor before it is shown."""
+    from cmbuild.push.report import lines
 
-    def echo(line: str) -> None:
+    for line in lines(report):
         show(report.redact(line))
-
-    for note in report.notes:
-        echo(f"warning: {note}")
-    echo(report.title)
-    rows = sorted(report.rows, key=lambda r: (_PUSH_ORDER.index(r.outcome), r.scheduled, r.channel))
-    if rows:
-        widths = [max(len(getattr(r, name)) for r in rows) for name in _PUSH_COLUMNS]
-        for row in rows:
-            cells = [
-                getattr(row, name).ljust(width)
-                for name, width in zip(_PUSH_COLUMNS, widths, strict=True)
-            ]
-            line = "  ".join(cells)
-            echo(f"  {line}  {row.detail}".rstrip())
-    echo(_push_counts(report))
-
-
-_PUSH_ORDER: list[Outcome] = [
-    "published",
-    "reconciled",
-    "retracted",
-    "due",
-    "pending",
-    "failed",
-    "missed",
-    "skipped",
-]
-_PUSH_COLUMNS = ("outcome", "scheduled", "channel", "variant", "post")
-
-
-def _push_counts(report: Report) -> str:
-    parts = [f"{report.count(o)} {o}" for o in _PUSH_ORDER if report.count(o)]
-    parts += [f"{n} {what}" for what, n in report.counts.items() if n]
-    return ", ".join(parts) if parts else "nothing to do"
 
 
 def as_json(data: dict[str, Any]) -> str:

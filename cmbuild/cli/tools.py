@@ -57,21 +57,37 @@ def count(platform_name: str, as_json: bool, text: str) -> None:
 
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-def init(directory: Path) -> None:
+@click.option(
+    "--cmbuild-repository",
+    default=None,
+    metavar="URL",
+    help="The git repository the CI workflows install cmbuild from.",
+)
+@click.option(
+    "--cmbuild-revision",
+    default=None,
+    metavar="REV",
+    help="The tag or commit of cmbuild the CI workflows install (this version's tag by default).",
+)
+def init(directory: Path, cmbuild_repository: str | None, cmbuild_revision: str | None) -> None:
     """Create a new, buildable content repository in DIRECTORY.
 
     It holds channels.toml, brand/charter.toml, a starter template for every platform,
-    one example post and a README for writers.
+    one example post, a README for writers and GitHub Actions workflows.
 
     \b
     Examples:
       cmbuild init my-brand && cd my-brand && cmbuild build
+      cmbuild init my-brand --cmbuild-revision 3f2c1ab
     """
-    from cmbuild.scaffold import scaffold
+    from cmbuild.scaffold import DEFAULT_REPOSITORY, DEFAULT_REVISION, requirement, scaffold
 
     try:
-        written = scaffold(directory)
-    except FileExistsError as error:
+        install = requirement(
+            cmbuild_repository or DEFAULT_REPOSITORY, cmbuild_revision or DEFAULT_REVISION
+        )
+        written = scaffold(directory, install=install)
+    except (ValueError, FileExistsError) as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_INPUT)
     click.echo(f"created {len(written)} files in {directory}")

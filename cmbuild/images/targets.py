@@ -3,7 +3,9 @@
 Channels choose with their `options` in channels.toml:
 
 - ``image_format``: one of the platform's named shapes (Instagram "portrait", "square" or
-  "landscape"...); the image is cropped to that exact ratio.
+  "landscape"...); the image is cropped to that exact ratio. Without it, the platform's default
+  shape if it has one (Pinterest: portrait 2:3), else the source's ratio; "original" keeps the
+  source's ratio (within the platform's range) on every platform.
 - ``image_type``: "jpeg", "webp" or "png", if the platform accepts it (default: JPEG, or PNG for
   images with transparency where the platform takes PNG).
 - ``overlay``: "false" to publish the images of this channel without the brand overlay.
@@ -23,6 +25,7 @@ from cmbuild.platforms.spec import MediaSpec
 # The formats the image stage writes, in order of preference for opaque images.
 WRITABLE = ("jpeg", "webp", "png")
 EXTENSIONS = {"jpeg": "jpg", "webp": "webp", "png": "png"}
+ORIGINAL = "original"  # image_format: keep the source's ratio
 _FALSE = {"false", "no", "off", "0"}
 _TRUE = {"true", "yes", "on", "1"}
 
@@ -115,16 +118,18 @@ def _shape(
     spec: MediaSpec, label: str, channel: str, name: str | None, errors: list[InputError]
 ) -> tuple[int, int] | None:
     if name is None:
+        name = spec.default_shape
+    if name is None or name == ORIGINAL:
         return None
     size = spec.shape(name)
     if size is None:
-        names = ", ".join(shape for shape, _ in spec.shapes)
+        names = ", ".join([*(shape for shape, _ in spec.shapes), ORIGINAL])
         errors.append(
             _option_error(
                 channel,
                 "image_format",
                 f"{name!r} is not an image format of {label}",
-                f"choose one of: {names}" if names else f"{label} has no formats to choose from",
+                f"choose one of: {names}",
             )
         )
     return size

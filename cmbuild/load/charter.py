@@ -133,6 +133,7 @@ class CharterFile(_Strict):
     # Each [handles.KEY] table: `name`, and the handle on each platform (checked by _handle_model).
     handles: dict[str, dict[str, str]] = Field(default_factory=dict)
     severity: dict[str, SeverityName] = Field(default_factory=dict)
+    strings: dict[str, dict[str, str]] = Field(default_factory=dict)  # lang -> phrase -> words
     colors: dict[str, HexColor] = Field(default_factory=dict)
     logo: LogoModel | None = None
     overlay: OverlayModel = OverlayModel()
@@ -180,6 +181,11 @@ def parse_charter(
         brand_name=parsed.brand.name,
         lang=parsed.brand.lang,
         domains=tuple(_host(d) for d in parsed.brand.domains if _host(d)),
+        strings=tuple(
+            (lang, key, words)
+            for lang, table in sorted(parsed.strings.items())
+            for key, words in sorted(table.items())
+        ),
         banned=tuple(
             BannedExpression(b.expression, b.suggest, b.reason, b.severity)
             for b in parsed.wording.banned

@@ -213,3 +213,12 @@ def _option_errors(
             hints={"extra_forbidden": hint},
         )
     return []
+
+
+def default_timezone(root: Path) -> str | None:
+    """The brand's own time zone: channels.toml's `[defaults] timezone` (None when not set).
+
+    Read after `load_channels` succeeded, so the file is known to be valid.
+    """
+    data, _ = read_toml(root / CHANNELS_FILE, CHANNELS_FILE)
+    return ChannelsFile.model_validate(data).defaults.timezone

@@ -7,7 +7,7 @@ Every input error of the repository is collected (not just the first) and raised
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from cmbuild.errors import ErrorCollector, InputError, InputErrors
@@ -34,7 +34,7 @@ class Site:
 def load_config(root: Path) -> tuple[tuple[Channel, ...], Charter]:
     # Imported here: posts are checked (check_post) in processes that never load the configuration.
     from cmbuild.load.charter import load_charter
-    from cmbuild.load.config import load_channels
+    from cmbuild.load.config import default_timezone, load_channels
 
     errors = ErrorCollector()
     channels: tuple[Channel, ...] = ()
@@ -52,7 +52,7 @@ def load_config(root: Path) -> tuple[tuple[Channel, ...], Charter]:
     except InputErrors as many:
         errors.extend(many)
     errors.raise_if_any()
-    return channels, charter
+    return channels, replace(charter, timezone=default_timezone(root))
 
 
 def load_posts(

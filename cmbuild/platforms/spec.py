@@ -68,6 +68,9 @@ class MediaSpec:
     # Named output sizes a channel may choose with `options.image_format` ("portrait", "square",
     # "landscape"...): the image is cropped to that exact ratio around its focal point.
     shapes: tuple[tuple[str, tuple[int, int]], ...] = ()
+    # The shape used when a channel chooses none (None: the source's own ratio, within range);
+    # a channel keeps the source's ratio with `image_format = "original"`.
+    default_shape: str | None = None
     alt_text_limit: int | None = None  # None: the platform takes no alt text
     requires_image: bool = False
 

@@ -24,7 +24,7 @@ from cmbuild.model import Channel
 from cmbuild.platforms.shared.publisher import Lookup, Publisher, PublishError
 from cmbuild.push.media import load_media
 from cmbuild.push.plan import Plan, make_plan
-from cmbuild.push.report import Outcome, Report, Row, plan_report
+from cmbuild.push.report import Outcome, Report, Row, plan_report, row_of
 from cmbuild.push.retry import with_retry
 from cmbuild.push.session import PushSettings, Session
 from cmbuild.stores.halts import halted_by, read_halts
@@ -50,15 +50,16 @@ def inputs(settings: PushSettings) -> tuple[tuple[VariantEntry, ...], dict[str, 
     return entries, channels
 
 
-def plan(settings: PushSettings) -> Report:
-    """What a push would do now: no lock, no credentials, nothing written."""
+def plan(settings: PushSettings, horizon: timedelta | None = None) -> Report:
+    """What a push would do now (and, with a horizon, what comes next): nothing is written."""
     entries, channels = inputs(settings)
     contents = read_ledger(settings.ledger_path, settings.display(settings.ledger_path))
     halts = read_halts(settings.halt_path, settings.display(settings.halt_path))
     now = _now(settings)
-    planned = make_plan(entries, fold(contents.lines), halts, channels, now, settings.channels)
-    what = "dry run" if settings.dry_run else "plan"
-    report = plan_report(planned, f"{what} at {_iso(now)}: nothing is published")
+    planned = make_plan(
+        entries, fold(contents.lines), halts, channels, now, settings.channels, horizon=horizon
+    )
+    report = plan_report(planned, "dry run" if settings.dry_run else "plan")
     if contents.torn:
         report.notes.append(
             f"{settings.display(settings.ledger_path)}:{contents.torn_line}: the last line was "
@@ -80,7 +81,7 @@ def push(settings: PushSettings) -> Report:
         contents = read_ledger(ledger, show(ledger))
         writer = LedgerWriter(ledger, show(ledger))
         now = _now(settings)
-        report = Report(f"push at {_iso(now)}")
+        report = Report(f"push at {_iso(now)}", command="push", now=now)
         note = writer.repair(contents)
         if note:
             report.notes.append(note)
@@ -264,6 +265,8 @@ def _unconfirmed_hint(variant: str) -> str:
 
 
 def _ledger_row(outcome: Outcome, line: LedgerLine, entry: VariantEntry | None, detail: str) -> Row:
+    if entry is not None:
+        return row_of(outcome, entry, detail)
     scheduled = entry.scheduled.astimezone(UTC).strftime("%Y-%m-%d %H:%MZ") if entry else ""
     return Row(outcome, line.channel, line.variant, line.post or "", scheduled, detail)
 

@@ -36,6 +36,7 @@ class Plan:
     missed: tuple[Planned, ...]  # stale: newly reported as missed
     pending: tuple[Planned, ...]  # a send interrupted earlier: checked before anything else
     counts: dict[str, int] = field(default_factory=dict)  # later, already published...
+    upcoming: tuple[Planned, ...] = ()  # within the horizon asked for (`plan --week`), and why not
 
 
 def stale_hours(channel: Channel | None) -> float:
@@ -52,12 +53,16 @@ def make_plan(
     now: datetime,
     only: Sequence[str] = (),
     reported: Collection[str] = (),
+    horizon: timedelta | None = None,
 ) -> Plan:
     """The plan at `now` for `entries` (in schedule order), restricted to channels `only`.
 
     Variants in `reported` (reconciled by this push, already listed one by one) are not counted
-    again among the ones "already published".
+    again among the ones "already published". With a `horizon`, the variants scheduled after now
+    and within it are listed as upcoming (with what would stop them: a status other than
+    approved, error findings, a halt).
     """
+    upcoming: list[Planned] = []
     due: list[Planned] = []
     skipped: list[Planned] = []
     missed: list[Planned] = []
@@ -67,7 +72,10 @@ def make_plan(
         if only and entry.channel not in only:
             continue
         if entry.scheduled > now:
-            counts["later"] += 1
+            if horizon is not None and entry.scheduled <= now + horizon:
+                upcoming.append(Planned(entry, _upcoming(entry, halts)))
+            else:
+                counts["later"] += 1
             continue
         record = records.get(entry.id)
         state = record.state if record else None
@@ -90,7 +98,16 @@ def make_plan(
             skipped.append(Planned(entry, halt.describe()))
         else:
             due.append(Planned(entry, _problem(entry, channels)))
-    return Plan(now, tuple(due), tuple(skipped), tuple(missed), tuple(pending), counts)
+    return Plan(
+        now, tuple(due), tuple(skipped), tuple(missed), tuple(pending), counts, tuple(upcoming)
+    )
+
+
+def _upcoming(entry: VariantEntry, halts: tuple[Halt, ...]) -> str:
+    if not entry.publishable:
+        return _unpublishable(entry).replace("not publishable", "will not go out", 1)
+    halt = halted_by(halts, entry)
+    return f"will not go out while {halt.describe()}" if halt is not None else ""
 
 
 def _unpublishable(entry: VariantEntry) -> str:

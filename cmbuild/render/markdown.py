@@ -59,7 +59,9 @@ def to_html(doc: Document, *, rewrite_link: RewriteLink) -> str:
 def to_plain(doc: Document, *, links_clickable: bool, rewrite_link: RewriteLink) -> str:
     """Render plain text for social platforms.
 
-    Paragraphs and headings become paragraphs separated by one blank line; line breaks are kept;
+    Paragraphs and headings become paragraphs separated by one blank line; a line wrapped in the
+    source (a soft break) becomes a space and a hard break (two spaces or `\\` at the end of a
+    line) a new line, as CommonMark says;
     emphasis markers are dropped; lists become ``•`` or ``1.`` lines, nested ones indented two
     spaces per level. A link is ``label (url)`` where the platform makes links clickable and its
     label alone where it does not; a link written as its own URL appears once. Every URL written
@@ -170,8 +172,13 @@ def _inline_plain(children: Sequence[Token], clickable: bool, rewrite: RewriteLi
             if after_drop and content[:1] == " " and (not parts or parts[-1][-1:] in " \n"):
                 content = content[1:]
             parts.append(content)
-        elif kind == "softbreak" or kind == "hardbreak":
-            # Social posts are written line by line on purpose: a soft break stays a new line.
+        elif kind == "softbreak":
+            # CommonMark: a line wrapped in the source is one line of text; only a hard break
+            # (two spaces or a backslash at the end of the line) is a new line.
+            if not (after_drop and parts and parts[-1][-1:] in " \n"):
+                parts.append(" ")
+            continue  # a dropped image before a soft break still takes the next text's space
+        elif kind == "hardbreak":
             parts.append("\n")
         elif kind == "code_inline":
             parts.append(child.content)

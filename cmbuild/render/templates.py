@@ -23,6 +23,7 @@ from cmbuild.layout import TEMPLATES_DIR
 from cmbuild.model import Channel, Charter
 from cmbuild.platforms.base import Platform
 from cmbuild.render.links import add_utm
+from cmbuild.render.strings import phrase
 from cmbuild.text.entities import hashtags as find_hashtags
 
 SCOPE = "_cmbuild_scope"
@@ -64,6 +65,7 @@ def make_environment(root: Path) -> jinja2.Environment:
         fit=_fit,
         mention=_mention,
         date=_date,
+        phrase=_phrase,
     )
     return env
 
@@ -176,6 +178,14 @@ def _mention(ctx: Context, key: str) -> str:
         known = ", ".join(h.key for h in scope.charter.handles) or "none"
         raise ValueError(f"unknown handle {key!r} (handles in brand/charter.toml: {known})")
     return scope.platform.mention(handle.name, handle.on(scope.platform.name))
+
+
+@pass_context
+def _phrase(ctx: Context, key: str) -> str:
+    """`key`'s words in the post's language (cmbuild.render.strings)."""
+    post, channel = ctx.get("post") or {}, ctx.get("channel") or {}
+    lang = post.get("lang") or channel.get("lang")
+    return phrase(str(key), lang, _scope(ctx).charter.strings)
 
 
 def _date(value: datetime, format: str = "%Y-%m-%d") -> str:

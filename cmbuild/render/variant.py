@@ -169,6 +169,14 @@ def _body(
     return markdown.resolve_mentions(body, resolve), unknown
 
 
+def _link_in_body(body: str, platform: Platform, shown: _Shown) -> bool:
+    """Whether the writer already linked to the post's link in the text: templates then do not
+    add it a second time."""
+    text = html.unescape(body) if platform.text_format == "html" else body
+    link, raw = shown.link, shown.raw_link
+    return bool(link and (link in text or (raw and raw in text)))
+
+
 def _variables(
     post: Post,
     channel: Channel,
@@ -191,6 +199,7 @@ def _variables(
             "tags": list(post.tags),
             "link": shown.link,
             "raw_link": shown.raw_link,
+            "link_in_body": _link_in_body(body, platform, shown),
             "publish": when,
             "images": [{"path": m.path, "alt": m.alt} for m in shown.media],
         },

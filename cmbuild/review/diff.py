@@ -3,6 +3,7 @@
 Two builds are compared: variants are matched by their stable id (post path + channel), so a post
 that is renamed or moved to another folder shows as removed and added. Drafts are left out, as in
 the manifest: a draft that becomes `review` or `approved` enters the schedule, so it is "added".
+A status change between `review` and `approved` is a change: it decides whether the post goes out.
 Findings are matched by (file, channel, rule, message): line numbers are left out so that a finding
 does not look new because text was inserted above it.
 """
@@ -51,6 +52,10 @@ class VariantChange:
         return self._both and self._base.scheduled != self._head.scheduled
 
     @property
+    def status_changed(self) -> bool:
+        return self._both and self._base.status != self._head.status
+
+    @property
     def text_changed(self) -> bool:
         return self._both and self._base.text != self._head.text
 
@@ -82,10 +87,13 @@ class VariantChange:
             "change": self.kind,
             "scheduled": variant.scheduled.isoformat(),
             "timezone": variant.timezone,
+            "status": None,
             "rescheduled": None,
             "text": None,
             "image": None,
         }
+        if self.status_changed:
+            data["status"] = {"old": self._base.status, "new": self._head.status}
         if self.rescheduled:
             data["rescheduled"] = {
                 "old": self._base.scheduled.isoformat(),
@@ -113,6 +121,33 @@ class ChannelChanges:
 
 
 @dataclass(frozen=True)
+class PostChanges:
+    """The changes of one post, on every channel it has a change on."""
+
+    source: str
+    title: str
+    changes: tuple[VariantChange, ...]  # by channel name
+
+    @property
+    def status(self) -> tuple[str, str] | None:
+        """(old, new) when the post's status changed, else None."""
+        for change in self.changes:
+            if change.status_changed:
+                assert change.base is not None and change.head is not None
+                return change.base.status, change.head.status
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        status = self.status
+        return {
+            "source": self.source,
+            "title": self.title,
+            "status": {"old": status[0], "new": status[1]} if status else None,
+            "channels": [c.variant.channel for c in self.changes],
+        }
+
+
+@dataclass(frozen=True)
 class ScheduleDiff:
     """Everything that differs between the schedules of two builds."""
 
@@ -124,11 +159,30 @@ class ScheduleDiff:
     def changes(self) -> tuple[VariantChange, ...]:
         return tuple(c for channel in self.channels for c in channel.changes)
 
+    @property
+    def posts(self) -> tuple[PostChanges, ...]:
+        """The changes grouped by post, in order of the post's first time, then its path."""
+        by_post: dict[str, list[VariantChange]] = {}
+        for change in self.changes:
+            by_post.setdefault(change.variant.source, []).append(change)
+        posts = [
+            PostChanges(
+                source,
+                mine[0].variant.title,
+                tuple(sorted(mine, key=lambda c: c.variant.channel)),
+            )
+            for source, mine in by_post.items()
+        ]
+        return tuple(
+            sorted(posts, key=lambda p: (min(c.variant.scheduled for c in p.changes), p.source))
+        )
+
     def counts(self) -> dict[str, int]:
         changes = self.changes
         return {
             "added": sum(1 for c in changes if c.kind == "added"),
             "removed": sum(1 for c in changes if c.kind == "removed"),
+            "status_changed": sum(1 for post in self.posts if post.status),
             "rescheduled": sum(1 for c in changes if c.rescheduled),
             "text_changed": sum(1 for c in changes if c.text_changed),
             "image_changed": sum(1 for c in changes if c.image_changed),
@@ -147,6 +201,7 @@ class ScheduleDiff:
                 }
                 for c in self.channels
             ],
+            "posts": [post.to_dict() for post in self.posts],
             "new_findings": [f.to_dict() for f in self.new_findings],
             "resolved_findings": [f.to_dict() for f in self.resolved_findings],
         }
@@ -170,7 +225,12 @@ def schedule_diff(
             changes.append(VariantChange("removed", before, None))
         else:
             change = VariantChange("changed", before, after, word_diff(before.text, after.text))
-            if change.rescheduled or change.text_changed or change.image_changed:
+            if (
+                change.status_changed
+                or change.rescheduled
+                or change.text_changed
+                or change.image_changed
+            ):
                 changes.append(change)
     by_channel: dict[str, list[VariantChange]] = {}
     for change in changes:

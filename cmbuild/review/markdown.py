@@ -12,7 +12,7 @@ from datetime import datetime
 
 from cmbuild.model import Finding, Media
 from cmbuild.review.compare import Review, Side
-from cmbuild.review.diff import VariantChange, WordRun
+from cmbuild.review.diff import PostChanges, VariantChange, WordRun
 
 CONTEXT_WORDS = 5  # unchanged words kept on each side of a change
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # not strftime: locale-free
@@ -22,6 +22,7 @@ _ZERO_WIDTH_SPACE = "&#8203;"
 _HEADERS = {
     "added": "added",
     "removed": "removed",
+    "status_changed": "status changed",
     "rescheduled": "rescheduled",
     "text_changed": "text changed",
     "image_changed": "image changed",
@@ -31,7 +32,7 @@ _HEADERS = {
 
 
 def render(review: Review) -> str:
-    """The whole comment: title, counts, changes per channel, new and resolved findings."""
+    """The whole comment: title, counts, changes per post, new and resolved findings."""
     diff = review.diff
     lines = [
         f"## Schedule changes: {_code(review.base.label)} → {_side(review.head)}",
@@ -41,11 +42,8 @@ def render(review: Review) -> str:
     ]
     if not diff.channels:
         lines += ["No change to the schedule.", ""]
-    for channel in diff.channels:
-        lines += [f"### {channel.channel} ({channel.platform})", ""]
-        for change in channel.changes:
-            lines += _change(change)
-        lines.append("")
+    for post in diff.posts:
+        lines += [f"### {_code(post.source)} “{escape(post.title)}”", "", *_post(post), ""]
     for title, findings, hints in (
         ("New findings", diff.new_findings, True),
         ("Resolved findings", diff.resolved_findings, False),
@@ -55,6 +53,39 @@ def render(review: Review) -> str:
             lines += [_finding(f, hint=hints) for f in findings]
             lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _post(post: PostChanges) -> list[str]:
+    """The post's status line, then each change once, with the channels it is on."""
+    lines = [_status(post)] if post.status else []
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for change in post.changes:
+        for label, detail in _facts(change):
+            grouped.setdefault((label, detail), []).append(change.variant.channel)
+    for (label, detail), channels in grouped.items():
+        lines.append(f"- **{label}** on {', '.join(channels)}{': ' if detail else ''}{detail}")
+    return lines
+
+
+def _status(post: PostChanges) -> str:
+    assert post.status is not None
+    old, new = post.status
+    heads = [c.head for c in post.changes if c.status_changed and c.head is not None]
+    first = min(heads, key=lambda v: v.scheduled)
+    where = _channels(len(heads))
+    if new == "approved":
+        return (
+            f"- **now approved** (was {old}): goes out {_when(first.scheduled, first.timezone)}"
+            f" on {where}"
+        )
+    return (
+        f"- **now {new}** (was {old}): will not go out until approved again"
+        f" (was due {_when(first.scheduled, first.timezone)} on {where})"
+    )
+
+
+def _channels(count: int) -> str:
+    return "1 channel" if count == 1 else f"{count} channels"
 
 
 def escape(text: str) -> str:
@@ -99,39 +130,36 @@ def _counts(counts: dict[str, int]) -> list[str]:
     ]
 
 
-def _change(change: VariantChange) -> list[str]:
+def _facts(change: VariantChange) -> list[tuple[str, str]]:
+    """What changed on one channel, as (label, detail) pairs that other channels may share."""
     variant = change.variant
-    what = f"{_code(variant.source)} “{escape(variant.title)}”"
     if change.kind == "added":
-        return [f"- **added** {what}, {_when(variant.scheduled, variant.timezone)}"]
+        return [("added", _when(variant.scheduled, variant.timezone))]
     if change.kind == "removed":
-        return [f"- **removed** {what}, was {_when(variant.scheduled, variant.timezone)}"]
+        return [("removed", f"was {_when(variant.scheduled, variant.timezone)}")]
     base, head = change.base, change.head
     assert base is not None and head is not None
-    if not change.rescheduled:
-        return [f"- **changed** {what}, {_when(head.scheduled, head.timezone)}", *_details(change)]
-    if base.timezone == head.timezone:
-        moved = f"{_time(base.scheduled)} → {_time(head.scheduled)} ({head.timezone})"
-    else:
-        moved = f"{_when(base.scheduled, base.timezone)} → {_when(head.scheduled, head.timezone)}"
-    return [f"- **changed** {what}", f"  - rescheduled: {moved}", *_details(change)]
-
-
-def _details(change: VariantChange) -> list[str]:
-    base, head = change.base, change.head
-    assert base is not None and head is not None
-    lines = []
+    facts = []
+    if change.rescheduled:
+        if base.timezone == head.timezone:
+            moved = f"{_time(base.scheduled)} → {_time(head.scheduled)} ({head.timezone})"
+        else:
+            moved = (
+                f"{_when(base.scheduled, base.timezone)} → {_when(head.scheduled, head.timezone)}"
+            )
+        facts.append(("rescheduled", moved))
     if change.text_changed:
-        shown = words(change.words) if change.words else "spacing or line breaks only"
-        lines.append(f"  - text: {shown}")
+        facts.append(
+            ("text", words(change.words) if change.words else "spacing or line breaks only")
+        )
     if change.image_changed:
         old, new = _media(base.media), _media(head.media)
         if old == new:  # same files and sizes, new content
             digests = f"{_digests(base.media)} → {_digests(head.media)}"
-            lines.append(f"  - image: {new}, content changed (sha256 {digests})")
+            facts.append(("image", f"{new}, content changed (sha256 {digests})"))
         else:
-            lines.append(f"  - image: {old} → {new}")
-    return lines
+            facts.append(("image", f"{old} → {new}"))
+    return facts
 
 
 def _media(media: tuple[Media, ...]) -> str:

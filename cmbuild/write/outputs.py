@@ -8,6 +8,7 @@ only the others are serialised again.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -66,18 +67,21 @@ def write_outputs(
     inputs_digest: str,
     last: LastWrite,
     extra: Mapping[str, bytes | None] | None = None,
+    calendar_zone: str | None = None,
 ) -> WriteReport:
     """Write every output that differs from what is on disk and prune the stale ones.
 
     `rows` are in manifest order; each reused row's manifest and event spans are updated to where
     its entries now sit. `extra` are more output files (the preview site), by output-relative
-    path; None for a file to keep as the last build wrote it.
+    path; None for a file to keep as the last build wrote it. `calendar_zone` is the brand's zone,
+    which the calendar declares as its own.
     """
     tally = _Tally()
     listing = _Listing(out)
     _write_texts(out, rows, sources, last.digests, listing, tally)
     _write_extra(out, extra or {}, last.digests, listing, tally)
-    stats, files = _write_whole_files(out, rows, sources, calendar_name, inputs_digest, last, tally)
+    calendar = (calendar_name, calendar_zone)
+    stats, files = _write_whole_files(out, rows, sources, calendar, inputs_digest, last, tally)
     pruned = prune(out, set(last.digests) - set(tally.current))
     return WriteReport(
         tuple(tally.written),
@@ -140,7 +144,7 @@ def _write_whole_files(
     out: Path,
     rows: Sequence[Row],
     sources: Sources,
-    calendar_name: str,
+    calendar_of: tuple[str, str | None],
     inputs_digest: str,
     last: LastWrite,
     tally: _Tally,
@@ -149,7 +153,7 @@ def _write_whole_files(
     listed = [row for row in rows if row.status != "draft"]
     old = _Previous(out, last)
     manifest = _manifest(listed, old.data(MANIFEST), sources, inputs_digest)
-    calendar = _calendar_file(listed, old.data(CALENDAR), sources, calendar_name)
+    calendar = _calendar_file(listed, old.data(CALENDAR), sources, *calendar_of)
     stats: dict[str, Stat] = {}
     files: dict[str, tuple[Stat, bytes]] = {}
     for name, data in ((MANIFEST, manifest), (CALENDAR, calendar)):
@@ -185,12 +189,12 @@ def _manifest(
 
 
 def _calendar_file(
-    listed: Sequence[Row], previous: bytes | None, sources: Sources, name: str
+    listed: Sequence[Row], previous: bytes | None, sources: Sources, name: str, zone: str | None
 ) -> bytes:
     parts, spans = _splice(
         listed, previous, lambda row: row.event, sources.event, b"", _EVENT_START
     )
-    calendar = _calendar(listed, parts, name)
+    calendar = _calendar(listed, parts, name, zone)
     base = len(calendar) - len(_END) - sum(map(len, parts))
     for row, (offset, length) in zip(listed, spans, strict=True):
         row.event = (base + offset, length)
@@ -252,12 +256,12 @@ def _splice(
     return parts, spans
 
 
-def _calendar(listed: Sequence[Row], events: list[bytes], name: str) -> bytes:
+def _calendar(listed: Sequence[Row], events: list[bytes], name: str, zone: str | None) -> bytes:
     from cmbuild.write.calendar import calendar_ics
 
     data = calendar_ics(
         events,
-        sorted({row.timezone for row in listed}),
+        calendar_zones(zone, [row.timezone for row in listed]),
         name=name,
         span=(
             (
@@ -270,6 +274,18 @@ def _calendar(listed: Sequence[Row], events: list[bytes], name: str) -> bytes:
     )
     assert data.endswith(_END)
     return data
+
+
+def calendar_zones(brand: str | None, used: Sequence[str]) -> list[str]:
+    """The calendar's zones, its own first: the brand's, else the one most variants use.
+
+    A calendar app shows the events in the calendar's zone (X-WR-TIMEZONE) when it has none set, so
+    this must be the brand's, not the first zone in alphabetical order.
+    """
+    counts = Counter(used)
+    first = brand or min(counts, key=lambda z: (-counts[z], z), default=None)
+    rest = sorted(set(counts) - {first})
+    return [first, *rest] if first else rest
 
 
 class _Previous:

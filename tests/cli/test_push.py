@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.push.fixtures import cli
@@ -46,7 +48,9 @@ def test_dry_run_needs_no_credentials_and_writes_nothing(tmp_path: Path) -> None
         root = make_site(tmp_path / "site", channels(server.url), entries)
         result = cli(root, "push", "--dry-run", "--now", "2026-12-01T09:00:00Z")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("dry run at 2026-12-01T09:00:00Z: nothing is published")
+    assert result.stdout.startswith(
+        "dry run at 2026-12-01T09:00:00Z: 1 variant is due; a real push would publish it"
+    )
     assert "1 due" in result.stdout
     assert server.seen == []
     assert not (root / "state").exists()
@@ -120,3 +124,22 @@ def test_a_push_at_another_time_than_the_clock_never_writes_the_real_ledger(
     assert not (root / "state" / "ledger.jsonl").exists()  # the real ledger was never written
     assert (root / "state" / "rehearsal.jsonl").exists()
     assert rehearsal.returncode == 1  # `a` was missed (in the rehearsal ledger only)
+
+
+def test_push_json_reports_each_variant_with_its_title_and_local_time(tmp_path: Path) -> None:
+    # The real clock (a push at another time is a rehearsal): due ten minutes ago.
+    due = (datetime.now(UTC) - timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    entries = [variant("hook", "x", due, title="Marché de Noël : on y sera !")]
+    with FaultServer() as server:
+        root = make_site(tmp_path / "site", channels(server.url), entries)
+        result = cli(root, "push", "--json", env=environ(**ENV))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["command"] == "push" and data["counts"] == {"published": 1}
+    (row,) = data["variants"]
+    assert (row["outcome"], row["title"], row["scheduled"]) == (
+        "published",
+        "Marché de Noël : on y sera !",
+        due,
+    )
+    assert row["scheduled_local"] == datetime.fromisoformat(due).isoformat()  # a UTC channel

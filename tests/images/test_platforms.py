@@ -143,3 +143,26 @@ def test_exif_orientation_is_applied(run: Run, repo: Path) -> None:
     result = run([job(source, "mastodon")])
     [media] = next(iter(result.media.values()))
     assert (media.width, media.height) == (800, 1200)
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_pinterest_pins_are_two_by_three_portrait_by_default(
+    matrix: tuple[Path, ImageResult], shape: str
+) -> None:
+    # Pinterest recommends 2:3; a landscape source used to stay landscape.
+    (media,) = matrix[1].media[f"{shape}#pinterest"]
+    assert media.width is not None and media.height is not None
+    assert media.height > media.width
+    assert abs(media.width / media.height - 2 / 3) <= 1 / media.height  # whole-pixel rounding
+
+
+def test_original_keeps_the_source_ratio_and_unknown_formats_list_it() -> None:
+    from cmbuild.images.targets import Target, resolve_target
+
+    pinterest = platforms.get("pinterest")
+    kept = resolve_target(pinterest, "pinterest-cmb", {"image_format": "original"})
+    assert isinstance(kept, Target) and kept.limits.shape is None
+    default = resolve_target(pinterest, "pinterest-cmb", {})
+    assert isinstance(default, Target) and default.limits.shape == (1000, 1500)
+    wrong = resolve_target(pinterest, "pinterest-cmb", {"image_format": "wide"})
+    assert isinstance(wrong, list) and "portrait, square, original" in str(wrong[0])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import datetime
 from pathlib import Path
@@ -116,8 +118,10 @@ def test_plan_command_lists_due_variants_and_why_others_are_not(built: Path) -> 
     result = cli(built, "plan", "--now", "2026-12-05T09:00:00+01:00")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "plan at 2026-12-05T08:00:00Z: nothing is published"
-    assert sum(line.lstrip().startswith("missed") for line in lines) == 4
+    assert lines[0] == "plan at 2026-12-05T08:00:00Z: nothing due now"
+    # Four missed variants of one post are one line, not four.
+    (missed,) = [line for line in lines if line.lstrip().startswith("missed")]
+    assert "missed   4 variants of 1 post, due from Tue 2026-12-01 09:00 CET" in missed
     assert sum(line.lstrip().startswith("skipped") for line in lines) == 2
     assert lines[-1] == "4 missed, 2 skipped, 5 later"
     assert not (built / "state").exists()  # a plan writes nothing
@@ -155,3 +159,77 @@ def test_a_bad_manifest_is_reported_with_its_file_and_line(built: Path) -> None:
         2,
         "error: output/manifest.json: manifest not found (run `cmbuild build` first)",
     )
+
+
+def test_plan_shows_local_times_and_titles_and_says_what_is_due(built: Path) -> None:
+    result = cli(built, "plan", "--now", "2026-12-01T10:00:00+01:00")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "plan at 2026-12-01T09:00:00Z: 2 variants are due; `cmbuild push` publishes them"
+        " (a plan sends nothing)"
+    )
+    due = [line.split() for line in lines if line.lstrip().startswith("due")]
+    # 08:00 UTC in the channels' zone (Europe/Paris), with the post's title, not its hash.
+    assert [words[1:6] for words in due] == [
+        ["Tue", "2026-12-01", "09:00", "CET", "bluesky-test"],
+        ["Tue", "2026-12-01", "09:00", "CET", "x-test"],
+    ]
+    assert all("Lancement de la session d’hiver" in line for line in lines[1:3])
+    assert "08:00Z" not in result.stdout
+
+
+def test_plan_week_lists_the_coming_seven_days(built: Path) -> None:
+    result = cli(built, "plan", "--now", "2026-12-01T10:00:00+01:00", "--week", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    upcoming = [v for v in data["variants"] if v["outcome"] == "upcoming"]
+    assert [(v["channel"], v["scheduled_local"]) for v in upcoming][:2] == [
+        ("linkedin-test", "2026-12-02T08:30:00+01:00"),
+        ("instagram-test", "2026-12-03T18:00:00+01:00"),
+    ]
+    assert all(v["scheduled"] <= "2026-12-08T09:00:00Z" for v in upcoming)
+    review = [v for v in upcoming if v["channel"] == "mastodon-test"]
+    assert review and review[0]["detail"] == "will not go out: status is review, not approved"
+    assert data["counts"]["upcoming"] == len(upcoming)
+    assert data["counts"]["later"] + len(upcoming) == 9
+
+
+def test_plan_json_has_a_stable_documented_shape(built: Path) -> None:
+    result = cli(built, "plan", "--now", "2026-12-01T10:00:00+01:00", "--json")
+    data = json.loads(result.stdout)
+    assert list(data) == ["command", "now", "title", "notes", "counts", "variants"]
+    assert data["command"] == "plan" and data["now"] == "2026-12-01T09:00:00Z"
+    assert data["counts"] == {"due": 2, "later": 9}
+    first = data["variants"][0]
+    assert list(first) == [
+        "outcome", "channel", "platform", "variant", "post", "title",
+        "scheduled", "scheduled_local", "timezone", "detail",
+    ]  # fmt: skip
+    assert first["outcome"] == "due" and first["timezone"] == "Europe/Paris"
+    assert first["scheduled"] == "2026-12-01T08:00:00Z"
+    assert first["scheduled_local"] == "2026-12-01T09:00:00+01:00"
+    assert first["title"] == "Lancement de la session d’hiver"
+
+
+def test_plan_csv_exports_the_listed_variants(built: Path, tmp_path: Path) -> None:
+    target = tmp_path / "schedule.csv"
+    result = cli(
+        built, "plan", "--now", "2026-12-01T10:00:00+01:00", "--week", "--csv", str(target)
+    )
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"), newline="")))
+    assert rows[0] == {
+        "scheduled_local": "2026-12-01T09:00:00+01:00",
+        "timezone": "Europe/Paris",
+        "scheduled": "2026-12-01T08:00:00Z",
+        "channel": "bluesky-test",
+        "platform": "bluesky",
+        "title": "Lancement de la session d’hiver",
+        "post": "posts/2026-12-01-lancement.md",
+        "outcome": "due",
+        "detail": "",
+        "variant": rows[0]["variant"],
+    }
+    assert [r["scheduled"] for r in rows] == sorted(r["scheduled"] for r in rows)
+    assert {r["outcome"] for r in rows} == {"due", "upcoming"}

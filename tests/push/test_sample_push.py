@@ -220,13 +220,11 @@ def manifest(root: Path) -> dict[str, dict[str, Any]]:
 
 def planned(root: Path, now: str) -> dict[str, list[str]]:
     """What `cmbuild plan` says at `now`: variant ids by outcome (due, missed, halted...)."""
-    result = cli(root, "plan", "--now", now)
+    result = cli(root, "plan", "--now", now, "--json")
     assert result.returncode == 0, result.stderr
     found: dict[str, list[str]] = {}
-    for line in result.stdout.splitlines():
-        row = re.match(r"  (\w+)\s+\S+ \S+\s+(\S+)\s+([0-9a-f]{20})\s", line)
-        if row:
-            found.setdefault(row.group(1), []).append(row.group(3))
+    for row in json.loads(result.stdout)["variants"]:
+        found.setdefault(row["outcome"], []).append(row["variant"])
     return found
 
 

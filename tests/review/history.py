@@ -2,8 +2,8 @@
 tests/review/expected/diff.md (review its diff before committing).
 
 Commit 1 is tests/sites/basic as it is. Commit 2 is a typical editorial change: a post moved to
-another day and given an image, a body edited, a channel dropped from a post, a banned word added
-to a channel's text, and a new post.
+another day, given an image and approved, a body edited, a channel dropped from a post, a banned
+word added to a channel's text, and a new post.
 """
 
 from __future__ import annotations
@@ -77,6 +77,7 @@ def editorial_change(root: Path) -> None:
     Image.new("RGB", (40, 30), "navy").save(root / "media/carnet.png")
     conseil = root / "posts/2026-12-05-conseil.md"
     edit(conseil, "publish: 2026-12-05\n", "publish: 2026-12-07\n")
+    edit(conseil, "status: review\n", "status: approved\n")
     edit(
         conseil,
         "tags: [conseil]\n",

@@ -45,7 +45,7 @@ def test_spacing_only_is_a_text_change_without_word_runs() -> None:
     diff = _diff([variant("Un message.\nUn lien.")], [variant("Un message.\n\nUn lien.")])
     (change,) = diff.changes
     assert change.text_changed and change.words == ()
-    assert "  - text: spacing or line breaks only" in _markdown(diff)
+    assert "- **text** on facebook-cmb: spacing or line breaks only" in _markdown(diff)
 
 
 def test_unchanged_variants_are_not_listed() -> None:
@@ -65,7 +65,7 @@ def test_move_across_zones_names_both_zones() -> None:
     diff = _diff([variant("Bonjour")], [head])
     assert diff.counts()["rescheduled"] == 1
     assert (
-        "  - rescheduled: Tue 2026-12-01 12:00 (Europe/Paris) → "
+        "- **rescheduled** on facebook-cmb: Tue 2026-12-01 12:00 (Europe/Paris) → "
         "Wed 2026-12-02 06:00 (America/New_York)"
     ) in _markdown(diff)
 
@@ -83,8 +83,8 @@ def test_new_image_content_under_the_same_name_shows_the_digests() -> None:
     diff = _diff([base], [head])
     assert diff.counts()["image_changed"] == 1
     assert (
-        "  - image: `media/photo.jpg` 64×48, content changed (sha256 aaaaaaaa → bbbbbbbb)"
-        in _markdown(diff)
+        "- **image** on facebook-cmb: `media/photo.jpg` 64×48, "
+        "content changed (sha256 aaaaaaaa → bbbbbbbb)" in _markdown(diff)
     )
 
 
@@ -110,3 +110,31 @@ def test_long_unchanged_stretches_are_cut() -> None:
     old = " ".join(f"m{i}" for i in range(30))
     runs = word_diff(old, old.replace("m15", "M15"))
     assert words(runs) == "… m10 m11 m12 m13 m14 ~~m15~~ **M15** m16 m17 m18 m19 m20 …"
+
+
+def test_approving_a_post_is_a_change_that_says_when_it_goes_out() -> None:
+    # The edit that makes a post go live: nothing else changes.
+    review = [
+        replace(variant("Bonjour", on=name), status="review") for name in ("x-cmb", "mastodon-cmb")
+    ]
+    approved = [replace(v, status="approved") for v in review]
+    diff = _diff(review, approved)
+    assert diff.counts()["status_changed"] == 1
+    (post,) = diff.posts
+    assert post.status == ("review", "approved")
+    text = _markdown(diff)
+    assert "No change to the schedule." not in text
+    assert (
+        "- **now approved** (was review): goes out Tue 2026-12-01 12:00 (Europe/Paris)"
+        " on 2 channels"
+    ) in text
+    back = _markdown(_diff(approved[:1], review[:1]))
+    assert "- **now review** (was approved): will not go out until approved again" in back
+
+
+def test_changes_are_grouped_by_post_and_shared_ones_listed_once() -> None:
+    base = [variant("Un vieux texte", on=name) for name in ("x-cmb", "mastodon-cmb")]
+    head = [replace(v, text="Un nouveau texte") for v in base]
+    text = _markdown(_diff(base, head))
+    assert text.count("### `posts/") == 1
+    assert "- **text** on mastodon-cmb, x-cmb: Un ~~vieux~~ **nouveau** texte" in text

@@ -54,6 +54,7 @@ def test_json_has_the_same_diff_as_data(repo: Path) -> None:
     assert data["counts"] == {
         "added": 1,
         "removed": 1,
+        "status_changed": 1,
         "rescheduled": 2,
         "text_changed": 3,
         "image_changed": 2,
@@ -70,6 +71,13 @@ def test_json_has_the_same_diff_as_data(repo: Path) -> None:
         "new": "2026-12-07T09:00:00+01:00",
     }
     assert moved["text"] is None
+    assert moved["status"] == {"old": "review", "new": "approved"}
+    assert data["posts"][1] == {
+        "source": "posts/2026-12-05-conseil.md",
+        "title": "Conseil : écrire pour chaque réseau",
+        "status": {"old": "review", "new": "approved"},
+        "channels": ["mastodon-test", "x-test"],
+    }
     assert [m["path"] for m in moved["image"]["new"]] == ["x-test/2026-12-05-conseil-1.jpg"]
     edited = changes["linkedin-test", "posts/2026-12-01-lancement.md#linkedin-test"]
     assert {"op": "delete", "text": "huit"} in edited["text"]["diff"]
@@ -94,7 +102,8 @@ def test_working_tree_includes_uncommitted_edits(repo: Path) -> None:
     assert result.code == 0, result.err
     assert "→ the working tree" in result.out.splitlines()[0]
     assert "~~ton~~ **style**" in result.out
-    assert result.out.count("- **changed** `posts/2026-12-05-conseil.md`") == 2  # x and mastodon
+    assert result.out.count("### `posts/2026-12-05-conseil.md`") == 1  # one post
+    assert "- **text** on mastodon-test, x-test: " in result.out  # on two channels
     assert git(repo, "status", "--porcelain") == " M posts/2026-12-05-conseil.md\n"
     assert not (repo / "output").exists()
     assert list(Path(tempfile.gettempdir()).iterdir()) == []

@@ -9,19 +9,23 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import dateutil.tz  # type: ignore[import-untyped]
 import pytest
+from cmbuild.write.outputs import calendar_zones
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar, Component, Event, Timezone
 from icalendar.parser import Contentline
 
 import cmbuild
+from cmbuild.build import build as build_site
 from cmbuild.model import Variant
 from cmbuild.write.calendar import _fold, calendar_ics, event_ics
+from tests.helpers import edit
 
 try:  # a second iCalendar parser, independent of icalendar
     vobject: Any = importlib.import_module("vobject")
@@ -577,3 +581,26 @@ def test_event_bytes_are_what_icalendar_writes(
         scheduled=when,
     )
     assert event_ics(variant, dtstamp=when) == reference_event(variant, when)
+
+
+def test_built_calendar_declares_the_brands_zone_not_the_first_in_name_order(
+    basic: Path,
+) -> None:
+    # tests/sites/basic: [defaults] timezone = "Europe/Paris", one channel in America/New_York.
+    build_site(basic)
+    calendar = Calendar.from_ical((basic / "output/calendar.ics").read_bytes())
+    assert str(calendar["X-WR-TIMEZONE"]) == "Europe/Paris"
+    edit(basic / "channels.toml", 'timezone = "Europe/Paris"', 'timezone = "Asia/Tokyo"')
+    build_site(basic)
+    calendar = Calendar.from_ical((basic / "output/calendar.ics").read_bytes())
+    assert str(calendar["X-WR-TIMEZONE"]) == "Asia/Tokyo"
+
+
+def test_without_a_brand_zone_the_calendar_takes_the_zone_most_variants_use() -> None:
+    used = ["America/New_York", "Europe/Paris", "Europe/Paris"]
+    assert calendar_zones(None, used) == ["Europe/Paris", "America/New_York"]
+    assert calendar_zones("Europe/London", used) == [
+        "Europe/London",
+        "America/New_York",
+        "Europe/Paris",
+    ]

@@ -31,6 +31,8 @@ class Pinterest(Platform):
         max_bytes=20_000_000,
         recommended=(1000, 1500),  # 2:3
         shapes=(("portrait", (1000, 1500)), ("square", (1000, 1000))),
+        # Pinterest shows 2:3 pins best (its own guidelines); a landscape pin is shown small.
+        default_shape="portrait",
         alt_text_limit=500,
         requires_image=True,
     )
