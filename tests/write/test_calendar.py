@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 import dateutil.tz  # type: ignore[import-untyped]
 import pytest
-from cmbuild.write.outputs import calendar_zones
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar, Component, Event, Timezone
@@ -25,6 +24,7 @@ import cmbuild
 from cmbuild.build import build as build_site
 from cmbuild.model import Variant
 from cmbuild.write.calendar import _fold, calendar_ics, event_ics
+from cmbuild.write.outputs import calendar_zones
 from tests.helpers import edit
 
 try:  # a second iCalendar parser, independent of icalendar
