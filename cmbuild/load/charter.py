@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from cmbuild import platforms
-from cmbuild.errors import ErrorCollector, InputError
+from cmbuild.errors import ErrorCollector, InputError, did_you_mean
 from cmbuild.layout import CHARTER_FILE
 from cmbuild.load.tomlfile import nearest_line, read_toml
 from cmbuild.load.validation import errors_from_validation
@@ -232,10 +232,10 @@ def _check_names(
                 errors.add(
                     InputError(
                         CHARTER_FILE,
-                        f"unknown channel {name!r}",
+                        f"unknown channel {name!r}{did_you_mean(name, channel_names)}",
                         line=nearest_line(lines, key),
                         key=key,
-                        hint=f"channels are: {', '.join(sorted(channel_names))}",
+                        hint=f"channels in channels.toml: {', '.join(sorted(channel_names))}",
                     )
                 )
     for index, required in enumerate(parsed.required):
@@ -245,9 +245,14 @@ def _check_names(
         ]
         for kind, field, name in unknown:
             key = f"required.{index}.{field}"
+            known = channel_names if kind == "channel" else set(platforms.names())
             errors.add(
                 InputError(
-                    CHARTER_FILE, f"unknown {kind} {name!r}", line=nearest_line(lines, key), key=key
+                    CHARTER_FILE,
+                    f"unknown {kind} {name!r}{did_you_mean(name, known)}",
+                    line=nearest_line(lines, key),
+                    key=key,
+                    hint=f"{field} are: {', '.join(sorted(known))}",
                 )
             )
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from cmbuild import platforms
-from cmbuild.errors import ErrorCollector, InputError
+from cmbuild.errors import ErrorCollector, InputError, did_you_mean
 from cmbuild.layout import CHANNELS_FILE, TEMPLATES_DIR
 from cmbuild.load.options import secret_options
 from cmbuild.load.tomlfile import nearest_line, read_toml
@@ -86,7 +86,8 @@ class ChannelModel(_Strict):
     def _known_platform(cls, value: str) -> str:
         if value not in platforms.names():
             raise ValueError(
-                f"unknown platform {value!r}; known platforms: {', '.join(platforms.names())}"
+                f"unknown platform {value!r}{did_you_mean(value, platforms.names())}; "
+                f"known platforms: {', '.join(platforms.names())}"
             )
         return value
 

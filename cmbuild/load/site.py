@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-from cmbuild.errors import ErrorCollector, InputError, InputErrors
+from cmbuild.errors import ErrorCollector, InputError, InputErrors, did_you_mean
 from cmbuild.layout import post_files, resolve_image
 from cmbuild.load.posts import read_post
 from cmbuild.model import Channel, Charter, Finding, ImageRef, Post
@@ -37,7 +37,7 @@ def load_config(root: Path) -> tuple[tuple[Channel, ...], Charter]:
     from cmbuild.load.config import default_timezone, load_channels
 
     errors = ErrorCollector()
-    channels: tuple[Channel, ...] = ()
+    channels: tuple[Channel, ...] | None = None
     try:
         channels = load_channels(root)
     except InputError as error:
@@ -46,12 +46,16 @@ def load_config(root: Path) -> tuple[tuple[Channel, ...], Charter]:
         errors.extend(many)
     charter = Charter()
     try:
-        charter = load_charter(root, {c.name for c in channels})
+        # Unreadable channels: the charter's channel names cannot be checked, and every one of them
+        # would be reported unknown, hiding the real cause.
+        names = None if channels is None else {c.name for c in channels}
+        charter = load_charter(root, names)
     except InputError as error:
         errors.add(error)
     except InputErrors as many:
         errors.extend(many)
     errors.raise_if_any()
+    assert channels is not None, "channels.toml errors were raised"
     return channels, replace(charter, timezone=default_timezone(root))
 
 
@@ -106,7 +110,7 @@ def check_post(root: Path, post: Post, channel_names: set[str]) -> list[InputErr
             problems.append(
                 InputError(
                     post.source,
-                    f"unknown channel {name!r}",
+                    f"unknown channel {name!r}{did_you_mean(name, channel_names)}",
                     line=line or post.line_of("channels"),
                     key=f"channels.{name}",
                     hint=f"channels in channels.toml: {', '.join(sorted(channel_names)) or 'none'}",

@@ -19,6 +19,7 @@ _KEY = re.compile(
     r"""^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*=\s*(.*)$"""
 )
 _INLINE_KEY = re.compile(r"""(?:[{,]\s*)("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*=""")
+_STRING = re.compile(r""""(?:[^"\\]|\\.)*"|'[^']*'""")
 _TOML_ERROR_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
@@ -64,7 +65,8 @@ def key_lines(text: str) -> dict[str, int]:
         for quote in ('"""', "'''"):
             if value.count(quote) == 1:
                 in_multiline = quote
-        stripped = value.split("#", 1)[0] if not value.lstrip().startswith(('"', "'")) else value
+        # Brackets and '#' inside strings ("#ad") are not structure: drop strings, then comments.
+        stripped = _STRING.sub('""', value).split("#", 1)[0]
         if stripped.lstrip().startswith("["):
             depth = stripped.count("[") - stripped.count("]")
     return lines
