@@ -9,8 +9,8 @@ the inputs are bad.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -22,10 +22,17 @@ class InputError(Exception):
     line: int | None = None
     key: str | None = None
     hint: str | None = None
+    channel: str | None = None  # the channel it was found for, when it is about one
 
     def __str__(self) -> str:
+        return self.shown(() if self.channel is None else (self.channel,))
+
+    def shown(self, channels: Sequence[str]) -> str:
+        """The error as printed, naming `channels` (the same problem found on each of them)."""
         where = f"{self.file}:{self.line}" if self.line else self.file
         what = f"{self.key}: {self.message}" if self.key else self.message
+        if channels:
+            what += f" [{', '.join(channels)}]"
         return f"{where}: {what}" + (f" ({self.hint})" if self.hint else "")
 
     def to_dict(self) -> dict[str, object]:
@@ -35,6 +42,7 @@ class InputError(Exception):
             "key": self.key,
             "message": self.message,
             "hint": self.hint,
+            "channel": self.channel,
         }
 
 
@@ -50,6 +58,19 @@ class InputErrors(Exception):
 
     def __len__(self) -> int:
         return len(self.errors)
+
+    def grouped(self) -> list[tuple[InputError, tuple[str, ...]]]:
+        """Each distinct problem once, with the channels it was found on (in name order).
+
+        The same bad date or zone is met once per channel the post goes to: a writer fixes it
+        once, so it is shown once.
+        """
+        groups: dict[InputError, set[str]] = {}
+        for error in self.errors:
+            channels = groups.setdefault(replace(error, channel=None), set())
+            if error.channel is not None:
+                channels.add(error.channel)
+        return [(error, tuple(sorted(channels))) for error, channels in groups.items()]
 
 
 class ErrorCollector:

@@ -172,7 +172,10 @@ def test_unknown_front_matter_key_is_a_warning(basic: Path) -> None:
     edit(basic / POST, "status: approved", "status: approved\npublsh: 2026-12-01")
     result = cli("build", "--root", str(basic))
     assert result.code in (0, 1)
-    assert f"{POST}:11: warning: unknown key 'publsh' is ignored (post.unknown-key)" in result.out
+    assert (
+        f"{POST}:11: warning: unknown key 'publsh' is ignored (did you mean 'publish'?) "
+        "(post.unknown-key)"
+    ) in result.out
 
 
 def test_impossible_date(basic: Path) -> None:

@@ -123,9 +123,10 @@ def _show_errors(errors: InputErrors, *, as_json: bool) -> None:
     if as_json:
         click.echo(dump({"ok": False, "errors": [e.to_dict() for e in errors]}))
         return
-    for error in errors:
-        click.echo(f"error: {error}", err=True)
-    click.echo(f"{len(errors)} input error(s): nothing was written.", err=True)
+    grouped = errors.grouped()
+    for error, channels in grouped:
+        click.echo(f"error: {error.shown(channels)}", err=True)
+    click.echo(f"{len(grouped)} input error(s): nothing was written.", err=True)
 
 
 def _show_result(

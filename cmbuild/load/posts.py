@@ -18,9 +18,10 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from cmbuild.errors import InputError
+from cmbuild.errors import InputError, did_you_mean
+from cmbuild.load.times import TimeError, zone
 from cmbuild.load.tomlfile import nearest_line
-from cmbuild.load.validation import errors_from_validation
+from cmbuild.load.validation import FRONT_MATTER_WORDS, errors_from_validation
 from cmbuild.model import ChannelOverride, Finding, ImageRef, Post
 
 try:  # the C loader is ~5x faster; fall back where libyaml is missing
@@ -76,6 +77,17 @@ class FrontMatter(BaseModel):
     lang: str | None = None
     slug: str | None = None
 
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        # Checked here, on the `timezone:` line, not later on every publish time that uses it.
+        if value is not None:
+            try:
+                zone(value)
+            except TimeError as error:
+                raise ValueError(f"{error}: {error.hint}") from None
+        return value
+
     @field_validator("slug")
     @classmethod
     def _slug(cls, value: str | None) -> str | None:
@@ -91,6 +103,10 @@ _HINTS = {
     ),
     "status": "use draft, review or approved",
     "publish": "write it like 2026-12-01 09:00",
+    "image": "write `image:`, then on the next lines, indented: `path: media/photo.jpg` and "
+    '`alt: "what the picture shows"`',
+    "model_type": "write each setting on its own line, indented under the key, "
+    "e.g. `text: ...` or `publish: ...`",
 }
 
 
@@ -130,10 +146,17 @@ def read_post(root: Path, path: Path) -> LoadedPost:
     try:
         model = FrontMatter.model_validate(data)
     except ValidationError as exc:
-        errors = errors_from_validation(exc, source, lambda key: _nearest(lines, key), hints=_HINTS)
+        errors = errors_from_validation(
+            exc, source, lambda key: _nearest(lines, key), hints=_HINTS, words=FRONT_MATTER_WORDS
+        )
         from cmbuild.errors import InputErrors
 
         raise InputErrors(errors) from None
+    misspelt = _misspelt_keys(model, source, lines)
+    if misspelt:
+        from cmbuild.errors import InputErrors
+
+        raise InputErrors(misspelt)
     warnings = _unknown_keys(model, source, lines)
     return LoadedPost(_to_post(model, source, body, body_line, lines), tuple(warnings))
 
@@ -155,6 +178,9 @@ def _compose(front: str, source: str, first_line: int) -> tuple[Any, dict[str, i
         line = first_line + mark.line if mark is not None else first_line
         if opened:
             problem = f"{problem} ({context} opened here)"
+        colon = _colon_in_value(front, mark.line) if mark is not None else None
+        if colon is not None:
+            raise colon_error(source, line, *colon) from None
         raise InputError(
             source,
             f"invalid YAML front matter: {problem}",
@@ -179,6 +205,34 @@ def _compose(front: str, source: str, first_line: int) -> tuple[Any, dict[str, i
     if isinstance(node, yaml.MappingNode):
         _walk(node, "", first_line, lines, depth=0)
     return data, lines
+
+
+_KEY_VALUE = re.compile(r"^\s*(?:- )?([\w.-]+):[ \t]+(.*?)\s*$")
+
+
+def _colon_in_value(front: str, index: int) -> tuple[str, str] | None:
+    """(key, value) when line `index` is `key: value` whose unquoted value holds `: `."""
+    lines = front.splitlines()
+    match = _KEY_VALUE.match(lines[index]) if index < len(lines) else None
+    if match is None:
+        return None
+    key, value = match.groups()
+    if value[:1] in ("'", '"') or not (": " in value or value.endswith(":")):
+        return None
+    return key, value
+
+
+def colon_error(source: str, line: int, key: str, value: str) -> InputError:
+    """A value with `: ` in it (French typography puts a space before a colon): quote it."""
+    quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return InputError(
+        source,
+        f"the value of `{key}` contains a colon followed by a space, which the front matter "
+        "reads as the start of another setting",
+        line=line,
+        key=key,
+        hint=f"put the whole value in quotes: {key}: {quoted}",
+    )
 
 
 def _unbuildable(node: yaml.Node | None) -> yaml.ScalarNode | None:
@@ -227,15 +281,38 @@ def _nearest(lines: dict[str, int], key: str) -> int | None:
     return nearest_line(lines, key) or (min(lines.values()) if lines else None)
 
 
+def _misspelt_keys(model: FrontMatter, source: str, lines: dict[str, int]) -> list[InputError]:
+    """Unknown keys close to a known key the post does not set (`publsh:`): errors.
+
+    Ignoring one would hide the real cause behind what its absence leads to ("no publish time").
+    """
+    unset = [name for name in FrontMatter.model_fields if name not in model.model_fields_set]
+    found = []
+    for key in sorted(model.model_extra or {}):
+        close = did_you_mean(key, unset)
+        if close:
+            found.append(
+                InputError(
+                    source,
+                    f"unknown key {key!r}{close}",
+                    line=lines.get(key),
+                    key=key,
+                    hint="fix the spelling: this setting is not read as it is",
+                )
+            )
+    return found
+
+
 def _unknown_keys(model: FrontMatter, source: str, lines: dict[str, int]) -> list[Finding]:
     found = []
     known = ", ".join(sorted(FrontMatter.model_fields))
     for key in sorted(model.model_extra or {}):
+        close = did_you_mean(key, FrontMatter.model_fields)
         found.append(
             Finding(
                 rule="post.unknown-key",
                 severity="warning",
-                message=f"unknown key {key!r} is ignored",
+                message=f"unknown key {key!r} is ignored{close}",
                 file=source,
                 line=lines.get(key),
                 hint=f"known keys: {known}",
@@ -246,11 +323,12 @@ def _unknown_keys(model: FrontMatter, source: str, lines: dict[str, int]) -> lis
         for name, override in sorted(model.channels.items()):
             for key in sorted((override.model_extra or {}) if override else {}):
                 path = f"channels.{name}.{key}"
+                close = did_you_mean(key, OverrideModel.model_fields)
                 found.append(
                     Finding(
                         rule="post.unknown-key",
                         severity="warning",
-                        message=f"unknown key {path!r} is ignored",
+                        message=f"unknown key {path!r} is ignored{close}",
                         file=source,
                         line=lines.get(path),
                         channel=name,

@@ -13,12 +13,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from cmbuild.errors import did_you_mean
 
 _LOCAL = re.compile(
     r"^(\d{4}-\d{2}-\d{2})[T ](\d{1,2}:\d{2}(?::\d{2})?)(?:\s+([A-Za-z_]+(?:/[A-Za-z0-9_+\-]+)*))?$"
 )
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# 15/12/2026, 15.12.2026 or 15-12-2026, maybe with a time: a date written the way people write it.
+_WRITTEN = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T,]+(\d{1,2}[:h]\d{2}))?$")
 
 
 class TimeError(ValueError):
@@ -41,8 +46,14 @@ def zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise TimeError(
-            f"unknown time zone {name!r}", "use an IANA zone name such as Europe/Paris"
+            f"unknown time zone {name!r}{did_you_mean(name, _zone_names())}",
+            "use a time zone name such as Europe/Paris or America/New_York",
         ) from None
+
+
+@cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())
 
 
 def parse_publish(raw: object, default_zone: str | None) -> datetime | DateOnly:
@@ -76,12 +87,37 @@ def parse_publish(raw: object, default_zone: str | None) -> datetime | DateOnly:
     except ValueError:
         raise TimeError(
             f"{text!r} is not a date and time",
-            "write it like 2026-12-01 09:00, 2026-12-01 09:00 Europe/Paris "
+            _year_first(text)
+            or "write it like 2026-12-01 09:00, 2026-12-01 09:00 Europe/Paris "
             "or 2026-12-01T09:00+01:00",
         ) from None
     if parsed.tzinfo is None:
         return localize(parsed, _need_zone(default_zone, text))
     return parsed
+
+
+def _year_first(text: str) -> str | None:
+    """The hint for a day-month-year date: the same date written year first."""
+    match = _WRITTEN.match(text)
+    if match is None:
+        return None
+    first, second, year = (int(part) for part in match.groups()[:3])
+    clock = f" {match.group(4).replace('h', ':').zfill(5)}" if match.group(4) else ""
+    readings = []
+    for day, month in ((first, second), (second, first)):
+        try:
+            readings.append(date(year, month, day))
+        except ValueError:
+            continue
+    if not readings:
+        return None
+    shown = [f"{d.isoformat()}{clock}" for d in dict.fromkeys(readings)]
+    if len(shown) == 1:
+        return f"write the year first: {shown[0]}"
+    return (
+        f"write the year first: {shown[0]} (day {first}, month {second}) "
+        f"or {shown[1]} (month {first}, day {second})"
+    )
 
 
 def _need_zone(zone_name: str | None, text: str) -> str:

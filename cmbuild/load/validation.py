@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import re
 import types
 from collections.abc import Callable, Mapping
 from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from cmbuild.errors import InputError
+from cmbuild.errors import InputError, did_you_mean
 
 _FRIENDLY = {
     "string_type": "expected text",
@@ -27,19 +28,51 @@ _FRIENDLY = {
 }
 
 
-def describe(error: Mapping[str, Any]) -> str:
-    """A short English description of one pydantic error."""
+# The same shapes in the words of a YAML front matter (a writer never meets "table" there).
+FRONT_MATTER_WORDS = {
+    "list_type": "expected a list, like [a, b] or one `- item` per line",
+    "dict_type": "expected `key: value` lines indented under it",
+    "model_type": "expected `key: value` lines indented under it",
+}
+_SHOWN = 60  # characters of a wrong value quoted back; a whole map dumped helps nobody
+
+
+def describe(error: Mapping[str, Any], words: Mapping[str, str] | None = None) -> str:
+    """A short English description of one pydantic error (`words`: phrasing by error type)."""
     kind = str(error.get("type", ""))
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
-        return f"expected one of {expected}, got {error.get('input')!r}"
+        got = str(error.get("input"))
+        close = did_you_mean(got, re.findall(r"'([^']*)'", str(expected)))
+        return f"expected one of {expected}, got {error.get('input')!r}{close}"
     if kind in ("extra_forbidden", "missing"):
         return _FRIENDLY[kind]
-    friendly = _FRIENDLY.get(kind)
+    friendly = (words or {}).get(kind) or _FRIENDLY.get(kind)
     if friendly:
-        return f"{friendly}, got {error.get('input')!r}"
+        shown = repr(error.get("input"))
+        return f"{friendly}, got {shown if len(shown) <= _SHOWN else shown[: _SHOWN - 1] + '…'}"
     message = str(error.get("msg", "invalid value"))
     return message.removeprefix("Value error, ")
+
+
+_SHAPES = ("list_type", "dict_type", "model_type")
+
+
+def _wrong_branch(error: Mapping[str, Any], every: list[Any]) -> bool:
+    """A shape error of one branch of a union whose other branch took the value.
+
+    `channels` is a list or a map: for a map with a bad entry, "expected a list" is not the cause.
+    """
+    loc = error["loc"]
+    if error["type"] not in _SHAPES or not loc or not _is_type_tag(str(loc[-1])):
+        return False
+    union = loc[:-1]
+    return any(
+        other["loc"][: len(union)] == union
+        and len(other["loc"]) > len(loc)
+        and other["loc"][len(union)] != loc[-1]
+        for other in every
+    )
 
 
 def errors_from_validation(
@@ -49,23 +82,34 @@ def errors_from_validation(
     prefix: str = "",
     hints: dict[str, str] | None = None,
     model: type[BaseModel] | None = None,
+    words: Mapping[str, str] | None = None,
 ) -> list[InputError]:
     """One InputError per pydantic error, located by its key path.
 
     With the `model` that was validated, an unknown key's hint names the nearest known key.
     """
     found: list[InputError] = []
-    for error in exc.errors():
+    every = exc.errors()
+    shaped: set[str] = set()
+    for error in every:
+        if _wrong_branch(error, every):
+            continue
         loc = [str(part) for part in error["loc"] if not str(part).startswith("function-")]
         # Union members add their type name to the location; keep the user's key path only.
         loc = [part for part in loc if not _is_type_tag(part)]
         key = ".".join([prefix, *loc] if prefix else loc)
+        if error["type"] in _SHAPES:
+            if key in shaped:  # a value fitting no branch of a union: its first shape says it
+                continue
+            shaped.add(key)
         hint = None
         if hints:
             hint = hints.get(loc[-1] if loc else "") or hints.get(str(error.get("type")))
         if model is not None and error["type"] == "extra_forbidden" and hint is None:
             hint = unknown_key_hint(model, loc)
-        found.append(InputError(file, describe(dict(error)), line=line_of(key), key=key, hint=hint))
+        found.append(
+            InputError(file, describe(dict(error), words), line=line_of(key), key=key, hint=hint)
+        )
     return found
 
 

@@ -55,11 +55,11 @@ def schedule(requests: Iterable[Request], channels: Mapping[str, Channel]) -> Ti
             errors.add(
                 InputError(
                     request.source,
-                    f"no publish time for channel {request.channel}",
+                    "no publish time",
                     line=request.line,
                     key="publish",
-                    hint="add `publish: 2026-12-01 09:00` to the post "
-                    "or to this channel's override",
+                    hint="add `publish: 2026-12-01 09:00` to the post or to the channel's override",
+                    channel=request.channel,
                 )
             )
             continue
@@ -68,7 +68,12 @@ def schedule(requests: Iterable[Request], channels: Mapping[str, Channel]) -> Ti
         except TimeError as error:
             errors.add(
                 InputError(
-                    request.source, str(error), line=request.line, key=request.key, hint=error.hint
+                    request.source,
+                    str(error),
+                    line=request.line,
+                    key=request.key,
+                    hint=error.hint,
+                    channel=request.channel,
                 )
             )
             continue
@@ -118,6 +123,7 @@ def _assign_slots(
                     key=key,
                     hint="write a time (2026-12-01 09:00) "
                     "or set `slots` and `timezone` for the channel",
+                    channel=name,
                 )
             )
             continue
@@ -133,12 +139,15 @@ def _assign_slots(
                     key=key,
                     hint="give this post an explicit time, another day, "
                     "or add a slot to the channel",
+                    channel=name,
                 )
             )
             continue
         try:
             times[source][name] = at_slot(day, free[0], zone)
         except TimeError as error:
-            errors.add(InputError(source, str(error), line=line, key=key, hint=error.hint))
+            errors.add(
+                InputError(source, str(error), line=line, key=key, hint=error.hint, channel=name)
+            )
             continue
         used.add(free[0])

@@ -60,7 +60,8 @@ def test_a_post_zone_wins_over_the_channel_zone() -> None:
 def test_missing_publish_time() -> None:
     with pytest.raises(InputErrors) as caught:
         schedule([request("posts/a.md", None)], {"x": channel()})
-    assert "no publish time for channel x" in str(caught.value)
+    (error,) = caught.value
+    assert (error.message, error.channel) == ("no publish time", "x")
 
 
 def test_date_without_slots() -> None:

@@ -1,0 +1,141 @@
+"""Messages a writer understands: the real cause once, on the right line, in plain words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.helpers import cli, edit
+
+POST = "posts/2026-12-01-lancement.md"
+
+
+def bad_input(root: Path) -> list[str]:
+    """The error lines of a build that must stop on bad input (exit 2, no traceback)."""
+    result = cli("build", "--root", str(root))
+    assert "Traceback" not in result.err + result.out
+    assert result.code == 2, result.err + result.out
+    return [line for line in result.err.splitlines() if line.startswith("error: ")]
+
+
+def test_a_channels_error_is_not_preceded_by_false_charter_errors(basic: Path) -> None:
+    edit(basic / "channels.toml", 'platform = "bluesky"', 'platform = "bluesyk"')
+    errors = bad_input(basic)
+    assert errors == [
+        "error: channels.toml:17: channels.bluesky-test.platform: unknown platform 'bluesyk' "
+        "(did you mean 'bluesky'?); known platforms: blog, bluesky, facebook, instagram, "
+        "linkedin, mastodon, newsletter, pinterest, threads, tumblr, x, youtube"
+    ]
+
+
+def test_an_unknown_channel_in_the_charter_gets_a_suggestion(basic: Path) -> None:
+    edit(basic / "brand/charter.toml", '"bluesky-test", "mastodon-test"', '"bluesky-tset"')
+    assert bad_input(basic) == [
+        "error: brand/charter.toml:26: complementarity.exempt.0: unknown channel 'bluesky-tset' "
+        "(did you mean 'bluesky-test'?) (channels in channels.toml: blog, bluesky-test, "
+        "instagram-test, linkedin-test, mastodon-test, x-test)"
+    ]
+
+
+def test_a_bad_post_zone_is_reported_once_on_its_own_line(basic: Path) -> None:
+    edit(basic / POST, "campaign: hiver", "campaign: hiver\ntimezone: Europe/Pari")
+    assert bad_input(basic) == [
+        f"error: {POST}:5: timezone: unknown time zone 'Europe/Pari' (did you mean "
+        "'Europe/Paris'?): use a time zone name such as Europe/Paris or America/New_York"
+    ]
+
+
+def test_a_number_as_zone_is_reported_on_the_timezone_line(basic: Path) -> None:
+    edit(basic / POST, "campaign: hiver", "campaign: hiver\ntimezone: 1")
+    (error,) = bad_input(basic)
+    assert error.startswith(f"error: {POST}:5: timezone: unknown time zone '1'")
+
+
+def test_an_override_that_is_not_settings_is_one_plain_error(basic: Path) -> None:
+    edit(
+        basic / POST,
+        "  x-test:\n    text:",
+        "  x-test: hello\n    # was:",
+    )
+    (error,) = bad_input(basic)
+    assert error.startswith(
+        f"error: {POST}:12: channels.x-test: expected `key: value` lines indented under it, "
+        "got 'hello'"
+    )
+    assert "expected a list" not in error and "table" not in error
+
+
+def test_the_same_problem_on_several_channels_is_one_line(basic: Path) -> None:
+    edit(basic / POST, "publish: 2026-12-01 09:00", "publish: 15/12/2026")
+    assert bad_input(basic) == [
+        f"error: {POST}:3: publish: '15/12/2026' is not a date and time [bluesky-test, x-test] "
+        "(write the year first: 2026-12-15)"
+    ]
+
+
+def test_an_ambiguous_day_month_date_offers_both_readings(basic: Path) -> None:
+    edit(basic / POST, "publish: 2026-12-01 09:00", "publish: 05/12/2026 9h30")
+    (error,) = bad_input(basic)
+    assert "write the year first: 2026-12-05 09:30 (day 5, month 12) or 2026-05-12 09:30" in error
+
+
+def test_a_colon_in_a_title_says_to_quote_it(basic: Path) -> None:
+    edit(
+        basic / POST,
+        'title: "Lancement de la session d’hiver"',
+        "title: Marché de Noël : on y sera !",
+    )
+    assert bad_input(basic) == [
+        f"error: {POST}:2: title: the value of `title` contains a colon followed by a space, "
+        "which the front matter reads as the start of another setting (put the whole value in "
+        'quotes: title: "Marché de Noël : on y sera !")'
+    ]
+
+
+def test_an_image_written_as_a_path_says_what_shape_is_expected(basic: Path) -> None:
+    edit(
+        basic / POST,
+        'image:\n  path: media/photo.jpg\n  alt: "Une salle de formation lumineuse."\n',
+        "image: media/photo.jpg\n",
+    )
+    (error,) = bad_input(basic)
+    assert error.startswith(
+        f"error: {POST}:7: image: expected `key: value` lines indented under it, "
+        "got 'media/photo.jpg' (write `image:`, then on the next lines, indented: "
+        "`path: media/photo.jpg`"
+    )
+    assert "table" not in error
+
+
+def test_a_misspelt_status_gets_a_suggestion(basic: Path) -> None:
+    edit(basic / POST, "status: approved", "status: aproved")
+    (error,) = bad_input(basic)
+    assert "got 'aproved' (did you mean 'approved'?)" in error
+
+
+def test_a_misspelt_channel_gets_a_suggestion(basic: Path) -> None:
+    edit(basic / POST, "  bluesky-test:\n", "  bluesky-tset:\n")
+    (error,) = bad_input(basic)
+    assert "unknown channel 'bluesky-tset' (did you mean 'bluesky-test'?)" in error
+
+
+def test_a_misspelt_publish_key_is_the_error_shown(basic: Path) -> None:
+    edit(basic / POST, "publish: 2026-12-01 09:00", "publsh: 2026-12-01 09:00")
+    assert bad_input(basic) == [
+        f"error: {POST}:3: publsh: unknown key 'publsh' (did you mean 'publish'?) "
+        "(fix the spelling: this setting is not read as it is)"
+    ]
+
+
+def test_an_unknown_key_warning_suggests_the_known_one(basic: Path) -> None:
+    edit(basic / POST, "status: approved", "status: approved\nstatut: review")
+    result = cli("build", "--root", str(basic))
+    assert result.code in (0, 1)
+    assert "unknown key 'statut' is ignored (did you mean 'status'?)" in result.out
+
+
+def test_a_missing_publish_time_is_one_line_naming_its_channels(basic: Path) -> None:
+    edit(basic / POST, "publish: 2026-12-01 09:00\n", "")
+    assert bad_input(basic) == [
+        f"error: {POST}:2: publish: no publish time [bluesky-test, x-test] (add `publish: "
+        "2026-12-01 09:00` to the post or to the channel's override)"
+    ]
