@@ -139,3 +139,32 @@ def test_a_missing_publish_time_is_one_line_naming_its_channels(basic: Path) -> 
         f"error: {POST}:2: publish: no publish time [bluesky-test, x-test] (add `publish: "
         "2026-12-01 09:00` to the post or to the channel's override)"
     ]
+
+
+def test_findings_on_several_channels_are_one_line_and_errors_come_first(basic: Path) -> None:
+    result = cli("build", "--root", str(basic))
+    assert result.code == 1
+    lines = [line for line in result.out.splitlines() if line.startswith("posts/")]
+    alt = [line for line in lines if "(charter.alt-text)" in line]
+    assert alt == [
+        "posts/2026-12-12-problemes.md:8: [bluesky-test, instagram-test, linkedin-test, x-test] "
+        'error: image "./../media/photo.jpg" has no alt text (charter.alt-text)'
+    ]
+    severities = [line.split("] ", 1)[1].split(":", 1)[0] for line in lines]
+    assert severities == sorted(severities, key=["error", "warning"].index)
+    assert "warning" in severities
+
+
+def test_grouping_names_every_channel_and_sorts_by_severity() -> None:
+    from cmbuild.build.summary import grouped_findings
+    from cmbuild.model import Finding
+
+    found = [
+        Finding("r", "warning", "w", "posts/a.md", 2, "x"),
+        Finding("r", "error", "same", "posts/b.md", 3, "y"),
+        Finding("r", "error", "same", "posts/b.md", 3, "x"),
+    ]
+    assert [(f.severity, f.message, channels) for f, channels in grouped_findings(found)] == [
+        ("error", "same", ("x", "y")),
+        ("warning", "w", ("x",)),
+    ]

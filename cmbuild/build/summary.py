@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -111,3 +111,24 @@ def summarize(
         drafts=tuple(draft_list),
         findings=tuple(findings),
     )
+
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def grouped_findings(findings: Iterable[Finding]) -> list[tuple[Finding, tuple[str, ...]]]:
+    """Each distinct finding once with the channels it was found on, errors first.
+
+    The same problem (same file, line, rule, message and hint) met on several channels is one
+    thing to fix: the report shows it once, naming the channels.
+    """
+    groups: dict[Finding, set[str]] = {}
+    for finding in findings:
+        channels = groups.setdefault(replace(finding, channel=None), set())
+        if finding.channel is not None:
+            channels.add(finding.channel)
+    ordered = sorted(
+        groups.items(),
+        key=lambda item: (_SEVERITY_ORDER.get(item[0].severity, 3), item[0].sort_key()),
+    )
+    return [(finding, tuple(sorted(channels))) for finding, channels in ordered]

@@ -132,15 +132,16 @@ def _show_errors(errors: InputErrors, *, as_json: bool) -> None:
 def _show_result(
     result: BuildResult, *, write: bool, failed: bool, as_json: bool, quiet: bool
 ) -> None:
+    from cmbuild.build.summary import grouped_findings
     from cmbuild.cli import show
 
     summary = result.summary
     if as_json:
         click.echo(show.as_json({"ok": not failed, **summary.to_dict(), "build": _facts(result)}))
     elif quiet:
-        for finding in summary.findings:
+        for finding, channels in grouped_findings(summary.findings):
             if finding.severity == "error":
-                click.echo(show.finding_line(finding), err=True)
+                click.echo(show.finding_line(finding, channels), err=True)
     elif sys.stdout.isatty():
         show.rich_summary(summary)
         click.echo(_changes(result, write))

@@ -6,7 +6,7 @@ Only the CLI prints: the commands hand these functions a `write` callable (or a 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -18,8 +18,11 @@ if TYPE_CHECKING:
 Write = Callable[[str], None]
 
 
-def finding_line(finding: Finding) -> str:
-    channel = f" [{finding.channel}]" if finding.channel else ""
+def finding_line(finding: Finding, channels: Sequence[str] | None = None) -> str:
+    """One finding as a line of text; `channels` (default: its own) are those it was found on."""
+    if channels is None:
+        channels = (finding.channel,) if finding.channel else ()
+    channel = f" [{', '.join(channels)}]" if channels else ""
     hint = f"\n    hint: {finding.hint}" if finding.hint else ""
     where = f"{finding.location()}:{channel}"
     return f"{where} {finding.severity}: {finding.message} ({finding.rule}){hint}"
@@ -29,10 +32,12 @@ def plain_summary(
     summary: Summary, write: Write, *, show: Iterable[str] = ("error", "warning")
 ) -> None:
     """A summary readable in a CI log: findings, then one row per channel, then totals."""
+    from cmbuild.build.summary import grouped_findings
+
     wanted = set(show)
-    for finding in summary.findings:
+    for finding, channels in grouped_findings(summary.findings):
         if finding.severity in wanted:
-            write(finding_line(finding))
+            write(finding_line(finding, channels))
     if summary.findings and wanted:
         write("")
     rows = [("channel", "platform", "variants", "drafts", "errors", "warnings")]
@@ -70,14 +75,16 @@ def rich_summary(summary: Summary, *, show: Iterable[str] = ("error", "warning")
     from rich.console import Console
     from rich.table import Table
 
+    from cmbuild.build.summary import grouped_findings
+
     console = Console()
     colours = {"error": "red", "warning": "yellow", "info": "blue"}
     wanted = set(show)
-    for finding in summary.findings:
+    for finding, channels in grouped_findings(summary.findings):
         if finding.severity not in wanted:
             continue
         colour = colours[finding.severity]
-        channel = f" [bold]\\[{finding.channel}][/bold]" if finding.channel else ""
+        channel = f" [bold]\\[{', '.join(channels)}][/bold]" if channels else ""
         console.print(
             f"[dim]{finding.location()}:[/dim]{channel} [{colour}]{finding.severity}[/{colour}]: "
             f"{_escape(finding.message)} [dim]({finding.rule})[/dim]",
