@@ -371,16 +371,21 @@ def pin_conseils(rng: random.Random) -> Image.Image:
 
 
 def welcome(rng: random.Random) -> Image.Image:
-    """The starter repository's image: neutral, no brand."""
-    w, h = 1200, 800
+    """The starter repository's image: neutral, no brand.
+
+    Large enough for every starter channel's recommended size once cropped (X: 1600×900), so that
+    the starter builds without a warning.
+    """
+    s = 1.5
+    w, h = 1800, 1200
     img = gradient((w, h), (0xBF, 0xDD, 0xF2), (0xEE, 0xF6, 0xFB))
     d = ImageDraw.Draw(img)
-    d.ellipse((850, 110, 1030, 290), fill=(0xF6, 0xD3, 0x5B))
+    d.ellipse((850 * s, 110 * s, 1030 * s, 290 * s), fill=(0xF6, 0xD3, 0x5B))
     for i, color in enumerate(((0x8C, 0xC0, 0x84), (0x5E, 0x9E, 0x62), (0x3E, 0x7A, 0x48))):
-        base = 470 + i * 110
+        base = (470 + i * 110) * s
         points = [
-            (x, base + 60 * math.sin(x / (180 + 40 * i) + i * 1.7 + rng.random() * 0.2))
-            for x in range(0, w + 20, 20)
+            (x, base + 90 * math.sin(x / s / (180 + 40 * i) + i * 1.7 + rng.random() * 0.2))
+            for x in range(0, w + 30, 30)
         ]
         d.polygon([*points, (w, h), (0, h)], fill=color)
     return img
