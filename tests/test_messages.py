@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+import pytest
 
 from tests.helpers import cli, edit
 
@@ -168,3 +171,51 @@ def test_grouping_names_every_channel_and_sorts_by_severity() -> None:
         ("error", "same", ("x", "y")),
         ("warning", "w", ("x",)),
     ]
+
+
+def past_warnings(root: Path, now: str) -> list[str]:
+    result = cli("build", "--root", str(root), "--now", now)
+    assert result.code == 1, result.out + result.err  # the basic site has charter errors
+    return [line for line in result.out.splitlines() if "(schedule.past)" in line]
+
+
+def test_a_publish_time_already_past_is_a_warning(basic: Path) -> None:
+    assert past_warnings(basic, "2026-12-01T08:00:00+01:00") == []
+    assert past_warnings(basic, "2026-12-02T12:00:00+01:00") == [
+        f"{POST}:3: [bluesky-test, x-test] warning: publish time 2026-12-01 09:00 (Europe/Paris) "
+        "is already past (it is 2026-12-02 12:00 there now): it will not go out at that time "
+        "(schedule.past)",
+        f"{POST}:17: [linkedin-test] warning: publish time 2026-12-02 08:30 (Europe/Paris) "
+        "is already past (it is 2026-12-02 12:00 there now): it will not go out at that time "
+        "(schedule.past)",
+    ]
+
+
+def test_a_published_variant_is_not_warned_about(basic: Path) -> None:
+    from cmbuild.stores.ledger import LedgerLine
+
+    assert cli("build", "--root", str(basic)).code == 1
+    manifest = json.loads((basic / "output/manifest.json").read_text(encoding="utf-8"))
+    x = next(v for v in manifest["variants"] if v["channel"] == "x-test" and v["source"] == POST)
+    line = LedgerLine(
+        kind="published",
+        variant=x["id"],
+        channel="x-test",
+        platform="x",
+        content_hash="h",
+        idempotency_key="k",
+        at="2026-12-01T08:00:01Z",  # type: ignore[arg-type]
+    )
+    (basic / "state").mkdir(exist_ok=True)
+    (basic / "state/ledger.jsonl").write_bytes(line.to_json())
+    (warning, *_) = past_warnings(basic, "2026-12-02T12:00:00+01:00")
+    assert warning.startswith(f"{POST}:3: [bluesky-test] warning: publish time 2026-12-01 09:00")
+
+
+def test_the_clock_can_come_from_the_environment(
+    basic: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CMBUILD_NOW", "2026-12-02T12:00:00+01:00")
+    result = cli("build", "--root", str(basic), "--json")
+    rules = [f["rule"] for f in json.loads(result.out)["findings"]]
+    assert rules.count("schedule.past") == 3

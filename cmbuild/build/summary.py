@@ -39,6 +39,22 @@ class Summary:
     def _counts(self) -> dict[str, int]:
         return dict(Counter(f.severity for f in self.findings))
 
+    def with_findings(self, findings: Sequence[Finding]) -> Summary:
+        """This summary with `findings` added (and counted on their channels)."""
+        if not findings:
+            return self
+        counts = Counter((f.channel, f.severity) for f in findings)
+        channels = tuple(
+            replace(
+                c,
+                errors=c.errors + counts[(c.name, "error")],
+                warnings=c.warnings + counts[(c.name, "warning")],
+            )
+            for c in self.channels
+        )
+        merged = tuple(sorted({*self.findings, *findings}, key=Finding.sort_key))
+        return replace(self, findings=merged, channels=channels)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "posts": self.posts,

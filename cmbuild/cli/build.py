@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -32,6 +34,13 @@ T = TypeVar("T")
     is_flag=True,
     help="Skip the preview site (faster; an earlier preview is removed from the output).",
 )
+@click.option(
+    "--now",
+    envvar="CMBUILD_NOW",
+    default=None,
+    help="The time publish times are compared with, to warn of those already past "
+    "(ISO 8601 with zone; default: now).",
+)
 def build(
     root: Path,
     out: Path | None,
@@ -40,6 +49,7 @@ def build(
     quiet: bool,
     jobs: int | None,
     no_preview: bool,
+    now: str | None,
 ) -> None:
     """Compile every post for every channel into output/.
 
@@ -53,7 +63,10 @@ def build(
       cmbuild build --strict --json > summary.json
       cmbuild build -C ../other-brand -o /tmp/preview
       cmbuild build --no-preview          (for a push job: manifest only)
+      cmbuild build --now 2026-12-01T08:00:00+01:00
     """
+    from cmbuild.cli.push import parse_now
+
     _run(
         root,
         out,
@@ -63,6 +76,7 @@ def build(
         quiet=quiet,
         jobs=jobs,
         preview=not no_preview,
+        now=parse_now(now) or _clock(),
     )
 
 
@@ -89,6 +103,7 @@ def _run(
     quiet: bool,
     jobs: int | None,
     preview: bool = True,
+    now: datetime | None = None,
 ) -> None:
     from cmbuild.build import build as run_build
     from cmbuild.errors import InputErrors
@@ -111,10 +126,19 @@ def _run(
     except InputErrors as errors:
         _show_errors(errors, as_json=as_json)
         sys.exit(EXIT_INPUT)
+    if now is not None:
+        from cmbuild.build.late import past_publish_times
+
+        late = past_publish_times(root, out or root / "output", now)
+        result = replace(result, summary=result.summary.with_findings(late))
     summary = result.summary
     failed = summary.count("error") > 0 or (strict and summary.count("warning") > 0)
     _show_result(result, write=write, failed=failed, as_json=as_json, quiet=quiet)
     sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+def _clock() -> datetime:
+    return datetime.now(UTC)
 
 
 def _show_errors(errors: InputErrors, *, as_json: bool) -> None:
