@@ -219,3 +219,29 @@ def test_the_clock_can_come_from_the_environment(
     result = cli("build", "--root", str(basic), "--json")
     rules = [f["rule"] for f in json.loads(result.out)["findings"]]
     assert rules.count("schedule.past") == 3
+
+
+def campaign_warnings(root: Path) -> list[str]:
+    result = cli("build", "--root", str(root))
+    return [line for line in result.out.splitlines() if "(post.campaign)" in line]
+
+
+def test_a_misspelt_campaign_gets_a_suggestion_until_it_is_fixed(basic: Path) -> None:
+    edit(basic / "posts/2026-12-05-conseil.md", "campaign: conseils", "campaign: hiver")
+    assert campaign_warnings(basic) == []
+    edit(basic / POST, "campaign: hiver", "campaign: hivers")
+    assert campaign_warnings(basic) == [
+        f"{POST}:4: [bluesky-test, instagram-test, linkedin-test, x-test] warning: campaign "
+        "'hivers' is used by no other post (did you mean 'hiver'?) (post.campaign)"
+    ]
+    edit(basic / POST, "campaign: hivers", "campaign: hiver")
+    assert campaign_warnings(basic) == []
+
+
+def test_another_year_of_a_campaign_is_not_a_typo(basic: Path) -> None:
+    for name in ("posts/2026-12-05-conseil.md", "posts/2026-12-08-english.md"):
+        text = (basic / name).read_text(encoding="utf-8")
+        text = text.replace("campaign: conseils", "campaign: noel-2025")
+        (basic / name).write_text(text.replace("campaign: hiver", "campaign: noel-2025"), "utf-8")
+    edit(basic / POST, "campaign: hiver", "campaign: noel-2026")
+    assert campaign_warnings(basic) == []

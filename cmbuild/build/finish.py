@@ -62,12 +62,13 @@ def gather_rows(
 
 
 def cross_checks(rows: list[Row], charter: Charter, posts: Mapping[str, Post]) -> Cross:
-    """The complementarity findings between different posts, by (source, channel)."""
+    """The findings between different posts (complementarity, campaigns), by (source, channel)."""
+    from cmbuild.check.campaigns import campaign_typos
     from cmbuild.check.complementarity import across_posts
 
     found: Cross = {}
     prints = {row.id: row.fingerprint for row in rows}
-    for finding in across_posts(rows, prints, charter, posts):
+    for finding in [*across_posts(rows, prints, charter, posts), *campaign_typos(rows, posts)]:
         found.setdefault((finding.file, finding.channel or ""), []).append(finding)
     return found
 
