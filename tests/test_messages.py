@@ -245,3 +245,17 @@ def test_another_year_of_a_campaign_is_not_a_typo(basic: Path) -> None:
         (basic / name).write_text(text.replace("campaign: hiver", "campaign: noel-2025"), "utf-8")
     edit(basic / POST, "campaign: hiver", "campaign: noel-2026")
     assert campaign_warnings(basic) == []
+
+
+def test_the_preview_server_error_page_groups_channels_too() -> None:
+    from cmbuild.errors import InputError
+    from cmbuild.serve.server import error_page
+
+    errors = [
+        InputError(POST, "no publish time", line=2, key="publish", channel=name)
+        for name in ("x-test", "bluesky-test")
+    ]
+    page = error_page(errors, 1).decode()
+    assert page.count("no publish time") == 1
+    assert "no publish time [bluesky-test, x-test]" in page
+    assert "1 error" in page

@@ -16,7 +16,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from cmbuild.errors import InputError
+from cmbuild.errors import InputError, InputErrors
 
 VERSION_PATH = "/__cmbuild/version"
 
@@ -94,17 +94,20 @@ def inject(page: bytes, version: int) -> bytes:
 def error_page(errors: Sequence[InputError], version: int) -> bytes:
     """The page listing every error of the last build: where, which key, what, and how to fix."""
     items = []
-    for error in errors:
+    grouped = InputErrors(errors).grouped()
+    for error, channels in grouped:
         where = f"{error.file}:{error.line}" if error.line else error.file
         parts = [f"<code>{html.escape(where)}</code>"]
         if error.key:
             parts.append(f"<code>{html.escape(error.key)}</code>")
         parts.append(html.escape(error.message))
         line = ": ".join(parts)
+        if channels:
+            line += f" [{html.escape(', '.join(channels))}]"
         if error.hint:
             line += f'<br><span class="hint">{html.escape(error.hint)}</span>'
         items.append(f"<li>{line}</li>")
-    count = f"{len(errors)} error" + ("" if len(errors) == 1 else "s")
+    count = f"{len(grouped)} error" + ("" if len(grouped) == 1 else "s")
     page = _ERROR_PAGE.format(count=count, items="\n".join(items))
     return inject(page.encode(), version)
 
