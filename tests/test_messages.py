@@ -259,3 +259,11 @@ def test_the_preview_server_error_page_groups_channels_too() -> None:
     assert page.count("no publish time") == 1
     assert "no publish time [bluesky-test, x-test]" in page
     assert "1 error" in page
+
+
+def test_a_misspelt_key_does_not_hide_the_post_s_other_problems(basic: Path) -> None:
+    edit(basic / POST, "status: approved", "statut: approved\nstatus: draft")
+    edit(basic / POST, "publish: 2026-12-01 09:00", "publsh: 2026-12-01 09:00")
+    edit(basic / POST, "  bluesky-test:\n", "  bluesky-tset:\n")
+    errors = bad_input(basic)
+    assert [e.split(": ", 3)[2] for e in errors] == ["publsh", "channels.bluesky-tset"]

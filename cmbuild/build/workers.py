@@ -80,7 +80,7 @@ def parse_posts(
         except InputErrors as many:
             results.append(ParseResult(source, None, (), tuple(many)))
             continue
-        problems = check_post(root, loaded.post, set(channel_names))
+        problems = [*loaded.errors, *check_post(root, loaded.post, set(channel_names))]
         if problems:
             results.append(ParseResult(source, None, (), tuple(problems)))
         else:

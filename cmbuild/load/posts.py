@@ -112,14 +112,22 @@ _HINTS = {
 
 @dataclass(frozen=True)
 class LoadedPost:
-    """A post plus the warnings found while reading it (unknown keys)."""
+    """A post plus the warnings found while reading it (unknown keys), and its errors.
+
+    `errors` (misspelt keys) make the post unusable; they are reported with the problems the
+    rest of the post has (an unknown channel...), not instead of them.
+    """
 
     post: Post
     warnings: tuple[Finding, ...]
+    errors: tuple[InputError, ...] = ()
 
 
 def read_post(root: Path, path: Path) -> LoadedPost:
-    """Read and validate one post file; raise InputError (or InputErrors) when it is unusable."""
+    """Read and validate one post file; raise InputError (or InputErrors) when it is unreadable.
+
+    A post read with `errors` is unusable too: the caller reports them.
+    """
     source = path.relative_to(root).as_posix()
     try:
         text = path.read_text(encoding="utf-8")
@@ -153,12 +161,9 @@ def read_post(root: Path, path: Path) -> LoadedPost:
 
         raise InputErrors(errors) from None
     misspelt = _misspelt_keys(model, source, lines)
-    if misspelt:
-        from cmbuild.errors import InputErrors
-
-        raise InputErrors(misspelt)
-    warnings = _unknown_keys(model, source, lines)
-    return LoadedPost(_to_post(model, source, body, body_line, lines), tuple(warnings))
+    warnings = _unknown_keys(model, source, lines) if not misspelt else []
+    post = _to_post(model, source, body, body_line, lines)
+    return LoadedPost(post, tuple(warnings), tuple(misspelt))
 
 
 def _compose(front: str, source: str, first_line: int) -> tuple[Any, dict[str, int]]:

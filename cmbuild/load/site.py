@@ -76,7 +76,7 @@ def load_posts(
         except InputErrors as many:
             errors.extend(many)
             continue
-        problems = check_post(root, loaded.post, names)
+        problems = [*loaded.errors, *check_post(root, loaded.post, names)]
         if problems:
             errors.extend(problems)
             continue
