@@ -237,7 +237,7 @@ def test_a_push_killed_after_the_pin_was_created_finds_it_instead_of_pinning_twi
     for n in range(3):
         fake.add_pin(BOARD_ID, f"an older pin {n}", "2026-01-01T00:00:00Z")
     env = environ(**ENV)
-    killed = cli(pin_site, *PUSH, env={**env, "CMBUILD_TEST_KILL_AFTER_SEND": "1"})
+    killed = cli(pin_site, *PUSH, env=env, kill_after_send=1)
     assert killed.returncode == -signal.SIGKILL
     entry = pin_variant(pin_site)
     assert kinds(pin_site) == [("pending", entry["id"])]
@@ -261,7 +261,7 @@ def test_a_push_killed_before_the_pin_was_created_pins_it_once_on_the_next_push(
     pin_site: Path, fake: FakePinterest
 ) -> None:
     env = environ(**ENV)
-    killed = cli(pin_site, *PUSH, env={**env, "CMBUILD_TEST_KILL_AFTER_SEND": "1"})
+    killed = cli(pin_site, *PUSH, env=env, kill_after_send=1)
     assert killed.returncode == -signal.SIGKILL
     fake.pins.clear()  # as if the request never reached Pinterest
     again = cli(pin_site, *PUSH, env=env)
