@@ -160,3 +160,13 @@ def test_a_key_written_twice_in_a_channel_override(basic: Path) -> None:
     assert_error(
         basic, f"{POST}:18: channels.linkedin-test.text: written twice, on lines 17 and 18"
     )
+
+
+def test_a_post_that_links_to_nothing_is_a_warning(basic: Path) -> None:
+    (basic / "posts/2026-12-20-lien.md").symlink_to(basic / "posts/gone.md")
+    result = cli("build", "--root", str(basic))
+    assert result.code == 1  # the site's own errors; the link itself is a warning
+    line = next(x for x in result.out.splitlines() if "2026-12-20-lien.md" in x)
+    assert "warning" in line and "link to a file that does not exist" in line, result.out
+    again = cli("build", "--root", str(basic))  # nothing changed: the warning stays
+    assert "2026-12-20-lien.md" in again.out
