@@ -18,7 +18,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from cmbuild.errors import InputError, InputErrors
+from cmbuild.errors import InputError
 from cmbuild.load.tomlfile import nearest_line
 from cmbuild.load.validation import errors_from_validation
 from cmbuild.load.values import file_path, not_a_number, web_link
@@ -83,15 +83,15 @@ class FrontMatter(BaseModel):
     lang: str | None = None
     slug: str | None = None
 
-    _link = field_validator("link")(web_link)
-    _publish = field_validator("publish", mode="before")(not_a_number)
-
     @field_validator("slug")
     @classmethod
     def _slug(cls, value: str | None) -> str | None:
         if value is not None and not _SLUG.match(value):
             raise ValueError("a slug is letters, digits, '.', '_' and '-', e.g. session-janvier")
         return value
+
+    _link = field_validator("link")(web_link)
+    _publish = field_validator("publish", mode="before")(not_a_number)
 
 
 _HINTS = {
@@ -150,6 +150,8 @@ def read_post(root: Path, path: Path) -> LoadedPost:
         model = FrontMatter.model_validate(data)
     except ValidationError as exc:
         errors = errors_from_validation(exc, source, lambda key: _nearest(lines, key), hints=_HINTS)
+        from cmbuild.errors import InputErrors
+
         raise InputErrors(errors) from None
     warnings = _unknown_keys(model, source, lines)
     return LoadedPost(_to_post(model, source, body, body_line, lines), tuple(warnings))
@@ -199,6 +201,8 @@ def _compose(front: str, source: str, first_line: int) -> tuple[Any, dict[str, i
         repeated: list[tuple[str, int, int]] = []
         _walk(node, "", first_line, lines, depth=0, repeated=repeated)
         if repeated:
+            from cmbuild.errors import InputErrors
+
             raise InputErrors(
                 InputError(
                     source,

@@ -19,8 +19,6 @@ _LOCAL = re.compile(
     r"^(\d{4}-\d{2}-\d{2})[T ](\d{1,2}:\d{2}(?::\d{2})?)(?:\s+([A-Za-z_]+(?:/[A-Za-z0-9_+\-]+)*))?$"
 )
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# Times near year 1 or 9999 cannot be moved to another zone; no post is scheduled there.
-FIRST_YEAR, LAST_YEAR = 1900, 9998
 
 
 class TimeError(ValueError):
@@ -57,6 +55,10 @@ def parse_publish(raw: object, default_zone: str | None) -> datetime | DateOnly:
             "check the year, e.g. 2026-12-01 09:00",
         )
     return when
+
+
+# Times near year 1 or 9999 cannot be moved to another zone; no post is scheduled there.
+FIRST_YEAR, LAST_YEAR = 1900, 9998
 
 
 def _in_range(when: datetime | DateOnly) -> bool:
