@@ -87,7 +87,7 @@ def snapshot_key(s: Snapshot) -> Key:
     if s.variant is not None and s.age_hours is not None:
         when = f"age:{s.age_hours:g}"
     else:
-        when = _iso(s.at)
+        when = iso_utc(s.at)
     return (s.source, s.variant, s.channel, when)
 
 
@@ -98,7 +98,7 @@ def to_json(s: Snapshot) -> bytes:
         "channel": s.channel,
         "platform": s.platform,
         "remote_id": s.remote_id,
-        "at": _iso(s.at),
+        "at": iso_utc(s.at),
         "age_hours": s.age_hours,
         "metrics": dict(s.metrics),
         "source": s.source,
@@ -176,7 +176,7 @@ def from_record(record: Mapping[str, Any]) -> Snapshot:
         channel=record["channel"],
         platform=record["platform"],
         remote_id=record.get("remote_id"),
-        at=_parse_at(record["at"]),
+        at=parse_at(record["at"]),
         age_hours=record.get("age_hours"),
         metrics=dict(record["metrics"]),
         source=record["source"],
@@ -235,20 +235,20 @@ def _problem(record: object) -> tuple[str | None, str] | None:
         if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
             return f"metrics.{name}", "should be a number or null"
     try:
-        _parse_at(record["at"])
+        parse_at(record["at"])
     except ValueError:
         return "at", "should be a date and time in UTC, like 2026-12-01T09:00:00Z"
     return None
 
 
-def _parse_at(text: str) -> datetime:
+def parse_at(text: str) -> datetime:
     at = datetime.fromisoformat(text)
     if at.tzinfo is None:
         raise ValueError(text)
     return at.astimezone(UTC)
 
 
-def _iso(at: datetime) -> str:
+def iso_utc(at: datetime) -> str:
     return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
