@@ -61,9 +61,9 @@ def markdown(report: Report) -> str:
     if report.empty:
         lines += ["Nothing was measured in this period.", ""]
     if report.kpis:
-        lines += ["## Targets", "", "| KPI | actual | target | warn below | status |"]
-        lines += ["|---|---:|---:|---:|---|"]
-        lines += [_kpi_line(k) for k in report.kpis]
+        lines += ["## Targets", "", "| KPI | period | actual | target | warn below | status |"]
+        lines += ["|---|---|---:|---:|---:|---|"]
+        lines += [line for k in report.kpis for line in _kpi_lines(k)]
         lines.append("")
     lines += _group_table("Channels", "channel", report.channels)
     lines += _group_table("Campaigns", "campaign", report.campaigns)
@@ -76,12 +76,15 @@ def markdown(report: Report) -> str:
     return "\n".join(lines)
 
 
-def _kpi_line(result: KpiResult) -> str:
-    kpi, last = result.kpi, result.rows[-1] if result.rows else None
-    actual = number(last.actual if last else None, kpi.metric)
+def _kpi_lines(result: KpiResult) -> list[str]:
+    kpi = result.kpi
     warn = number(kpi.warn_below, kpi.metric)
     target = number(kpi.target, kpi.metric)
-    return f"| {_cell(kpi.title)} | {actual} | {target} | {warn} | {result.status} |"
+    return [
+        f"| {_cell(kpi.title)} | {row.label} | {number(row.actual, kpi.metric)} | {target} "
+        f"| {warn} | {row.status} |"
+        for row in result.rows
+    ]
 
 
 def _group_table(title: str, what: str, rows: tuple[GroupRow, ...]) -> list[str]:

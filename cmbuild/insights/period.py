@@ -109,9 +109,9 @@ def previous(period: Period, count: int) -> list[Period]:
 
 
 def split(period: Period, kind: str) -> list[Period]:
-    """The weeks starting in `period`, or the months it touches (`kind` week or month)."""
+    """The weeks or the months (`kind`) that `period` touches, whole."""
     if kind == "week":
-        monday = period.first + timedelta(days=(7 - period.first.weekday()) % 7)
+        monday = period.first - timedelta(days=period.first.weekday())
         weeks = []
         while monday <= period.last:
             weeks.append(week_period(monday, period.zone))

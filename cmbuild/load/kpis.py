@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, StrictFloat, StrictInt, ValidationError
+from pydantic import BaseModel, ConfigDict, StrictFloat, ValidationError
 
 from cmbuild.errors import ErrorCollector, InputError, did_you_mean
 from cmbuild.load.tomlfile import nearest_line, read_toml
@@ -42,7 +42,7 @@ LABELS = {
     "revenue": "revenue",
 }
 
-Number = StrictInt | StrictFloat
+Number = StrictFloat  # whole numbers too; not text, not true/false
 
 
 @dataclass(frozen=True)
