@@ -21,6 +21,7 @@ _STYLE: dict[str, Any] = {
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
+CHART_KPIS = 20  # at most, in the chart: beyond that bars are too thin to read
 _COLORS = {"met": "#2e7d32", "below target": "#f9a825", "alert": "#c62828"}
 
 
@@ -47,6 +48,7 @@ def trend_chart(trend: Trend, title: str) -> str | None:
 def kpi_chart(results: Sequence[KpiResult]) -> str | None:
     """Each measured KPI's actual as a share of its target, coloured by status."""
     shown = [(r, r.rows[-1]) for r in results if r.rows and r.rows[-1].actual is not None]
+    shown = shown[:CHART_KPIS]  # the table below lists every one
     if not shown:
         return None
     import matplotlib

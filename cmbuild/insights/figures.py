@@ -12,35 +12,26 @@ it cannot be measured.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Mapping, Sequence
+import operator
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
+from typing import NamedTuple
 
 from cmbuild.insights.period import Period
-from cmbuild.insights.readings import PostReading, Readings
-from cmbuild.stores.metrics import iso_utc, parse_at
-
-ENGAGEMENTS = (
-    "likes",
-    "reposts",
-    "replies",
-    "quotes",
-    "comments",
-    "shares",
-    "saves",
-    "saved",
-    "reactions",
-    "favourites",
-    "reblogs",
-    "retweets",
+from cmbuild.insights.readings import (
+    ABSENT,
+    AGE,
+    CHANNEL,
+    FIGURES,
+    PLATFORM,
+    PUBLISHED,
+    Readings,
 )
-IMPRESSIONS = ("impressions", "views")
-CLICKS = ("clicks", "link_clicks", "url_clicks")
+from cmbuild.stores.metrics import iso_utc
 
 
-@dataclass(frozen=True)
-class PostFigures:
+class PostFigures(NamedTuple):
     """One variant's results: its newest platform reading joined with its web analytics."""
 
     variant: str
@@ -54,53 +45,33 @@ class PostFigures:
     conversions: float | None
     revenue: float | None
     age_hours: float | None
-    absent: tuple[str, ...]  # metrics the platform recorded as not given
+    absent: str  # metrics the platform recorded as not given, comma-separated
 
 
 def post_figures(readings: Readings) -> list[PostFigures]:
-    """Every variant that has a reading, in variant order."""
-    api: dict[str, PostReading] = {}
-    imported: dict[str, PostReading] = {}
-    for (variant, source), reading in readings.posts.items():
-        (api if source == "api" else imported)[variant] = reading
-    return [_figures(api.get(v), imported.get(v)) for v in sorted(api.keys() | imported.keys())]
+    """Every variant that has a reading, in order of publication (then of variant)."""
+    imported = {v: row for (v, source), row in readings.posts.items() if source != "api"}
+    found = []
+    for (variant, source), own in readings.posts.items():
+        if source != "api":
+            continue
+        web = imported.pop(variant, None)
+        impressions, engagements, clicks = own[FIGURES][:3]
+        visits, conversions, revenue = web[FIGURES][3:] if web else (None, None, None)
+        found.append(
+            PostFigures(variant, own[CHANNEL], own[PLATFORM], own[PUBLISHED], impressions,
+                        engagements, clicks, visits, conversions, revenue, own[AGE], own[ABSENT])
+        )  # fmt: skip
+    for variant, web in imported.items():  # web analytics only: no platform reading yet
+        found.append(
+            PostFigures(variant, web[CHANNEL], web[PLATFORM], web[PUBLISHED], None, None, None,
+                        web[10], web[11], web[12], None, "")
+        )  # fmt: skip
+    found.sort(key=_ORDER)
+    return found
 
 
-def _figures(api: PostReading | None, imported: PostReading | None) -> PostFigures:
-    first = api or imported
-    assert first is not None
-    own: Mapping[str, Any] = api.metrics if api else {}
-    web: Mapping[str, Any] = imported.metrics if imported else {}
-    published = first.at
-    if api is not None and api.age_hours is not None:
-        published = iso_utc(parse_at(api.at) - timedelta(hours=api.age_hours))
-    return PostFigures(
-        variant=first.variant,
-        channel=first.channel,
-        platform=first.platform,
-        published=published,
-        impressions=_first(own, IMPRESSIONS),
-        engagements=_sum(own, ENGAGEMENTS),
-        clicks=_first(own, CLICKS),
-        visits=_first(web, ("visits", "visitors")),
-        conversions=_first(web, ("conversions", "goals")),
-        revenue=_first(web, ("revenue",)),
-        age_hours=api.age_hours if api else None,
-        absent=tuple(sorted(name for name, value in own.items() if value is None)),
-    )
-
-
-def _first(metrics: Mapping[str, Any], names: Sequence[str]) -> float | None:
-    for name in names:
-        value = metrics.get(name)
-        if value is not None:
-            return float(value)
-    return None
-
-
-def _sum(metrics: Mapping[str, Any], names: Sequence[str]) -> float | None:
-    values = [metrics[name] for name in names if metrics.get(name) is not None]
-    return float(sum(values)) if values else None
+_ORDER = operator.itemgetter(3, 0)  # published, variant
 
 
 class Followers:
@@ -187,3 +158,20 @@ def _rate(pairs: list[tuple[float, float]]) -> float | None:
 def published_in(posts: Iterable[PostFigures], period: Period) -> list[PostFigures]:
     start, end = iso_utc(period.start), iso_utc(period.end)
     return [p for p in posts if start <= p.published < end]
+
+
+class Timeline:
+    """Posts in order of publication, cut into periods by bisection (no scan of every post)."""
+
+    def __init__(self, posts: Iterable[PostFigures], *, ordered: bool = False) -> None:
+        self.posts = list(posts) if ordered else sorted(posts, key=_ORDER)
+        self._times = [p.published for p in self.posts]
+
+    def within(self, period: Period) -> list[PostFigures]:
+        return self.posts[self._index(period.start) : self._index(period.end)]
+
+    def before(self, end: datetime) -> list[PostFigures]:
+        return self.posts[: self._index(end)]
+
+    def _index(self, when: datetime) -> int:
+        return bisect.bisect_left(self._times, iso_utc(when))

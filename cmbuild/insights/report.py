@@ -15,15 +15,14 @@ from cmbuild.insights.catalogue import Catalogue
 from cmbuild.insights.figures import (
     Followers,
     PostFigures,
+    Timeline,
     Totals,
     post_figures,
-    published_in,
     totals,
 )
 from cmbuild.insights.period import Period, previous, split
 from cmbuild.insights.readings import Readings
 from cmbuild.load.kpis import LABELS, Kpi
-from cmbuild.stores.metrics import iso_utc
 
 TREND_PERIODS = 5  # earlier periods shown beside the report's own
 LISTED_POSTS = 5  # top and bottom
@@ -123,20 +122,22 @@ def build_report(
     """Everything the report shows for `period`, limited to `scope`."""
     followers = Followers(readings)
     every = [p for p in post_figures(readings) if _in_scope(p, catalogue, scope)]
-    posts = published_in(every, period)
+    index = _Index(every, catalogue)
+    posts = index.all.within(period)
     chosen = [k for k in kpis if _kpi_in_scope(k, scope)]
-    rows = [_post_row(p, catalogue, output) for p in posts]
-    ranked = sorted(rows, key=lambda r: (-(r.figures.engagements or 0), r.figures.variant))
+    ranked = sorted(posts, key=lambda p: (-(p.engagements or 0), p.variant))
+    top = [_post_row(p, catalogue, output) for p in ranked[:LISTED_POSTS]]
+    bottom = [_post_row(p, catalogue, output) for p in ranked[::-1][:LISTED_POSTS]]
     return Report(
         period=period,
         scope=scope.label,
-        kpis=tuple(_evaluate(k, every, followers, catalogue, period) for k in chosen),
+        kpis=tuple(_evaluate(k, index, followers, period) for k in chosen),
         overall=totals(posts, followers, period.end),
         channels=_channels(posts, followers, platforms, period, scope),
         campaigns=_campaigns(posts, followers, catalogue, period),
-        top=tuple(ranked[:LISTED_POSTS]),
-        bottom=tuple(ranked[::-1][:LISTED_POSTS]) if len(ranked) > LISTED_POSTS else (),
-        trend=_trend(every, period),
+        top=tuple(top),
+        bottom=tuple(bottom) if len(ranked) > LISTED_POSTS else (),
+        trend=_trend(index, period),
         unmeasured=_unmeasured(posts, followers, platforms, period, scope),
         problems=(*readings.problems, *catalogue.problems),
         lines_read=readings.lines,
@@ -162,24 +163,36 @@ def _campaign(post: PostFigures, catalogue: Catalogue) -> str | None:
     return info.campaign if info else None
 
 
-def _evaluate(
-    kpi: Kpi,
-    posts: list[PostFigures],
-    followers: Followers,
-    catalogue: Catalogue,
-    period: Period,
-) -> KpiResult:
-    covered = [
-        p
-        for p in posts
-        if (kpi.channel is None or p.channel == kpi.channel)
-        and (kpi.campaign is None or _campaign(p, catalogue) == kpi.campaign)
-    ]
+class _Index:
+    """The posts by channel and by campaign, each in order of publication."""
+
+    def __init__(self, posts: list[PostFigures], catalogue: Catalogue) -> None:
+        self.all = Timeline(posts, ordered=True)  # post_figures gives them in order
+        channels: dict[str, list[PostFigures]] = {}
+        campaigns: dict[str, list[PostFigures]] = {}
+        for post in posts:
+            channels.setdefault(post.channel, []).append(post)
+            campaign = _campaign(post, catalogue)
+            if campaign:
+                campaigns.setdefault(campaign, []).append(post)
+        self.channels = {name: Timeline(mine, ordered=True) for name, mine in channels.items()}
+        self.campaigns = {name: Timeline(mine, ordered=True) for name, mine in campaigns.items()}
+
+    def of(self, kpi: Kpi) -> Timeline:
+        if kpi.channel:
+            return self.channels.get(kpi.channel) or Timeline(())
+        if kpi.campaign:
+            return self.campaigns.get(kpi.campaign) or Timeline(())
+        return self.all
+
+
+def _evaluate(kpi: Kpi, index: _Index, followers: Followers, period: Period) -> KpiResult:
+    covered = index.of(kpi)
     if kpi.period == "campaign":
-        end = iso_utc(period.end)  # the whole campaign, up to the end of the report's period
-        spans = [(f"campaign {kpi.campaign}", [p for p in covered if p.published < end], period)]
+        # the whole campaign, up to the end of the report's period
+        spans = [(f"campaign {kpi.campaign}", covered.before(period.end), period)]
     else:
-        spans = [(s.label, published_in(covered, s), s) for s in split(period, kpi.period)]
+        spans = [(s.label, covered.within(s), s) for s in split(period, kpi.period)]
     rows = []
     for label, chosen, span in spans:
         actual = _value(kpi, chosen, followers, span)
@@ -257,22 +270,19 @@ def _post_row(post: PostFigures, catalogue: Catalogue, output: Path) -> PostRow:
     )
 
 
-def _trend(posts: list[PostFigures], period: Period) -> Trend:
+def _trend(index: _Index, period: Period) -> Trend:
     spans = previous(period, TREND_PERIODS)
-    channels = sorted({p.channel for p in posts})
-    engagements: dict[str, list[float]] = {c: [] for c in channels}
-    impressions: dict[str, list[float]] = {c: [] for c in channels}
-    for span in spans:
-        inside = published_in(posts, span)
-        for channel in channels:
-            mine = [p for p in inside if p.channel == channel]
-            engagements[channel].append(sum(p.engagements or 0 for p in mine))
-            impressions[channel].append(sum(p.impressions or 0 for p in mine))
-    return Trend(
-        tuple(s.label for s in spans),
-        {c: tuple(v) for c, v in engagements.items() if any(v)},
-        {c: tuple(v) for c, v in impressions.items() if any(v)},
-    )
+    engagements: dict[str, tuple[float, ...]] = {}
+    impressions: dict[str, tuple[float, ...]] = {}
+    for channel, timeline in sorted(index.channels.items()):
+        inside = [timeline.within(span) for span in spans]
+        engaged = tuple(sum(p.engagements or 0 for p in mine) for mine in inside)
+        seen = tuple(sum(p.impressions or 0 for p in mine) for mine in inside)
+        if any(engaged):
+            engagements[channel] = engaged
+        if any(seen):
+            impressions[channel] = seen
+    return Trend(tuple(s.label for s in spans), engagements, impressions)
 
 
 def _unmeasured(
@@ -287,7 +297,7 @@ def _unmeasured(
     for post in posts:
         by_channel.setdefault(post.channel, []).append(post)
     for channel, mine in sorted(by_channel.items()):
-        absent = sorted({name for p in mine for name in p.absent})
+        absent = sorted({name for p in mine for name in p.absent.split(",") if name})
         if absent:
             notes.append(f"{channel}: {', '.join(absent)} not given by the platform")
         if all(p.impressions is None for p in mine):

@@ -10,7 +10,7 @@ from cmbuild.errors import InputError, did_you_mean
 from cmbuild.insights.catalogue import load_catalogue
 from cmbuild.insights.output import write_report
 from cmbuild.insights.period import Period, month_of, parse_period, range_period
-from cmbuild.insights.readings import Readings, read_readings
+from cmbuild.insights.readings import AT, Readings, read_readings
 from cmbuild.insights.report import Report, Scope, build_report
 from cmbuild.layout import DEFAULT_OUTPUT, STATE_DIR
 from cmbuild.load.config import default_timezone, load_channels
@@ -58,7 +58,7 @@ def _period(request: Request, readings: Readings, zone: str) -> Period:
         return range_period(request.first, request.last, zone)
     if request.period:
         return parse_period(request.period, zone)
-    latest = max((r.at for r in readings.posts.values()), default=None)
+    latest = max((row[AT] for row in readings.posts.values()), default=None)
     when = parse_at(latest) if latest else (request.now or datetime.now(UTC))
     return month_of(when, zone)
 
