@@ -160,6 +160,10 @@ def test_the_page_is_offline_and_links_only_to_existing_previews(
         assert (root / "output" / "report" / "2026-12" / link).resolve().is_file(), link
     assert page.count("<svg") == 2 and "<script" not in page and "dc:date" not in page
     assert not re.search(r'(src|href)="https?:', page)
+    # the preview links to the reports once there is one
+    assert cli("build", "--root", str(root), "-q").code in (0, 1)
+    calendar = (root / "output" / "index.html").read_text()
+    assert '<a href="report/2026-12/index.html">2026-12</a>' in calendar
 
 
 def test_the_sample_reports_out_of_the_box(tmp_path: Path) -> None:
