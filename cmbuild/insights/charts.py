@@ -7,8 +7,11 @@ metadata carry the date unless told not to; both are pinned here. Text stays tex
 
 from __future__ import annotations
 
+import hashlib
 import io
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from cmbuild.insights.report import KpiResult, Trend
@@ -23,6 +26,28 @@ _STYLE: dict[str, Any] = {
 }
 CHART_KPIS = 20  # at most, in the chart: beyond that bars are too thin to read
 _COLORS = {"met": "#2e7d32", "below target": "#f9a825", "alert": "#c62828"}
+
+
+CACHE_VERSION = "1"
+
+
+def cached(folder: Path | None, data: object, draw: Callable[[], str | None]) -> str | None:
+    """`draw()`, or the chart it drew last time for the same `data`: importing matplotlib and
+    drawing take most of a small report's time, and the same figures give the same chart."""
+    if folder is None:
+        return draw()
+    digest = hashlib.sha256(f"{CACHE_VERSION}{_STYLE!r}{data!r}".encode()).hexdigest()[:32]
+    path = folder / f"{digest}.svg"
+    try:
+        return path.read_text(encoding="utf-8") or None
+    except FileNotFoundError:
+        pass
+    svg = draw()
+    folder.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(svg or "", encoding="utf-8")
+    os.replace(temporary, path)
+    return svg
 
 
 def trend_chart(trend: Trend, title: str) -> str | None:

@@ -18,10 +18,10 @@ from cmbuild.load.kpis import RATES
 REPORT_DIR = "report"  # in the output folder: report/<period>/
 
 
-def report_files(report: Report) -> dict[str, bytes]:
-    """The files of the report, by name inside output/report/<period>/."""
+def report_files(report: Report, cache: Path | None = None) -> dict[str, bytes]:
+    """The files of the report, by name inside output/report/<period>/; charts kept in `cache`."""
     return {
-        "index.html": html(report).encode("utf-8"),
+        "index.html": html(report, cache).encode("utf-8"),
         "report.csv": csv_text(report).encode("utf-8"),
         "report.md": markdown(report).encode("utf-8"),
     }
@@ -37,7 +37,7 @@ def number(value: float | None, metric: str = "") -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
-def html(report: Report) -> str:
+def html(report: Report, cache: Path | None = None) -> str:
     env = Environment(
         loader=PackageLoader("cmbuild.insights", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
@@ -50,8 +50,10 @@ def html(report: Report) -> str:
     template = env.get_template("report.html.j2")
     return template.render(
         report=report,
-        kpi_chart=charts.kpi_chart(report.kpis),
-        trend_chart=charts.trend_chart(report.trend, "Engagements per channel"),
+        kpi_chart=charts.cached(cache, report.kpis, lambda: charts.kpi_chart(report.kpis)),
+        trend_chart=charts.cached(
+            cache, report.trend, lambda: charts.trend_chart(report.trend, "Engagements per channel")
+        ),
         root="../../",
     )
 
@@ -195,11 +197,11 @@ def _raw(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.4f}".rstrip("0")
 
 
-def write_report(output: Path, report: Report) -> Path:
+def write_report(output: Path, report: Report, cache: Path | None = None) -> Path:
     """Write the report's files under output/report/<period>/; its folder."""
     folder = output / REPORT_DIR / report.period.label
     folder.mkdir(parents=True, exist_ok=True)
-    for name, data in report_files(report).items():
+    for name, data in report_files(report, cache).items():
         path = folder / name
         if not path.exists() or path.read_bytes() != data:
             path.write_bytes(data)

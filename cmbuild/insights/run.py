@@ -48,7 +48,7 @@ def make_report(root: Path, request: Request, output: Path | None = None) -> tup
     scope = Scope(request.channel, request.campaign)
     platforms = {c.name: c.platform for c in channels}
     report = build_report(period, readings, catalogue, kpis, platforms, output, scope)
-    return report, write_report(output, report)
+    return report, write_report(output, report, output / CACHE / "charts")
 
 
 def _period(request: Request, readings: Readings, zone: str) -> Period:
