@@ -1,8 +1,7 @@
 """From readings to figures: each post's results, then sums and rates over a set of posts.
 
-Which platform metric counts as what is below (and in docs/insights.md): an engagement is any
-interaction a platform counts on a post (likes, reposts, replies, quotes, comments, shares,
-saves...); impressions are `impressions`, else `views`. Engagement rate is engagements over
+Which platform metric counts as what is in cmbuild.insights.vocabulary (and docs/insights.md).
+Engagement rate is engagements over
 impressions where the platform gives impressions, else over the channel's followers (Bluesky,
 Mastodon give none). Click-through rate is link clicks (from the platform, else the visits web
 analytics attribute to the variant through `utm_content`) over impressions; without impressions

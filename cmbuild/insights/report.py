@@ -138,7 +138,7 @@ def build_report(
         top=tuple(top),
         bottom=tuple(bottom) if len(ranked) > LISTED_POSTS else (),
         trend=_trend(index, period),
-        unmeasured=_unmeasured(posts, followers, platforms, period, scope),
+        unmeasured=_unmeasured(posts, followers, period, scope),
         problems=(*readings.problems, *catalogue.problems),
         lines_read=readings.lines,
     )
@@ -288,7 +288,6 @@ def _trend(index: _Index, period: Period) -> Trend:
 def _unmeasured(
     posts: list[PostFigures],
     followers: Followers,
-    platforms: dict[str, str],
     period: Period,
     scope: Scope,
 ) -> tuple[str, ...]:
