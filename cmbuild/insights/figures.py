@@ -47,12 +47,16 @@ class PostFigures(NamedTuple):
     absent: str  # metrics the platform recorded as not given, comma-separated
 
 
-def post_figures(readings: Readings) -> list[PostFigures]:
-    """Every variant that has a reading, in order of publication (then of variant)."""
+def post_figures(
+    readings: Readings, since: datetime | None = None, until: datetime | None = None
+) -> list[PostFigures]:
+    """Every variant with a reading published in [since, until), in order of publication."""
     imported = {v: row for (v, source), row in readings.posts.items() if source != "api"}
+    low = iso_utc(since) if since else ""
+    high = iso_utc(until) if until else "~"  # after every ISO time
     found = []
     for (variant, source), own in readings.posts.items():
-        if source != "api":
+        if source != "api" or not low <= own[PUBLISHED] < high:
             continue
         web = imported.pop(variant, None)
         impressions, engagements, clicks = own[FIGURES][:3]
@@ -62,6 +66,8 @@ def post_figures(readings: Readings) -> list[PostFigures]:
                         engagements, clicks, visits, conversions, revenue, own[AGE], own[ABSENT])
         )  # fmt: skip
     for variant, web in imported.items():  # web analytics only: no platform reading yet
+        if not low <= web[PUBLISHED] < high:
+            continue
         found.append(
             PostFigures(variant, web[CHANNEL], web[PLATFORM], web[PUBLISHED], None, None, None,
                         web[10], web[11], web[12], None, "")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from cmbuild.errors import InputError
@@ -121,10 +122,13 @@ def build_report(
 ) -> Report:
     """Everything the report shows for `period`, limited to `scope`."""
     followers = Followers(readings)
-    every = [p for p in post_figures(readings) if _in_scope(p, catalogue, scope)]
+    chosen = [k for k in kpis if _kpi_in_scope(k, scope)]
+    # Nothing published after the period counts; before it, only the trend's periods do, unless
+    # a target covers a whole campaign.
+    since = None if any(k.period == "campaign" for k in chosen) else _trend_start(period)
+    every = [p for p in post_figures(readings, since, period.end) if _in_scope(p, catalogue, scope)]
     index = _Index(every, catalogue)
     posts = index.all.within(period)
-    chosen = [k for k in kpis if _kpi_in_scope(k, scope)]
     ranked = sorted(posts, key=lambda p: (-(p.engagements or 0), p.variant))
     top = [_post_row(p, catalogue, output) for p in ranked[:LISTED_POSTS]]
     bottom = [_post_row(p, catalogue, output) for p in ranked[::-1][:LISTED_POSTS]]
@@ -268,6 +272,12 @@ def _post_row(post: PostFigures, catalogue: Catalogue, output: Path) -> PostRow:
         info.campaign if info else None,
         catalogue.preview_page(post.variant, output),
     )
+
+
+def _trend_start(period: Period) -> datetime:
+    starts = [span.start for span in previous(period, TREND_PERIODS)]
+    starts += [span.start for kind in ("week", "month") for span in split(period, kind)]
+    return min(starts)
 
 
 def _trend(index: _Index, period: Period) -> Trend:
