@@ -22,6 +22,7 @@ from cmbuild.model import Channel, Charter, Finding, Media, Post, Variant
 from cmbuild.platforms.base import Platform
 from cmbuild.render import markdown
 from cmbuild.render.links import add_utm, rewrite_bare_links
+from cmbuild.render.omissions import omission_findings
 from cmbuild.render.templates import Scope, TemplateFailure, render
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
@@ -90,7 +91,8 @@ def _render_one(
     documents: dict[str, markdown.Document],
 ) -> Variant:
     override = post.override(channel.name)
-    source_md = override.text or dict(override.fields).get("description") or post.body
+    own_text = override.text or dict(override.fields).get("description")
+    source_md = own_text or post.body
     document = documents.get(source_md)
     if document is None:
         document = documents[source_md] = markdown.parse(source_md)
@@ -122,10 +124,11 @@ def _render_one(
         media=variant_media,
     )
     variables = _variables(post, channel, platform, charter, body, when, shown)
-    scope = Scope(channel, platform, charter, post.campaign)
+    scope = Scope(channel, platform, charter, post.campaign, writer_text=bool(own_text))
     text = _tidy(render(ctx.env, channel.template, variables, scope))
     variant = _variant(post, channel, platform, when, text, shown)
     findings = _platform_findings(post, channel, platform, variant)
+    findings += omission_findings(post, channel, platform, charter, scope.omissions)
     findings += _unknown_handles(post, channel, charter, unknown)
     return replace(variant, findings=tuple(sorted(set(findings), key=Finding.sort_key)))
 
