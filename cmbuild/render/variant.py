@@ -25,6 +25,10 @@ from cmbuild.render.links import add_utm, rewrite_bare_links
 from cmbuild.render.omissions import omission_findings
 from cmbuild.render.templates import Scope, TemplateFailure, render
 
+# The writer's own `text:` is published as written (templates never cut it), so only they can.
+OWN_TEXT_HINT = (
+    "shorten this `text:`: it is never cut, and the link and hashtags the template adds count too"
+)
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _TRAILING = re.compile(r"[ \t]+\n")
 
@@ -288,6 +292,7 @@ def _platform_findings(
     fields = dict(variant.fields)
     problems = platform.check(variant.text, fields, [m.alt for m in variant.media])
     line = _text_line(post, channel.name)
+    own_text = post.override(channel.name).text is not None
     return [
         Finding(
             rule=p.rule,
@@ -296,7 +301,7 @@ def _platform_findings(
             file=post.source,
             line=line,
             channel=channel.name,
-            hint=p.hint,
+            hint=OWN_TEXT_HINT if own_text and p.rule == "platform.length" else p.hint,
         )
         for p in problems
     ]
