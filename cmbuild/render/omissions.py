@@ -102,15 +102,16 @@ def _hashtags(post: Post, channel: Channel, platform: Platform, omission: Omissi
 
 
 def _no_room(post: Post, channel: Channel, platform: Platform, omission: Omission) -> Finding:
-    overflow = -omission.limit
     on_tags = bool(post.tags) and post.line_of("tags") is not None
     what = "the hashtags, link and disclosure" if on_tags else "the link and disclosure"
     return Finding(
         rule="text.no-room",
         severity="error",
-        message=(
-            f"no room is left for the text on {platform.label}: {what} alone are "
-            f"{overflow} {platform.unit} over the limit"
+        message=f"no room is left for the text on {platform.label}: {what} "
+        + (
+            f"alone are {-omission.limit} {platform.unit} over the limit"
+            if omission.limit < 0
+            else f"leave {omission.limit} {platform.unit}, not enough for a word"
         ),
         file=post.source,
         line=post.line_of("tags") if on_tags else post.body_line,

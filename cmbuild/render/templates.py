@@ -34,8 +34,8 @@ class Omission:
     """Something a filter left out of the text: the render stage reports each one as a finding.
 
     kind "cut": `fit` shortened the text and `lost` holds the words cut; "no-room": the room given
-    to `fit` was below zero (the hashtags, link or disclosure took it all) and the text was kept
-    whole; "hashtags": `hashtags` reached its cap and `lost` holds the hashtags left out.
+    to `fit` left not one word of the text (the hashtags, link or disclosure took it all), which
+    was kept whole; "hashtags": `hashtags` reached its cap and `lost` holds the hashtags left out.
     """
 
     kind: Literal["cut", "no-room", "hashtags"]
@@ -204,8 +204,24 @@ def _fit(ctx: Context, text: str, limit: int | None = None, ellipsis: str = "…
         return text
     kept = scope.platform.truncate(text, budget, ellipsis)
     prefix = kept if text.startswith(kept) else kept.removesuffix(ellipsis)
+    if _keeps_nothing(prefix, text):  # as good as no room at all
+        scope.omissions.append(Omission("no-room", budget, text))
+        return text
     scope.omissions.append(Omission("cut", budget, text[len(prefix) :]))
     return kept
+
+
+def _keeps_nothing(prefix: str, text: str) -> bool:
+    """Whether `prefix`, a start of `text`, holds nothing but a piece of its first word.
+
+    Only in a text that spaces its words: a text in a script without spaces (Chinese, Japanese)
+    is cut between any two characters.
+    """
+    if not prefix.strip():
+        return True
+    in_first_word = not any(c.isspace() for c in prefix.strip())
+    cut_in_a_word = not text[len(prefix) :][:1].isspace()
+    return in_first_word and cut_in_a_word and any(c.isspace() for c in text.strip())
 
 
 @pass_context

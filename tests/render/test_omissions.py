@@ -56,6 +56,13 @@ def test_a_cut_body_is_a_warning_that_quotes_the_words_lost(sample: Path) -> Non
     assert code == 0  # a warning alone does not fail the build
 
 
+def test_a_text_without_spaces_is_cut_between_characters_not_refused(sample: Path) -> None:
+    write_post(sample, "status: approved\nchannels: [x-cmb]\n", body="日本語のテキストです。" * 40)
+    code, found, _ = findings(sample)
+    assert [f["rule"] for f in found if f["rule"].startswith("text.")] == ["text.cut"]
+    assert code == 0
+
+
 def test_the_writers_own_text_is_never_cut_and_is_an_error_when_too_long(sample: Path) -> None:
     override = LONG_BODY.replace("\n", " ")
     front = f'status: approved\nchannels:\n  x-cmb:\n    text: "{override}"\n'
@@ -86,8 +93,12 @@ def test_hashtags_over_a_cap_are_named(sample: Path) -> None:
     assert code == 0
 
 
-def test_tags_that_leave_no_room_are_an_error_on_the_tags_line(sample: Path) -> None:
-    tags = f"[{'Bordeaux' * 20}, {'Meetup' * 20}]"
+# X's sample template leaves 280 - 2 - len("#A #B #CMBordeaux") for a text with no link.
+@pytest.mark.parametrize(("long", "room"), [(150, -18), (132, 0), (131, 1)])
+def test_tags_that_leave_no_room_are_an_error_on_the_tags_line(
+    sample: Path, long: int, room: int
+) -> None:
+    tags = f"[{'a' * long}, {'b' * 131}]"
     write_post(sample, f"tags: {tags}\nstatus: approved\nchannels: [x-cmb]\n")
     code, found, err = findings(sample)
     assert code == 1, err
@@ -95,7 +106,13 @@ def test_tags_that_leave_no_room_are_an_error_on_the_tags_line(sample: Path) -> 
     (no_room,) = [f for f in found if f["rule"] == "text.no-room"]
     assert no_room["severity"] == "error"
     assert no_room["line"] == 4
-    assert "hashtags" in str(no_room["message"]) and "over the limit" in str(no_room["message"])
+    message = str(no_room["message"])
+    assert message.startswith("no room is left for the text on X: the hashtags")
+    if room < 0:
+        assert message.endswith(f"alone are {-room} weighted characters over the limit")
+    else:
+        assert message.endswith(f"leave {room} weighted characters, not enough for a word")
+    assert not [f for f in found if f["rule"] == "text.cut"]
 
 
 def test_every_starter_template_reports_what_it_cuts(tmp_path: Path) -> None:
