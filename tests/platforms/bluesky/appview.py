@@ -139,7 +139,8 @@ class BlueskyNetwork:
             return found
 
     def make_account(self, handle: str) -> Account:
-        """A new account `HANDLE.test` with an app password, created through the PDS."""
+        """A new account `HANDLE.test` with an app password, created through the PDS, and known
+        to the AppView once this returns (a client's login reads its profile there)."""
         password = f"{handle}-account-password"
         account = self.xrpc(
             "com.atproto.server.createAccount",
@@ -148,6 +149,7 @@ class BlueskyNetwork:
         app = self.xrpc(
             "com.atproto.server.createAppPassword", {"name": "cmbuild"}, token=account["accessJwt"]
         )
+        self.process_all()
         return Account(f"{handle}.test", str(account["did"]), password, str(app["password"]))
 
     def client(self, account: Account) -> Any:

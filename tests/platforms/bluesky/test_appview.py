@@ -1,20 +1,25 @@
 """What a post published by `cmbuild push` gathers on the real Bluesky network, read back from its
 AppView (tests/platforms/bluesky/appview.py): the counts a metrics collector will record.
 
-Alice publishes through `cmbuild push`; bob and carol like, repost, quote and reply with the
-official Python client; once the AppView has indexed it all (`process_all`), `getPosts` and
-`getProfile` give the exact figures. Run only these with `pytest -m appview`.
+Alice publishes through `cmbuild push` (the other authors through push in this process); bob and
+carol like, repost, quote and reply with the official Python client; once the AppView has indexed
+it all (`process_all`), `getPosts` and `getProfile` give the exact figures. One network serves the
+module. Run only these with `pytest -m appview`.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from atproto import models
 
+from cmbuild.push.report import Report
 from tests.platforms.bluesky import appview
 from tests.platforms.bluesky.appview import Account, BlueskyNetwork
 from tests.push.fixtures import cli
@@ -26,19 +31,40 @@ pytestmark = pytest.mark.appview
 NOW = "2026-12-01T09:00:00Z"
 
 
-def push_one(root: Path, network: BlueskyNetwork, author: Account, text: str) -> str:
-    """Publish one variant saying `text` as `author` with `cmbuild push`; its at:// URI."""
+def bluesky_site(root: Path, network: BlueskyNetwork, text: str) -> Path:
+    """A content repository with one Bluesky channel on the network and one variant due NOW."""
     channels = (
         '[channels.bsky]\nplatform = "bluesky"\n'
         f'options = {{ service = "{network.pds_url}" }}\n'
         'credentials = { identifier = "CMB_BLUESKY_HANDLE", '
         'app_password = "CMB_BLUESKY_APP_PASSWORD" }\n'
     )
-    make_site(root, channels, [variant("bsky", "bluesky", NOW, text=text)])
-    result = cli(root, "push", "--now", NOW, env=environ(**author.env))
-    assert result.returncode == 0, result.stdout + result.stderr
+    return make_site(root, channels, [variant("bsky", "bluesky", NOW, text=text)])
+
+
+def published_uri(root: Path) -> str:
     (published,) = [line for line in ledger_lines(root) if line["kind"] == "published"]
     return str(published["remote_id"])
+
+
+@pytest.fixture
+def push(tmp_path: Path, bluesky_network: BlueskyNetwork, run_push: Callable[..., Report]) -> Any:
+    """Publish one post saying `text` as `author` (cmbuild's push, in this process); its URI."""
+
+    def publish(author: Account, text: str) -> str:
+        root = bluesky_site(tmp_path / "site", bluesky_network, text)
+        report = run_push(root, NOW, author.env)
+        assert [r.outcome for r in report.rows] == ["published"]
+        return published_uri(root)
+
+    return publish
+
+
+@pytest.fixture(scope="module")
+def fans(bluesky_network: BlueskyNetwork) -> tuple[Any, Any]:
+    """Bob's and carol's clients, logged in once for the module: they react to others' posts."""
+    bob, carol = bluesky_network.make_account("bob"), bluesky_network.make_account("carol")
+    return bluesky_network.client(bob), bluesky_network.client(carol)
 
 
 def strong_ref(client: Any, uri: str) -> Any:
@@ -67,11 +93,14 @@ def counts(client: Any, uri: str) -> dict[str, int]:
 
 
 def test_a_pushed_post_shows_exactly_the_likes_reposts_replies_and_quotes_it_got(
-    tmp_path: Path, bluesky_network: BlueskyNetwork
+    tmp_path: Path, bluesky_network: BlueskyNetwork, fans: tuple[Any, Any]
 ) -> None:
-    alice, bob, carol = (bluesky_network.make_account(n) for n in ("alice", "bob", "carol"))
-    uri = push_one(tmp_path / "site", bluesky_network, alice, "La session d’hiver ouvre ! 🎉")
-    as_bob, as_carol = bluesky_network.client(bob), bluesky_network.client(carol)
+    alice = bluesky_network.make_account("alice")
+    root = bluesky_site(tmp_path / "site", bluesky_network, "La session d’hiver ouvre ! 🎉")
+    result = cli(root, "push", "--now", NOW, env=environ(**alice.env))
+    assert result.returncode == 0, result.stdout + result.stderr
+    uri = published_uri(root)
+    as_bob, as_carol = fans
     post = strong_ref(as_bob, uri)
 
     bluesky_network.process_all()
@@ -92,56 +121,66 @@ def test_a_pushed_post_shows_exactly_the_likes_reposts_replies_and_quotes_it_got
     assert counts(bluesky_network.client(alice), uri) == expected  # the author sees the same
 
 
-def test_an_undone_like_and_repost_no_longer_count(
-    tmp_path: Path, bluesky_network: BlueskyNetwork
-) -> None:
-    dora, erin = bluesky_network.make_account("dora"), bluesky_network.make_account("erin")
-    uri = push_one(tmp_path / "site", bluesky_network, dora, "Nouvelle date pour l’atelier")
-    as_erin = bluesky_network.client(erin)
-    post = strong_ref(as_erin, uri)
-    like = as_erin.like(post.uri, post.cid)
-    repost = as_erin.repost(post.uri, post.cid)
-    bluesky_network.process_all()
-    assert counts(as_erin, uri) == {"likes": 1, "reposts": 1, "replies": 0, "quotes": 0}
+def test_a_new_account_is_known_to_the_appview_at_once(bluesky_network: BlueskyNetwork) -> None:
+    zoe = bluesky_network.make_account("zoe")
+    url = f"{bluesky_network.appview_url}/xrpc/app.bsky.actor.getProfile?actor={zoe.did}"
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        profile = json.load(answer)
+    assert (profile["did"], profile["handle"], profile["followersCount"]) == (
+        zoe.did,
+        zoe.handle,
+        0,
+    )
 
-    as_erin.unlike(like.uri)
-    as_erin.unrepost(repost.uri)
+
+def test_an_undone_like_and_repost_no_longer_count(
+    bluesky_network: BlueskyNetwork, push: Any, fans: tuple[Any, Any]
+) -> None:
+    uri = push(bluesky_network.make_account("dora"), "Nouvelle date pour l’atelier")
+    as_bob, _ = fans
+    post = strong_ref(as_bob, uri)
+    like = as_bob.like(post.uri, post.cid)
+    repost = as_bob.repost(post.uri, post.cid)
     bluesky_network.process_all()
-    assert counts(as_erin, uri) == {"likes": 0, "reposts": 0, "replies": 0, "quotes": 0}
+    assert counts(as_bob, uri) == {"likes": 1, "reposts": 1, "replies": 0, "quotes": 0}
+
+    as_bob.unlike(like.uri)
+    as_bob.unrepost(repost.uri)
+    bluesky_network.process_all()
+    assert counts(as_bob, uri) == {"likes": 0, "reposts": 0, "replies": 0, "quotes": 0}
 
 
 def test_the_profile_counts_followers_and_posts(
-    tmp_path: Path, bluesky_network: BlueskyNetwork
+    bluesky_network: BlueskyNetwork, push: Any, fans: tuple[Any, Any]
 ) -> None:
-    frank, gina, hugo = (bluesky_network.make_account(n) for n in ("frank", "gina", "hugo"))
-    push_one(tmp_path / "site", bluesky_network, frank, "Bienvenue sur notre compte")
-    as_gina, as_hugo = bluesky_network.client(gina), bluesky_network.client(hugo)
-    as_gina.follow(frank.did)
-    hugos_follow = as_hugo.follow(frank.did)
+    frank = bluesky_network.make_account("frank")
+    push(frank, "Bienvenue sur notre compte")
+    as_bob, as_carol = fans
+    as_bob.follow(frank.did)
+    carols_follow = as_carol.follow(frank.did)
     bluesky_network.process_all()
 
-    profile = as_gina.get_profile(frank.did)
+    profile = as_bob.get_profile(frank.did)
     assert (profile.followers_count, profile.follows_count, profile.posts_count) == (2, 0, 1)
-    assert as_gina.get_profile(frank.handle).followers_count == 2  # by handle as by DID
+    assert as_bob.get_profile(frank.handle).followers_count == 2  # by handle as by DID
 
-    as_hugo.unfollow(hugos_follow.uri)
+    as_carol.unfollow(carols_follow.uri)
     bluesky_network.process_all()
-    assert as_gina.get_profile(frank.did).followers_count == 1
+    assert as_bob.get_profile(frank.did).followers_count == 1
 
 
 def test_a_post_deleted_on_the_network_is_no_longer_returned(
-    tmp_path: Path, bluesky_network: BlueskyNetwork
+    bluesky_network: BlueskyNetwork, push: Any, fans: tuple[Any, Any]
 ) -> None:
     ines = bluesky_network.make_account("ines")
-    root = tmp_path / "site"
-    uri = push_one(root, bluesky_network, ines, "Un message retiré ensuite")
-    as_ines = bluesky_network.client(ines)
+    uri = push(ines, "Un message retiré ensuite")
+    as_bob, _ = fans
     bluesky_network.process_all()
-    assert [p.uri for p in as_ines.get_posts([uri]).posts] == [uri]
+    assert [p.uri for p in as_bob.get_posts([uri]).posts] == [uri]
 
-    as_ines.delete_post(uri)
+    bluesky_network.client(ines).delete_post(uri)
     bluesky_network.process_all()
-    assert as_ines.get_posts([uri]).posts == []
+    assert as_bob.get_posts([uri]).posts == []
 
 
 def test_every_service_of_the_network_listens_on_127_0_0_1_only(
