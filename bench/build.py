@@ -205,7 +205,7 @@ FLOOR_IMPORTS = "import click, frontmatter, icalendar, jinja2, markdown_it, rege
 def edit_floor(out: Path, runs: int) -> tuple[list[float], list[float]]:
     """Seconds to start Python with those libraries, and to replace this build's manifest and
     calendar the way every build that changes them does (temporary file, fsync, rename)."""
-    from cmbuild.write.files import write_atomic
+    from cmbuild.files import write_atomic
 
     imports = []
     for _ in range(runs):

@@ -29,8 +29,12 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.code == 0, result.out + result.err
     summary = json.loads(result.out)
     assert summary["errors"] == 0
-    # The sample keeps one small photo on purpose, to show the "not enlarged" warning.
-    assert {f["rule"] for f in summary["findings"]} <= {"images.small"}
+    # The sample keeps one small photo on purpose, to show the "not enlarged" warning; its posts
+    # give more tags than the short networks keep, which is only information.
+    assert {f["rule"] for f in summary["findings"] if f["severity"] != "info"} <= {"images.small"}
+    assert {f["rule"] for f in summary["findings"] if f["severity"] == "info"} <= {
+        "text.hashtags-dropped"
+    }
     return root
 
 

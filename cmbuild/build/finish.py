@@ -22,7 +22,7 @@ from cmbuild.build.summary import Summary, summarize
 from cmbuild.build.workers import RenderResult
 from cmbuild.errors import InputErrors
 from cmbuild.images.step import NO_IMAGES, Imaged, Outcome, image_jobs, run_images
-from cmbuild.incremental.inputs import digest
+from cmbuild.incremental.inputs import DANGLING, digest
 from cmbuild.incremental.memo import Memo
 from cmbuild.incremental.rows import Row, finalise
 from cmbuild.incremental.shards import Shards, variant_from_dict
@@ -213,9 +213,13 @@ def _final_key(render_key: str, images: str, cross: list[Finding]) -> str:
     return h.hexdigest()
 
 
-def summarise(rows: list[Row], posts: Posts, channels: Iterable[Channel]) -> Summary:
-    """The build summary: per-channel counts, drafts, every finding."""
+def summarise(
+    rows: list[Row], posts: Posts, channels: Iterable[Channel], inputs: Iterable[str] = ()
+) -> Summary:
+    """The build summary: per-channel counts, drafts, every finding (`inputs`: the scanned
+    files, for the posts that are links to nothing)."""
     post_warnings = [w for s in posts.sources for w in posts.warnings_of(s)]
+    post_warnings.extend(dangling_links(inputs))
     drafts = sorted({(r.source, r.title) for r in rows if r.status == "draft"})
     return summarize(
         rows,
@@ -224,3 +228,18 @@ def summarise(rows: list[Row], posts: Posts, channels: Iterable[Channel]) -> Sum
         {c.name: c.platform for c in channels},
         post_count=len(posts.sources),
     )
+
+
+def dangling_links(inputs: Iterable[str]) -> list[Finding]:
+    """A warning for each post that is a symbolic link to a file that does not exist."""
+    return [
+        Finding(
+            rule="post.dangling-link",
+            severity="warning",
+            message="is a link to a file that does not exist: this post is left out",
+            file=key.removeprefix(DANGLING),
+            hint="restore the file it points to, or delete the link",
+        )
+        for key in sorted(inputs)
+        if key.startswith(DANGLING)
+    ]

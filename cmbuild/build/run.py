@@ -82,7 +82,7 @@ def run(
     clock.lap("images")
     finals = Finals(shards, rendered)
     rows = finalise_rows(rows, keys, cross, pictured, finals)
-    summary = summarise(rows, posts, config.channels)
+    summary = summarise(rows, posts, config.channels, inputs)
     clock.lap("summary")
     saved = Saved()
     if options.write:

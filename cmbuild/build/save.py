@@ -16,6 +16,7 @@ from cmbuild.build.finish import Finals, Pictured
 from cmbuild.build.read import Configuration, Posts, Previous
 from cmbuild.build.render import Scheduled, SourceImages
 from cmbuild.build.summary import Summary
+from cmbuild.files import prune
 from cmbuild.incremental import STATE_DIR
 from cmbuild.incremental.config import save as save_config
 from cmbuild.incremental.index import INDEX_FILE, Index, PostEntry, RequestRecord, write_index
@@ -25,7 +26,6 @@ from cmbuild.incremental.rows import Row
 from cmbuild.incremental.shards import Shards
 from cmbuild.incremental.stamp import Stamp, write_stamp
 from cmbuild.model import Media
-from cmbuild.write.files import prune
 from cmbuild.write.outputs import LastWrite, Sources, WriteReport, write_outputs
 
 if TYPE_CHECKING:

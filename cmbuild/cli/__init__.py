@@ -5,10 +5,12 @@
     tools.py      count, init, diff
     push.py       push, plan, halt, resume, retract, resolve
     serve.py      serve
+    report.py     report
     show.py       a build's summary (plain, rich, JSON) and a push's table
 
 Exit codes: 0 fine; 1 findings at error level (or warnings, with --strict), or a push that failed
-somewhere; 2 bad input or usage; 3 another push holds the ledger. Each command loads, calls the
+somewhere; 2 bad input or usage; 3 another push holds the ledger; 70 a defect of cmbuild itself
+(group.py); 141 the reader of the output went away. Each command loads, calls the
 library, shows the result and exits; heavy imports happen inside commands so that `--help` and a
 no-op build stay fast. The library returns results and raises typed errors; it never prints.
 """
@@ -22,10 +24,15 @@ from typing import NoReturn
 import click
 
 from cmbuild import __version__
-from cmbuild.cli import build, push, serve, tools
+from cmbuild.cli import build, push, report, serve, tools
+from cmbuild.cli.group import Group
+from cmbuild.cli.options import EXIT_PIPE
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=Group,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="cmbuild")
 def main() -> None:
     """cmbuild: content as code for community managers.
@@ -56,6 +63,7 @@ for _command in (
     push.retract,
     push.resolve,
     serve.serve,
+    report.report,
 ):
     main.add_command(_command)
 del _command
@@ -77,6 +85,9 @@ def run() -> NoReturn:
     if code is not None and not isinstance(code, int):
         print(code, file=sys.stderr)  # what SystemExit does with a message
         code = 1
-    sys.stdout.flush()
-    sys.stderr.flush()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # `cmbuild plan | head`: the reader has all it wanted
+        code = EXIT_PIPE
     os._exit(code or 0)

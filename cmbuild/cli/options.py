@@ -10,6 +10,8 @@ import click
 # 2 bad input or usage; 3 another push holds the ledger (nothing was done).
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_BUSY = 0, 1, 2, 3
 EXIT_FAILED = EXIT_FINDINGS
+# A defect of cmbuild itself (EX_SOFTWARE); stdout closed by its reader (128 + SIGPIPE).
+EXIT_INTERNAL, EXIT_PIPE = 70, 141
 
 
 def root_option(function: click.decorators.FC) -> click.decorators.FC:

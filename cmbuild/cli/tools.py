@@ -91,6 +91,10 @@ def init(directory: Path, cmbuild_repository: str | None, cmbuild_revision: str 
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_INPUT)
     click.echo(f"created {len(written)} files in {directory}")
+    click.echo(
+        f"the CI workflows install {install.removeprefix('cmbuild @ git+')}: "
+        "use --cmbuild-repository and --cmbuild-revision for your own copy or another version"
+    )
     click.echo(f"next: cd {directory} && cmbuild build")
 
 

@@ -93,7 +93,7 @@ def read_index(cache_dir: Path) -> Index:
 
 
 def write_index(cache_dir: Path, index: Index) -> None:
-    from cmbuild.write.files import write_atomic
+    from cmbuild.files import write_atomic
 
     data = {
         "version": STAGE_VERSION,

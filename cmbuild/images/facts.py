@@ -29,8 +29,11 @@ def describe_image(root: Path, path: str) -> Media:
 def image_size(path: Path) -> tuple[int | None, int | None]:
     from PIL import Image, UnidentifiedImageError
 
+    from cmbuild.images.decode import pixel_cap
+
     try:
-        with Image.open(path) as image:
+        # The header only: the image stage refuses sizes over the charter's cap, with a finding.
+        with pixel_cap(None), Image.open(path) as image:
             width, height = image.size
     except (UnidentifiedImageError, OSError):
         return None, None

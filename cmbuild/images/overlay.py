@@ -12,8 +12,11 @@ from PIL import Image, ImageDraw
 
 from cmbuild.images.brand import Brand, Logo, Overlay
 from cmbuild.images.colors import RGB
-from cmbuild.images.decode import DECODE_ERRORS
+from cmbuild.images.decode import DECODE_ERRORS, pixel_cap
 from cmbuild.images.notes import AssetError
+
+# A logo is drawn at a fraction of the image's width: more pixels than this is a mistake or a bomb.
+LOGO_MAX_PIXELS = 25_000_000
 
 
 class LogoCache:
@@ -49,9 +52,15 @@ class LogoCache:
             if self._data is None:
                 raise AssetError("logo.path", "no logo bytes")
             try:
-                with Image.open(io.BytesIO(self._data)) as opened:
+                with pixel_cap(LOGO_MAX_PIXELS), Image.open(io.BytesIO(self._data)) as opened:
                     opened.load()
                     self._source = opened.convert("RGBA")
+            except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+                raise AssetError(
+                    "logo.path",
+                    f"the logo is larger than {LOGO_MAX_PIXELS // 1_000_000} megapixels",
+                    "export it again smaller: a logo rarely needs more than 2000 pixels across",
+                ) from None
             except DECODE_ERRORS as exc:
                 raise AssetError(
                     "logo.path",

@@ -73,7 +73,7 @@ class Studio:
         return GroupResult(group.source, keys, written)
 
     def _write(self, rendered: Rendered, data: bytes, outputs: tuple[str, ...]) -> Rendered:
-        from cmbuild.write.files import same_content, write_in_place
+        from cmbuild.files import same_content, write_in_place
 
         files = []
         for output in outputs:

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from cmbuild import model
+from cmbuild.files import write_atomic
 from cmbuild.model import Channel, Charter
-from cmbuild.write.files import write_atomic
 
 FILE = "config.pickle"
 _FORMAT = 2  # 2: the charter carries its graphic identity (ImageSettings)

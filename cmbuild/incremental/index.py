@@ -14,11 +14,11 @@ from typing import Any, NamedTuple
 import orjson
 
 from cmbuild import __version__
+from cmbuild.files import write_atomic
 from cmbuild.incremental import FORMAT, STATE_DIR
 from cmbuild.incremental.inputs import Stat
 from cmbuild.incremental.shards import media_from, media_to
 from cmbuild.model import Media
-from cmbuild.write.files import write_atomic
 
 INDEX_FILE = "index.json"
 

@@ -10,6 +10,8 @@ from pathlib import Path
 from cmbuild.layout import CHANNELS_FILE, CHARTER_FILE, HALT_FILE, TEMPLATES_DIR, post_sources
 
 Stat = tuple[int, int]  # (mtime_ns, size)
+# A post that is a symbolic link to nothing: listed under this prefix so the build can warn.
+DANGLING = ":dangling:"
 
 
 def stat_of(path: str | Path) -> Stat | None:
@@ -46,9 +48,12 @@ def scan(root: Path) -> dict[str, Stat]:
     if halt is not None:
         found[HALT_FILE] = halt
     for source in post_sources(root):
-        stat = stat_of(os.path.join(root, source))
+        path = os.path.join(root, source)
+        stat = stat_of(path)
         if stat is not None:
             found[source] = stat
+        elif os.path.islink(path):
+            found[DANGLING + source] = (0, 0)
     return found
 
 

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 
 import orjson
 
+from cmbuild.files import write_atomic
 from cmbuild.incremental import STATE_DIR
 from cmbuild.model import Finding, Media, Variant
-from cmbuild.write.files import write_atomic
 
 SHARDS = 64
 

@@ -9,9 +9,9 @@ from typing import Any
 import orjson
 
 from cmbuild import __version__
+from cmbuild.files import write_atomic
 from cmbuild.incremental import FORMAT, STATE_DIR
 from cmbuild.incremental.inputs import Stat
-from cmbuild.write.files import write_atomic
 
 
 @dataclass(frozen=True)

@@ -110,57 +110,69 @@ class ChannelsFile(_Strict):
 
 def load_channels(root: Path) -> tuple[Channel, ...]:
     """Read channels.toml; raise InputErrors naming file, line and key for every problem."""
-    data, lines = read_toml(root / CHANNELS_FILE, CHANNELS_FILE)
+    parsed, lines = _parse(root)
     errors = ErrorCollector()
-    try:
-        parsed = ChannelsFile.model_validate(data)
-    except ValidationError as exc:
-        errors.extend(
-            errors_from_validation(exc, CHANNELS_FILE, lambda key: nearest_line(lines, key))
-        )
-        errors.raise_if_any()
-        raise AssertionError("unreachable") from exc
     if not parsed.channels:
         errors.add(
             InputError(
                 CHANNELS_FILE, "no channels", key="channels", hint="add a [channels.NAME] table"
             )
         )
-    defaults = parsed.defaults
     channels: list[Channel] = []
     for name, model in sorted(parsed.channels.items()):
-        key = f"channels.{name}"
-        if not _NAME.match(name):
-            errors.add(
-                InputError(
-                    CHANNELS_FILE,
-                    f"invalid channel name {name!r}",
-                    line=nearest_line(lines, key),
-                    key=key,
-                    hint="use lowercase letters, digits and '-'",
-                )
-            )
-            continue
-        # A secret written under options would be committed and copied into output/.
-        errors.extend(
-            secret_options(CHANNELS_FILE, name, model.options, lambda k: nearest_line(lines, k))
-        )
-        platform = platforms.get(model.platform)
-        template = model.template or platform.template_name()
-        if not (root / TEMPLATES_DIR / template).is_file():
-            errors.add(
-                InputError(
-                    CHANNELS_FILE,
-                    f"template {TEMPLATES_DIR}/{template} not found",
-                    line=nearest_line(lines, f"{key}.template"),
-                    key=f"{key}.template",
-                    hint=f"create {TEMPLATES_DIR}/{template} or set `template` to an existing file",
-                )
-            )
-        errors.extend(_option_errors(platform, model.options, name, lines))
-        channels.append(_channel(name, model, defaults, template, platform.utm_medium))
+        errors.extend(_channel_errors(root, name, model, lines))
+        if _NAME.match(name):
+            platform = platforms.get(model.platform)
+            template = model.template or platform.template_name()
+            channels.append(_channel(name, model, parsed.defaults, template, platform.utm_medium))
     errors.raise_if_any()
     return tuple(channels)
+
+
+def _parse(root: Path) -> tuple[ChannelsFile, dict[str, int]]:
+    """channels.toml read and checked against its schema, with the line of every key."""
+    data, lines = read_toml(root / CHANNELS_FILE, CHANNELS_FILE)
+    try:
+        return ChannelsFile.model_validate(data), lines
+    except ValidationError as exc:
+        errors = ErrorCollector()
+        errors.extend(
+            errors_from_validation(exc, CHANNELS_FILE, lambda key: nearest_line(lines, key))
+        )
+        errors.raise_if_any()
+        raise AssertionError("unreachable") from exc
+
+
+def _channel_errors(
+    root: Path, name: str, model: ChannelModel, lines: dict[str, int]
+) -> list[InputError]:
+    """The problems of one channel's table: its name, its options, its template."""
+    key = f"channels.{name}"
+    if not _NAME.match(name):
+        return [
+            InputError(
+                CHANNELS_FILE,
+                f"invalid channel name {name!r}",
+                line=nearest_line(lines, key),
+                key=key,
+                hint="use lowercase letters, digits and '-'",
+            )
+        ]
+    # A secret written under options would be committed and copied into output/.
+    errors = secret_options(CHANNELS_FILE, name, model.options, lambda k: nearest_line(lines, k))
+    platform = platforms.get(model.platform)
+    template = model.template or platform.template_name()
+    if not (root / TEMPLATES_DIR / template).is_file():
+        errors.append(
+            InputError(
+                CHANNELS_FILE,
+                f"template {TEMPLATES_DIR}/{template} not found",
+                line=nearest_line(lines, f"{key}.template"),
+                key=f"{key}.template",
+                hint=f"create {TEMPLATES_DIR}/{template} or set `template` to an existing file",
+            )
+        )
+    return [*errors, *_option_errors(platform, model.options, name, lines)]
 
 
 def _channel(

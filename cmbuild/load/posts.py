@@ -22,6 +22,8 @@ from cmbuild.errors import InputError, did_you_mean
 from cmbuild.load.times import TimeError, zone
 from cmbuild.load.tomlfile import nearest_line
 from cmbuild.load.validation import FRONT_MATTER_WORDS, errors_from_validation
+from cmbuild.load.values import file_path, not_a_number, web_link
+from cmbuild.load.yamlnodes import duplicate_keys, refuse_too_large
 from cmbuild.model import ChannelOverride, Finding, ImageRef, Post
 
 try:  # the C loader is ~5x faster; fall back where libyaml is missing
@@ -41,6 +43,8 @@ class ImageModel(BaseModel):
     alt: str | None = None
     focus: tuple[float, float] = (0.5, 0.5)
 
+    _path = field_validator("path")(file_path)
+
     @field_validator("focus")
     @classmethod
     def _in_frame(cls, value: tuple[float, float]) -> tuple[float, float]:
@@ -59,6 +63,9 @@ class OverrideModel(BaseModel):
     images: list[ImageModel] | None = None
     lang: str | None = None
     description: str | None = None
+
+    _link = field_validator("link")(web_link)
+    _publish = field_validator("publish", mode="before")(not_a_number)
 
 
 class FrontMatter(BaseModel):
@@ -94,6 +101,9 @@ class FrontMatter(BaseModel):
         if value is not None and not _SLUG.match(value):
             raise ValueError("a slug is letters, digits, '.', '_' and '-', e.g. session-janvier")
         return value
+
+    _link = field_validator("link")(web_link)
+    _publish = field_validator("publish", mode="before")(not_a_number)
 
 
 _HINTS = {
@@ -143,7 +153,16 @@ def read_post(root: Path, path: Path) -> LoadedPost:
             line=1,
             hint="start the file with a line '---', then title, publish and channels, then '---'",
         )
-    front, body = _HANDLER.split(text)
+    try:
+        front, body = _HANDLER.split(text)
+    except ValueError:
+        raise InputError(
+            source,
+            "the front matter is not closed",
+            line=1,
+            hint="add a line '---' after the last key (title, publish, channels...), "
+            "before the text of the post",
+        ) from None
     front_start = text.count("\n", 0, text.index(front)) + 1 if front.strip() else 2
     body = body.lstrip("\r\n")
     body_line = _body_line(text, body)
@@ -171,6 +190,8 @@ def _compose(front: str, source: str, first_line: int) -> tuple[Any, dict[str, i
     node: yaml.Node | None = None
     try:
         node = loader.get_single_node()
+        if node is not None:
+            refuse_too_large(node, source, first_line)
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
         problem_mark = getattr(error, "problem_mark", None)
@@ -208,7 +229,21 @@ def _compose(front: str, source: str, first_line: int) -> tuple[Any, dict[str, i
         loader.dispose()
     lines: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
-        _walk(node, "", first_line, lines, depth=0)
+        repeated: list[tuple[str, int, int]] = []
+        _walk(node, "", first_line, lines, depth=0, repeated=repeated)
+        if repeated:
+            from cmbuild.errors import InputErrors
+
+            raise InputErrors(
+                InputError(
+                    source,
+                    f"written twice, on lines {first} and {again}",
+                    line=again,
+                    key=key,
+                    hint="keep only one of them: only the last one would count",
+                )
+                for key, first, again in repeated
+            )
     return data, lines
 
 
@@ -261,18 +296,25 @@ def _unbuildable(node: yaml.Node | None) -> yaml.ScalarNode | None:
 
 
 def _walk(
-    node: yaml.MappingNode, prefix: str, first_line: int, lines: dict[str, int], depth: int
+    node: yaml.MappingNode,
+    prefix: str,
+    first_line: int,
+    lines: dict[str, int],
+    depth: int,
+    repeated: list[tuple[str, int, int]],
 ) -> None:
+    for name, first, again in duplicate_keys(node):
+        repeated.append((f"{prefix}{name}", first_line + first, first_line + again))
     for key_node, value_node in node.value:
         key = f"{prefix}{key_node.value}"
         lines.setdefault(key, first_line + key_node.start_mark.line)
         if depth < 3 and isinstance(value_node, yaml.MappingNode):
-            _walk(value_node, key + ".", first_line, lines, depth + 1)
+            _walk(value_node, key + ".", first_line, lines, depth + 1, repeated)
         elif isinstance(value_node, yaml.SequenceNode):
             for index, item in enumerate(value_node.value):
                 lines.setdefault(f"{key}.{index}", first_line + item.start_mark.line)
                 if isinstance(item, yaml.MappingNode) and depth < 3:
-                    _walk(item, f"{key}.{index}.", first_line, lines, depth + 1)
+                    _walk(item, f"{key}.{index}.", first_line, lines, depth + 1, repeated)
 
 
 def _body_line(text: str, body: str) -> int:

@@ -58,6 +58,30 @@ def _zone_names() -> frozenset[str]:
 
 def parse_publish(raw: object, default_zone: str | None) -> datetime | DateOnly:
     """Resolve a front-matter publish value; `default_zone` is the post's or the channel's zone."""
+    when = _parse(raw, default_zone)
+    if not _in_range(when):
+        raise TimeError(
+            f"{raw} is not a usable publish time (the year must be between {FIRST_YEAR} "
+            f"and {LAST_YEAR})",
+            "check the year, e.g. 2026-12-01 09:00",
+        )
+    return when
+
+
+# Times near year 1 or 9999 cannot be moved to another zone; no post is scheduled there.
+FIRST_YEAR, LAST_YEAR = 1900, 9998
+
+
+def _in_range(when: datetime | DateOnly) -> bool:
+    if isinstance(when, DateOnly):
+        return FIRST_YEAR <= when.day.year <= LAST_YEAR
+    try:
+        return FIRST_YEAR <= when.astimezone(UTC).year <= LAST_YEAR
+    except OverflowError:
+        return False
+
+
+def _parse(raw: object, default_zone: str | None) -> datetime | DateOnly:
     if isinstance(raw, datetime):
         if raw.tzinfo is not None:
             return raw
@@ -91,6 +115,11 @@ def parse_publish(raw: object, default_zone: str | None) -> datetime | DateOnly:
             or "write it like 2026-12-01 09:00, 2026-12-01 09:00 Europe/Paris "
             "or 2026-12-01T09:00+01:00",
         ) from None
+    if ":" not in text:  # `20261216`: a compact date, not a time of day
+        raise TimeError(
+            f"{text!r} has no time of day",
+            "write it like 2026-12-01 09:00, or 2026-12-01 for the channel's first slot",
+        )
     if parsed.tzinfo is None:
         return localize(parsed, _need_zone(default_zone, text))
     return parsed

@@ -150,6 +150,7 @@ def render_site(
         short_of=short,
         long_of=long,
         chips_of=_chips(pages, context),
+        reports=_reports(root),
     )
     rows = _finding_rows(findings, pages)
     files[FINDINGS] = _page(
@@ -157,6 +158,14 @@ def render_site(
     )
     files[STYLE] = _asset("style.css").encode("utf-8")
     return dict(sorted(files.items()))
+
+
+def _reports(output: Path | None) -> list[str]:
+    """The periods `cmbuild report` wrote under output/report/, newest first (no broken link)."""
+    if output is None or not (output / "report").is_dir():
+        return []
+    found = [p.parent.name for p in (output / "report").glob("*/index.html")]
+    return sorted(found, reverse=True)
 
 
 def _post_page_files(

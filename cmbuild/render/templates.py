@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import jinja2
 from jinja2 import pass_context
@@ -30,13 +30,33 @@ SCOPE = "_cmbuild_scope"
 
 
 @dataclass(frozen=True)
+class Omission:
+    """Something a filter left out of the text: the render stage reports each one as a finding.
+
+    kind "cut": `fit` shortened the text and `lost` holds the words cut; "no-room": the room given
+    to `fit` left not one word of the text (the hashtags, link or disclosure took it all), which
+    was kept whole; "hashtags": `hashtags` reached its cap and `lost` holds the hashtags left out.
+    """
+
+    kind: Literal["cut", "no-room", "hashtags"]
+    limit: int
+    lost: str
+
+
+@dataclass(frozen=True)
 class Scope:
-    """What channel-aware filters need to know about the variant being rendered."""
+    """What channel-aware filters need to know about the variant being rendered.
+
+    `writer_text`: the body is the writer's own `text:` for this channel, which `fit` never cuts
+    (the platform's length check reports it whole instead). Filters append to `omissions`.
+    """
 
     channel: Channel
     platform: Platform
     charter: Charter
     campaign: str | None
+    writer_text: bool = False
+    omissions: list[Omission] = field(default_factory=list, compare=False)
 
 
 class TemplateFailure(Exception):
@@ -63,6 +83,7 @@ def make_environment(root: Path) -> jinja2.Environment:
         hashtags=_hashtags,
         utm=_utm,
         fit=_fit,
+        excerpt=_excerpt,
         mention=_mention,
         date=_date,
         phrase=_phrase,
@@ -142,14 +163,18 @@ def _hashtags(ctx: Context, tags: Iterable[str], max: int | None = None) -> str:
     if budget is not None:
         budget -= len(present)
     out: list[str] = []
+    dropped: list[str] = []
     for tag in tags:
         tag_text = scope.platform.hashtag(str(tag))
         if tag_text.casefold() in present or tag_text == "#":
             continue
-        if budget is not None and len(out) >= budget:
-            break
         present.add(tag_text.casefold())
-        out.append(tag_text)
+        if budget is not None and len(out) >= budget:
+            dropped.append(tag_text)
+        else:
+            out.append(tag_text)
+    if dropped and budget is not None:
+        scope.omissions.append(Omission("hashtags", budget if budget > 0 else 0, " ".join(dropped)))
     return " ".join(out)
 
 
@@ -163,11 +188,51 @@ def _utm(ctx: Context, url: str) -> str:
 
 @pass_context
 def _fit(ctx: Context, text: str, limit: int | None = None, ellipsis: str = "…") -> str:
-    scope = _scope(ctx)
+    """`text` shortened to fit `limit`; every cut is reported with the words it lost.
+
+    The writer's own `text:` override is never cut: it is kept whole, and the platform's length
+    check reports it as an error if the whole post does not fit.
+    """
+    scope, text = _scope(ctx), str(text)
     budget = limit if limit is not None else scope.platform.text_limit
-    if budget is None:
-        return str(text)
-    return scope.platform.truncate(str(text), budget, ellipsis)
+    if budget is None or scope.platform.length(text) <= budget:
+        return text
+    if scope.platform.length("") > budget:
+        scope.omissions.append(Omission("no-room", budget, text))
+        return text
+    if scope.writer_text and text == str(ctx.get("body")):
+        return text
+    kept = scope.platform.truncate(text, budget, ellipsis)
+    prefix = kept if text.startswith(kept) else kept.removesuffix(ellipsis)
+    if _keeps_nothing(prefix, text):  # as good as no room at all
+        scope.omissions.append(Omission("no-room", budget, text))
+        return text
+    scope.omissions.append(Omission("cut", budget, text[len(prefix) :]))
+    return kept
+
+
+def _keeps_nothing(prefix: str, text: str) -> bool:
+    """Whether `prefix`, a start of `text`, holds nothing but a piece of its first word.
+
+    Only in a text that spaces its words: a text in a script without spaces (Chinese, Japanese)
+    is cut between any two characters.
+    """
+    if not prefix.strip():
+        return True
+    in_first_word = not any(c.isspace() for c in prefix.strip())
+    cut_in_a_word = not text[len(prefix) :][:1].isspace()
+    return in_first_word and cut_in_a_word and any(c.isspace() for c in text.strip())
+
+
+@pass_context
+def _excerpt(ctx: Context, text: str, limit: int, ellipsis: str = "…") -> str:
+    """The start of `text` that fits `limit`, for a summary meant to be short (a page's meta
+    description, an email's preheader): the cut is not reported, since the whole text is
+    published beside it."""
+    platform, text = _scope(ctx).platform, str(text)
+    if platform.length(text) <= limit:
+        return text
+    return platform.truncate(text, limit, ellipsis) if platform.length("") <= limit else ""
 
 
 @pass_context

@@ -22,8 +22,13 @@ from cmbuild.model import Channel, Charter, Finding, Media, Post, Variant
 from cmbuild.platforms.base import Platform
 from cmbuild.render import markdown
 from cmbuild.render.links import add_utm, rewrite_bare_links
+from cmbuild.render.omissions import omission_findings
 from cmbuild.render.templates import Scope, TemplateFailure, render
 
+# The writer's own `text:` is published as written (templates never cut it), so only they can.
+OWN_TEXT_HINT = (
+    "shorten this `text:`: it is never cut, and the link and hashtags the template adds count too"
+)
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _TRAILING = re.compile(r"[ \t]+\n")
 
@@ -90,7 +95,8 @@ def _render_one(
     documents: dict[str, markdown.Document],
 ) -> Variant:
     override = post.override(channel.name)
-    source_md = override.text or dict(override.fields).get("description") or post.body
+    own_text = override.text or dict(override.fields).get("description")
+    source_md = own_text or post.body
     document = documents.get(source_md)
     if document is None:
         document = documents[source_md] = markdown.parse(source_md)
@@ -122,10 +128,11 @@ def _render_one(
         media=variant_media,
     )
     variables = _variables(post, channel, platform, charter, body, when, shown)
-    scope = Scope(channel, platform, charter, post.campaign)
+    scope = Scope(channel, platform, charter, post.campaign, writer_text=bool(own_text))
     text = _tidy(render(ctx.env, channel.template, variables, scope))
     variant = _variant(post, channel, platform, when, text, shown)
     findings = _platform_findings(post, channel, platform, variant)
+    findings += omission_findings(post, channel, platform, charter, scope.omissions)
     findings += _unknown_handles(post, channel, charter, unknown)
     return replace(variant, findings=tuple(sorted(set(findings), key=Finding.sort_key)))
 
@@ -285,6 +292,7 @@ def _platform_findings(
     fields = dict(variant.fields)
     problems = platform.check(variant.text, fields, [m.alt for m in variant.media])
     line = _text_line(post, channel.name)
+    own_text = post.override(channel.name).text is not None
     return [
         Finding(
             rule=p.rule,
@@ -293,7 +301,7 @@ def _platform_findings(
             file=post.source,
             line=line,
             channel=channel.name,
-            hint=p.hint,
+            hint=OWN_TEXT_HINT if own_text and p.rule == "platform.length" else p.hint,
         )
         for p in problems
     ]

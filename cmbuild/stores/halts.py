@@ -23,11 +23,11 @@ from typing import Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from cmbuild.errors import InputError, InputErrors, did_you_mean
+from cmbuild.files import write_atomic
 from cmbuild.layout import CHANNELS_FILE, LOCK_SUFFIX
 from cmbuild.load.tomlfile import nearest_line, read_toml
 from cmbuild.load.validation import errors_from_validation
 from cmbuild.manifest.reader import read_manifest
-from cmbuild.write.files import write_atomic
 
 Scope = Literal["all", "campaign", "channel"]
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from cmbuild.files import prune, same_content, update_in_place, write_atomic
 from cmbuild.incremental.inputs import Stat, digest, stat_of
 from cmbuild.incremental.rows import Row
 from cmbuild.manifest.writer import assemble, fragment
 from cmbuild.model import Variant
-from cmbuild.write.files import prune, same_content, update_in_place, write_atomic
 
 MANIFEST = "manifest.json"
 CALENDAR = "calendar.ics"

@@ -12,7 +12,7 @@ from cmbuild.images import load_brand
 from cmbuild.images.colors import contrast_ratio, parse_hex
 from cmbuild.load.charter import load_charter
 from tests.images.conftest import CHARTER, REPO, Run, charter_of, job
-from tests.images.sources import jpeg, picture, write
+from tests.images.sources import huge_png_header, jpeg, picture, write
 
 
 def _errors(repo: Path, data: dict[str, Any]) -> list[str]:
@@ -83,3 +83,16 @@ def test_contrast_ratio_follows_wcag() -> None:
     assert contrast_ratio((0, 0, 0), (255, 255, 255)) == pytest.approx(21.0)
     assert contrast_ratio(parse_hex("#777"), parse_hex("#FFF")) == pytest.approx(4.48, abs=0.01)
     assert contrast_ratio(parse_hex("#1B1B1F"), parse_hex("#F7F3EE")) > 15
+
+
+@pytest.mark.parametrize("side", [6_000, 40_000])
+def test_a_logo_over_the_pixel_cap_is_an_error_not_a_crash(
+    run: Run, repo: Path, side: int, recwarn: pytest.WarningsRecorder
+) -> None:
+    write(repo, "brand/assets/logo.png", huge_png_header((side, side)))
+    source = write(repo, "media/a.jpg", jpeg(picture((300, 200))))
+    result = run([job(source, "x")])
+    assert [(e.key, e.message) for e in result.errors] == [
+        ("logo.path", "the logo is larger than 25 megapixels")
+    ]
+    assert not [w for w in recwarn if "DecompressionBomb" in type(w.message).__name__]

@@ -97,9 +97,13 @@ def test_panorama_on_instagram_is_cut_to_191_around_the_focus() -> None:
 
 
 def test_recommended_size_caps_the_long_edge() -> None:
-    assert fit(3000, 2000, Limits(long_edge=1600)) == fit(3000, 2000, Limits(long_edge=1600))
     sized = fit(3000, 2000, Limits(long_edge=1600))
-    assert (sized.width, sized.height, sized.small) == (1600, 1067, False)
+    assert (sized.width, sized.height, sized.small, sized.upscaled) == (1600, 1067, False, False)
+    # The long edge is the height for a portrait, and a source already that size is kept as is.
+    portrait = fit(2000, 3000, Limits(long_edge=1600))
+    assert (portrait.width, portrait.height, portrait.small) == (1067, 1600, False)
+    exact = fit(1600, 1000, Limits(long_edge=1600))
+    assert (exact.width, exact.height, exact.small) == (1600, 1000, False)
 
 
 def test_small_source_is_kept_and_flagged() -> None:

@@ -24,6 +24,7 @@ from tests.platforms.bluesky.peer import BlueskyPeer
 from tests.push.graph_fake import FakeGraph
 from tests.push.s3peer import S3Peer, serve
 
+REPOSITORY = Path(__file__).resolve().parents[2]  # where `tests` can be imported from
 MASTODON_TOKEN = "alice_token"  # the mock's seeded account (mastodon_mock.testing.seed)
 
 
@@ -130,11 +131,18 @@ def statuses(server: Any) -> list[dict[str, Any]]:
 
 
 def cli(
-    root: Path, *args: str, env: dict[str, str] | None = None
+    root: Path, *args: str, env: dict[str, str] | None = None, kill_after_send: int | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run `cmbuild ARGS` in a subprocess in `root` (bounded in time)."""
+    """Run `cmbuild ARGS` in a subprocess in `root` (bounded in time).
+
+    With `kill_after_send=N` the process kills itself right after the Nth send (tests/crashing.py).
+    """
+    command = [sys.executable, "-m", "cmbuild"]
+    if kill_after_send is not None:
+        command = [sys.executable, "-m", "tests.crashing", str(kill_after_send)]
+        env = {**(os.environ if env is None else env), "PYTHONPATH": str(REPOSITORY)}
     return subprocess.run(
-        [sys.executable, "-m", "cmbuild", *args],
+        [*command, *args],
         cwd=root,
         env=env,
         capture_output=True,

@@ -25,7 +25,7 @@ def test_mastodon_push_killed_after_a_send_recovers_without_duplicate(
     root = make_site(tmp_path / "site", mastodon_channels(mastodon.base_url), entries)
     env = environ(CMB_MASTODON_TOKEN=MASTODON_TOKEN)
 
-    killed = cli(root, "push", "--now", NOW, env={**env, "CMBUILD_TEST_KILL_AFTER_SEND": "2"})
+    killed = cli(root, "push", "--now", NOW, env=env, kill_after_send=2)
     assert killed.returncode == -signal.SIGKILL
     ids = [e["id"] for e in entries]
     # The second post went out, but the push died before recording it.
@@ -67,7 +67,7 @@ def test_blog_push_killed_after_a_send_recovers_from_the_page_marker(tmp_path: P
         for h in (6, 7)
     ]
     root = make_site(tmp_path / "site", blog_channels(), entries)
-    killed = cli(root, "push", "--now", NOW, env=environ(CMBUILD_TEST_KILL_AFTER_SEND="1"))
+    killed = cli(root, "push", "--now", NOW, env=environ(), kill_after_send=1)
     assert killed.returncode == -signal.SIGKILL
     assert kinds(root) == [("pending", entries[0]["id"])]
 

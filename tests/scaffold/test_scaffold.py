@@ -42,6 +42,7 @@ def test_writes_a_complete_repository(starter: tuple[Path, list[Path]]) -> None:
         ".github/workflows/review.yml",
         "channels.toml",
         "brand/charter.toml",
+        "brand/kpis.toml",
         "posts/hello.md",
         "media/welcome.jpg",
         *(f"brand/templates/{name}" for name in TEMPLATES),
@@ -60,7 +61,7 @@ def test_output_is_ignored_by_git(starter: tuple[Path, list[Path]]) -> None:
 def test_every_toml_file_parses(starter: tuple[Path, list[Path]]) -> None:
     dest, written = starter
     tomls = [path for path in written if path.suffix == ".toml"]
-    assert len(tomls) == 2
+    assert len(tomls) == 3
     channels = tomllib.loads((dest / "channels.toml").read_text(encoding="utf-8"))
     charter = tomllib.loads((dest / "brand/charter.toml").read_text(encoding="utf-8"))
     assert {channel["platform"] for channel in channels["channels"].values()} == {
@@ -115,3 +116,21 @@ def test_accepts_an_empty_folder_and_creates_parents(tmp_path: Path) -> None:
     assert scaffold(empty)
     nested = tmp_path / "a" / "b" / "site"
     assert (nested / "channels.toml") in scaffold(nested)
+
+
+def test_the_starter_targets_read_and_report_nothing_measured_yet(
+    starter: tuple[Path, list[Path]],
+) -> None:
+    from cmbuild.load.config import load_channels
+    from cmbuild.load.kpis import load_kpis
+    from tests.helpers import cli
+
+    dest, _ = starter
+    names = [c.name for c in load_channels(dest)]
+    assert [k.metric for k in load_kpis(dest, names, [])] == [
+        "impressions",
+        "engagement_rate",
+        "clicks",
+    ]
+    run = cli("report", "--root", str(dest), "--period", "2026-12")
+    assert run.code == 0 and "nothing measured in 2026-12" in run.out

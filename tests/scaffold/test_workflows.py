@@ -132,6 +132,9 @@ def test_init_pins_this_version_by_default_and_refuses_a_bad_revision(tmp_path: 
     review = (tmp_path / "a/.github/workflows/review.yml").read_text()
     assert f"git+{DEFAULT_REPOSITORY}@v{__version__}" in review
     assert "@CMBUILD_REQUIREMENT@" not in review
+    # The writer is told where the workflows will install cmbuild from, and how to change it.
+    assert f"install {DEFAULT_REPOSITORY}@v{__version__}" in result.out
+    assert "--cmbuild-repository" in result.out
     bad = cli("init", str(tmp_path / "b"), "--cmbuild-revision", "main; rm -rf /")
     assert bad.code == 2 and "revision" in bad.err
     assert not (tmp_path / "b").exists()

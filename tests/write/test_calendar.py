@@ -373,6 +373,7 @@ def test_events_around_dst_changes_resolve_to_the_right_instants() -> None:
     # Read the times with the calendar's own VTIMEZONE blocks, as a client without tzdata would.
     own_zones = {tz.tz_name: tz.to_tz(lookup_tzid=False) for tz in calendar.timezones}
 
+    assert sorted(str(event["UID"]) for event in calendar.events) == sorted(expected_utc)
     for event in calendar.events:
         own_zone = own_zones[prop(event, "DTSTART").params["TZID"]]
         instant = start_of(event).replace(tzinfo=own_zone).astimezone(UTC)

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from cmbuild.write.files import write_atomic
+from cmbuild.files import write_atomic
 
 _NS = "http://www.w3.org/2005/Atom"
 ET.register_namespace("", _NS)

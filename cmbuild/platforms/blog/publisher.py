@@ -18,10 +18,10 @@ from collections.abc import Sequence
 from datetime import UTC
 from pathlib import Path
 
+from cmbuild.files import write_atomic
 from cmbuild.manifest.reader import VariantEntry
 from cmbuild.platforms.blog.atom import FeedEntry, read_entries, write_feed
 from cmbuild.platforms.shared.publisher import Lookup, MediaFile, Publisher, PublishError, Receipt
-from cmbuild.write.files import write_atomic
 
 _MARKER = re.compile(r'<meta name="cmbuild-key" content="([^"]+)">')
 _DESCRIPTION = re.compile(r'<meta name="description" content="([^"]*)">')

@@ -144,7 +144,8 @@ def test_a_push_killed_after_the_send_is_reconciled_from_the_key_not_sent_twice(
         NOW,
         "--channel",
         "blog",
-        env=environ(**env(wp), CMBUILD_TEST_KILL_AFTER_SEND="1"),
+        env=environ(**env(wp)),
+        kill_after_send=1,
     )
     assert killed.returncode == -signal.SIGKILL
     assert kinds(wp_site) == [("pending", entry["id"])]

@@ -175,7 +175,7 @@ def test_a_push_killed_after_the_send_reconciles_without_a_second_post(
     entry = bluesky_variant(bsky_site)
     env = environ(**account.env)
     args = ("push", "--now", NOW, "--channel", "bluesky-test")
-    killed = cli(bsky_site, *args, env={**env, "CMBUILD_TEST_KILL_AFTER_SEND": "1"})
+    killed = cli(bsky_site, *args, env=env, kill_after_send=1)
     assert killed.returncode == -signal.SIGKILL
     assert kinds(bsky_site) == [("pending", entry["id"])]
     (post,) = pds.posts(account.did)

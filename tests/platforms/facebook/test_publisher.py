@@ -15,7 +15,7 @@ import pytest
 
 from cmbuild.push.report import Report
 from cmbuild.push.retract import retract
-from cmbuild.push.session import KILL_AFTER_SEND, PushSettings
+from cmbuild.push.session import PushSettings
 from tests.push.fake_http import call
 from tests.push.fixtures import Sleeps, cli
 from tests.push.graph_fake import PAGE_ID, PAGE_TOKEN, FakeGraph, Fault
@@ -150,8 +150,10 @@ def test_a_timeout_after_the_post_was_made_is_settled_by_reading_the_page(
 
 def test_a_crash_after_sending_is_reconciled_by_the_next_push(meta: Path, graph: FakeGraph) -> None:
     entry = variant(meta, "facebook-test", "meta-texte")
-    env = environ(**ENV, **{KILL_AFTER_SEND: "1"})
-    crashed = cli(meta, "push", "--now", TEXT_AT, "--channel", "facebook-test", env=env)
+    env = environ(**ENV)
+    crashed = cli(
+        meta, "push", "--now", TEXT_AT, "--channel", "facebook-test", env=env, kill_after_send=1
+    )
     assert crashed.returncode < 0  # killed right after the send, before the ledger knew
     assert kinds(meta) == [("pending", entry["id"])]
     result = cli(meta, "push", "--now", TEXT_AT, "--channel", "facebook-test", env=environ(**ENV))

@@ -16,7 +16,7 @@ from cmbuild.platforms.shared.mediahost import HostSettings, MediaHost
 from cmbuild.platforms.shared.publisher import MediaFile, PublishError
 from cmbuild.push.report import Report
 from cmbuild.push.retract import retract
-from cmbuild.push.session import KILL_AFTER_SEND, PushSettings
+from cmbuild.push.session import PushSettings
 from tests.push.fixtures import Sleeps, cli
 from tests.push.graph_fake import IG_TOKEN, IG_USER_ID, FakeGraph, Fault
 from tests.push.meta_site import (
@@ -141,7 +141,8 @@ def test_a_crash_after_publishing_is_reconciled_by_the_next_push(
         PHOTO_AT,
         "--channel",
         "instagram-test",
-        env=environ(**ENV, **{KILL_AFTER_SEND: "1"}),
+        env=environ(**ENV),
+        kill_after_send=1,
     )
     assert crashed.returncode < 0
     result = cli(meta, "push", "--now", PHOTO_AT, "--channel", "instagram-test", env=environ(**ENV))

@@ -245,7 +245,7 @@ def test_a_push_killed_after_sending_finds_the_post_on_the_next_run(
     site: Path, fake: FakeLinkedIn
 ) -> None:
     env = environ(**ENV)
-    killed = cli(site, "push", "--now", ALL_DUE, env={**env, "CMBUILD_TEST_KILL_AFTER_SEND": "2"})
+    killed = cli(site, "push", "--now", ALL_DUE, env=env, kill_after_send=2)
     assert killed.returncode == -signal.SIGKILL
     assert [k for k, _ in kinds(site)] == ["pending", "published", "pending"]
     assert len(fake.posts) == 2

@@ -14,7 +14,7 @@ import pytest
 
 from cmbuild.push.report import Report
 from cmbuild.push.retract import retract
-from cmbuild.push.session import KILL_AFTER_SEND, PushSettings
+from cmbuild.push.session import PushSettings
 from tests.push.fake_http import call
 from tests.push.fixtures import cli
 from tests.push.graph_fake import THREADS_TOKEN, FakeGraph, Fault
@@ -134,8 +134,16 @@ def test_a_crash_after_publishing_is_reconciled_by_the_next_push(
 ) -> None:
     graph.busy_looks = 0  # a real push waits between looks: keep this one short
     entry = variant(meta, "threads-test", "meta-texte")
-    env = environ(**ENV, **{KILL_AFTER_SEND: "1"})
-    crashed = cli(meta, "push", "--now", TEXT_AT, "--channel", "threads-test", env=env)
+    crashed = cli(
+        meta,
+        "push",
+        "--now",
+        TEXT_AT,
+        "--channel",
+        "threads-test",
+        env=environ(**ENV),
+        kill_after_send=1,
+    )
     assert crashed.returncode < 0
     result = cli(meta, "push", "--now", TEXT_AT, "--channel", "threads-test", env=environ(**ENV))
     assert result.returncode == 0, result.stdout + result.stderr

@@ -1,7 +1,7 @@
 """Extract from Pinterest's official OpenAPI description (v5) the operations cmbuild's Pinterest
 publisher calls.
 
-    cd tests/push/data && python extract_pinterest_spec.py /path/to/pinterest-v5.yaml \
+    cd tests/push/data && python extract_pinterest_spec.py official/pinterest-v5.yaml.xz \
         > pinterest-openapi.json
 
 The extract is faithful (see openapi_extract.py): each kept operation is copied unchanged, with
@@ -11,6 +11,7 @@ publishes the description as YAML and as JSON; both hold the same document, and 
 
 from __future__ import annotations
 
+import lzma
 import sys
 from pathlib import Path
 from typing import Any
@@ -32,9 +33,10 @@ OPERATIONS: tuple[tuple[str, str], ...] = (
 
 
 def load(source: Path) -> dict[str, Any]:
-    """The full description, from its YAML or JSON file (JSON is YAML too)."""
+    """The full description, from its YAML or JSON file (JSON is YAML too), or its .xz copy."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser: 10x faster
-    with source.open(encoding="utf-8") as stream:
+    opener = lzma.open if source.suffix == ".xz" else open
+    with opener(source, "rt", encoding="utf-8") as stream:
         document = yaml.load(stream, Loader=loader)
     if not isinstance(document, dict):
         raise ValueError(f"{source}: not an OpenAPI description")

@@ -1,6 +1,7 @@
 """Extract from X's official OpenAPI document the operations cmbuild's X publisher calls.
 
-    cd tests/push/data && python extract_x_spec.py /path/to/x-openapi.json > x-openapi.json
+    cd tests/push/data && xz -dc official/x-openapi.json.xz > /tmp/x-openapi.json \
+        && python extract_x_spec.py /tmp/x-openapi.json > x-openapi.json
 
 The extract is faithful (see openapi_extract.py): each kept operation is copied unchanged, with
 every component it refers to, also unchanged; only `x-extracted-from` is added.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cmbuild.write.files import (
+from cmbuild.files import (
     prune,
     same_content,
     update_in_place,
