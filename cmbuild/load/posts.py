@@ -19,6 +19,7 @@ from frontmatter.default_handlers import YAMLHandler
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from cmbuild.errors import InputError, did_you_mean
+from cmbuild.load.hints import colon_error, colon_in_value, misspelt_keys
 from cmbuild.load.times import TimeError, zone
 from cmbuild.load.tomlfile import nearest_line
 from cmbuild.load.validation import FRONT_MATTER_WORDS, errors_from_validation
@@ -179,7 +180,7 @@ def read_post(root: Path, path: Path) -> LoadedPost:
         from cmbuild.errors import InputErrors
 
         raise InputErrors(errors) from None
-    misspelt = _misspelt_keys(model, source, lines)
+    misspelt = misspelt_keys(model, source, lines)
     warnings = _unknown_keys(model, source, lines) if not misspelt else []
     post = _to_post(model, source, body, body_line, lines)
     return LoadedPost(post, tuple(warnings), tuple(misspelt))
@@ -204,7 +205,7 @@ def _compose(front: str, source: str, first_line: int) -> tuple[Any, dict[str, i
         line = first_line + mark.line if mark is not None else first_line
         if opened:
             problem = f"{problem} ({context} opened here)"
-        colon = _colon_in_value(front, mark.line) if mark is not None else None
+        colon = colon_in_value(front, mark.line) if mark is not None else None
         if colon is not None:
             raise colon_error(source, line, *colon) from None
         raise InputError(
@@ -245,34 +246,6 @@ def _compose(front: str, source: str, first_line: int) -> tuple[Any, dict[str, i
                 for key, first, again in repeated
             )
     return data, lines
-
-
-_KEY_VALUE = re.compile(r"^\s*(?:- )?([\w.-]+):[ \t]+(.*?)\s*$")
-
-
-def _colon_in_value(front: str, index: int) -> tuple[str, str] | None:
-    """(key, value) when line `index` is `key: value` whose unquoted value holds `: `."""
-    lines = front.splitlines()
-    match = _KEY_VALUE.match(lines[index]) if index < len(lines) else None
-    if match is None:
-        return None
-    key, value = match.groups()
-    if value[:1] in ("'", '"') or not (": " in value or value.endswith(":")):
-        return None
-    return key, value
-
-
-def colon_error(source: str, line: int, key: str, value: str) -> InputError:
-    """A value with `: ` in it (French typography puts a space before a colon): quote it."""
-    quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return InputError(
-        source,
-        f"the value of `{key}` contains a colon followed by a space, which the front matter "
-        "reads as the start of another setting",
-        line=line,
-        key=key,
-        hint=f"put the whole value in quotes: {key}: {quoted}",
-    )
 
 
 def _unbuildable(node: yaml.Node | None) -> yaml.ScalarNode | None:
@@ -326,28 +299,6 @@ def _body_line(text: str, body: str) -> int:
 def _nearest(lines: dict[str, int], key: str) -> int | None:
     """The line of `key` or of its closest parent; else the first line of the front matter."""
     return nearest_line(lines, key) or (min(lines.values()) if lines else None)
-
-
-def _misspelt_keys(model: FrontMatter, source: str, lines: dict[str, int]) -> list[InputError]:
-    """Unknown keys close to a known key the post does not set (`publsh:`): errors.
-
-    Ignoring one would hide the real cause behind what its absence leads to ("no publish time").
-    """
-    unset = [name for name in FrontMatter.model_fields if name not in model.model_fields_set]
-    found = []
-    for key in sorted(model.model_extra or {}):
-        close = did_you_mean(key, unset)
-        if close:
-            found.append(
-                InputError(
-                    source,
-                    f"unknown key {key!r}{close}",
-                    line=lines.get(key),
-                    key=key,
-                    hint="fix the spelling: this setting is not read as it is",
-                )
-            )
-    return found
 
 
 def _unknown_keys(model: FrontMatter, source: str, lines: dict[str, int]) -> list[Finding]:
