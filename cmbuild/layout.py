@@ -14,6 +14,7 @@ MANIFEST_FILE = "manifest.json"  # in the output folder: what push may publish
 # What cmbuild keeps in the repository's state/ folder (read and written by cmbuild/stores/).
 STATE_DIR = "state"
 LEDGER_FILE = "state/ledger.jsonl"  # what push sent, append-only
+METRICS_DIR = "state/metrics"  # YYYY-MM.jsonl: what posts and channels measured, append-only
 HALT_FILE = "state/halt.toml"  # campaigns and channels stopped by `cmbuild halt`
 LOCK_SUFFIX = ".lock"  # beside a state file: one writer at a time (ledger.jsonl.lock)
 

@@ -36,7 +36,22 @@ def main() -> int:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         print(f"tests/golden/{site}: {len(files)} files")
+    _write_report_golden()
     return 0
+
+
+def _write_report_golden() -> None:
+    """tests/golden/report/: the report of tests/insights/fixture.py's measured basic site."""
+    from tests.insights.fixture import report_tree
+
+    with tempfile.TemporaryDirectory() as temp:
+        files = report_tree(Path(temp))
+    golden = HERE / "golden" / "report"
+    shutil.rmtree(golden, ignore_errors=True)
+    for relative, data in files.items():
+        (golden / relative).parent.mkdir(parents=True, exist_ok=True)
+        (golden / relative).write_bytes(data)
+    print(f"tests/golden/report: {len(files)} files")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@
     tools.py      count, init, diff
     push.py       push, plan, halt, resume, retract, resolve
     serve.py      serve
+    report.py     report
     show.py       a build's summary (plain, rich, JSON) and a push's table
 
 Exit codes: 0 fine; 1 findings at error level (or warnings, with --strict), or a push that failed
@@ -22,7 +23,7 @@ from typing import NoReturn
 import click
 
 from cmbuild import __version__
-from cmbuild.cli import build, push, serve, tools
+from cmbuild.cli import build, push, report, serve, tools
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -56,6 +57,7 @@ for _command in (
     push.retract,
     push.resolve,
     serve.serve,
+    report.report,
 ):
     main.add_command(_command)
 del _command

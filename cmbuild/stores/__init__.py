@@ -3,6 +3,8 @@
     ledger.py     state/ledger.jsonl: append-only record of every send, fsync'd; the file lock
     halts.py      state/halt.toml: what must not be published now (crisis stop), read by push
                   and by the preview alike
+    metrics.py    state/metrics/YYYY-MM.jsonl: append-only snapshots of what posts and channels
+                  measured, fsync'd per line, idempotent by snapshot key
 
 Each file has one schema and one module that reads and writes it; everything else asks that
 module. Where each file lives is in `cmbuild.layout`.
