@@ -1,0 +1,152 @@
+"""Collect from X: `GET /2/tweets` with public metrics, and private ones before day 30, against
+the fake checked against X's OpenAPI description (tests/collect/x_fake.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from cmbuild.push.report import Report
+from tests.collect.helpers import after, run_collect, store_lines
+from tests.collect.x_fake import ReadingX
+from tests.platforms.x.test_publisher import ENV
+from tests.push.sites import make_site, variant
+
+CHANNELS = """
+[channels.x-test]
+platform = "x"
+options = {{ api_base = "{url}" }}
+credentials = {{ token = "CMB_X_TOKEN" }}
+"""
+PUBLIC = {
+    "retweet_count": 2,
+    "reply_count": 1,
+    "like_count": 7,
+    "quote_count": 0,
+    "bookmark_count": 1,
+    "impression_count": 420,
+}
+
+
+@pytest.fixture
+def x() -> Iterator[ReadingX]:
+    with ReadingX() as running:
+        yield running
+
+
+@pytest.fixture
+def x_root(tmp_path: Path, x: ReadingX, run_push: Callable[..., Report]) -> Path:
+    root = tmp_path / "site"
+    entries = [
+        variant("x-test", "x", "2026-12-01T08:00:00Z", slug="one"),
+        variant("x-test", "x", "2026-12-01T08:10:00Z", slug="two"),
+    ]
+    make_site(root, CHANNELS.format(url=x.url), entries)
+    run_push(root, "2026-12-01T09:00:00Z", ENV)
+    assert len(x.posts) == 2
+    for post_id in x.posts:
+        x.figures[post_id] = {
+            "public_metrics": PUBLIC,
+            "non_public_metrics": {"impression_count": 400, "url_link_clicks": 12},
+            "organic_metrics": {
+                "impression_count": 380,
+                "retweet_count": 2,
+                "reply_count": 1,
+                "like_count": 6,
+                "user_profile_clicks": 3,
+            },
+        }
+    x.followers = 1530
+    return root
+
+
+def test_public_and_private_figures_are_read_in_one_call_checked_against_the_spec(
+    x_root: Path, x: ReadingX
+) -> None:
+    report = run_collect(x_root, after(x_root, 25), ENV)
+    assert not report.failed, report.channels
+    assert x.rejected == []
+    tweets = [q for q in x.reads if "ids" in q]
+    assert len(tweets) == 1 and sorted(tweets[0]["ids"]) == sorted(x.posts)
+    assert tweets[0]["tweet.fields"] == ["public_metrics", "non_public_metrics", "organic_metrics"]
+    posts = [line for line in store_lines(x_root) if line["variant"]]
+    assert [line["age_hours"] for line in posts] == [24, 24]
+    assert posts[0]["metrics"] == {
+        "likes": 7,
+        "reposts": 2,
+        "replies": 1,
+        "quotes": 0,
+        "bookmarks": 1,
+        "impressions": 420,
+        "link_clicks": 12,
+        "profile_clicks": None,  # X gave no user_profile_clicks in non_public_metrics
+        "organic_impressions": 380,
+    }
+    (account,) = [line for line in store_lines(x_root) if line["variant"] is None]
+    assert account["metrics"] == {"followers": 1530}
+
+
+def test_after_day_30_only_public_figures_are_asked_and_private_ones_are_absent(
+    x_root: Path, x: ReadingX
+) -> None:
+    run_collect(x_root, after(x_root, 24 * 31), ENV)
+    assert x.rejected == []
+    (tweets,) = [q for q in x.reads if "ids" in q]
+    assert tweets["tweet.fields"] == ["public_metrics"]
+    posts = [line for line in store_lines(x_root) if line["variant"]]
+    assert [line["age_hours"] for line in posts] == [672, 672]
+    assert posts[0]["metrics"]["likes"] == 7
+    assert posts[0]["metrics"]["link_clicks"] is None
+
+
+def test_a_token_that_may_not_read_private_figures_gets_the_public_ones(
+    x_root: Path, x: ReadingX
+) -> None:
+    x.faults = [(403, {})]
+    report = run_collect(x_root, after(x_root, 2), ENV)
+    assert not report.failed, report.channels
+    fields = [q["tweet.fields"] for q in x.reads if "ids" in q]
+    assert fields == [["public_metrics"]]  # the refused private call never reached the spec check
+    posts = [line for line in store_lines(x_root) if line["variant"]]
+    assert [p["metrics"]["impressions"] for p in posts] == [420, 420]
+    assert [p["metrics"]["organic_impressions"] for p in posts] == [None, None]
+
+
+def test_a_rate_limit_is_waited_out_as_retry_after_says_and_a_server_error_retried(
+    x_root: Path, x: ReadingX
+) -> None:
+    x.faults = [(429, {"Retry-After": "7"}), (503, {})]
+    waits: list[float] = []
+    report = run_collect(x_root, after(x_root, 2), ENV, waits)
+    assert not report.failed, report.channels
+    assert waits[0] == 7.0 and len(waits) == 2
+    assert len([line for line in store_lines(x_root) if line["variant"]]) == 2
+
+
+def test_servers_that_keep_failing_stop_the_channel_and_nothing_is_written(
+    x_root: Path, x: ReadingX
+) -> None:
+    x.faults = [(500, {})] * 10
+    report = run_collect(x_root, after(x_root, 2), ENV)
+    assert "gave up after 4 attempts" in (report.channels["x-test"].error or "")
+    assert store_lines(x_root) == []
+    x.faults = []
+    assert run_collect(x_root, after(x_root, 2), ENV).written == 3  # two posts and the account
+
+
+def test_a_deleted_post_comes_back_as_gone_and_a_refused_token_names_its_variable(
+    x_root: Path, x: ReadingX
+) -> None:
+    gone = sorted(x.posts)[0]
+    del x.posts[gone]
+    run_collect(x_root, after(x_root, 2), ENV)
+    metrics = {
+        line["remote_id"]: line["metrics"] for line in store_lines(x_root) if line["variant"]
+    }
+    assert metrics[gone] == {"gone": 1}
+    x.refuse_token = True
+    report = run_collect(x_root, after(x_root, 25), ENV)
+    error = report.channels["x-test"].error or ""
+    assert "CMB_X_TOKEN" in error and ENV["CMB_X_TOKEN"] not in error
