@@ -37,6 +37,7 @@ class Scope:
     platform: Platform
     charter: Charter
     campaign: str | None
+    content: str | None = None  # the variant's utm_content
 
 
 class TemplateFailure(Exception):
@@ -158,7 +159,9 @@ def _utm(ctx: Context, url: str) -> str:
     scope = _scope(ctx)
     if not scope.platform.tags_links:
         return str(url)
-    return add_utm(str(url), scope.channel.utm, scope.campaign, scope.charter.domains)
+    return add_utm(
+        str(url), scope.channel.utm, scope.campaign, scope.charter.domains, scope.content
+    )
 
 
 @pass_context
