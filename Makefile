@@ -25,6 +25,11 @@ tests/oracle/node_modules/.installed: tests/oracle/package.json tests/oracle/pac
 tests/peers/bluesky/node_modules/.installed: tests/peers/bluesky/package.json tests/peers/bluesky/package-lock.json tests/peers/bluesky/install
 	tests/peers/bluesky/install
 
+# The real Bluesky network with its AppView for the metrics tests (PLC, PDS and AppView from
+# @atproto/dev-env, on PostgreSQL from system-deps: ~660 MB, ~3 minutes once).
+tests/peers/appview/node_modules/.installed: tests/peers/appview/package.json tests/peers/appview/package-lock.json tests/peers/appview/install
+	tests/peers/appview/install
+
 ## build: build the sample content repository into output/
 build: $(BIN)/.installed
 	$(BIN)/cmbuild build
@@ -33,7 +38,8 @@ system-deps:
 	scripts/system-deps
 
 ## test: run the whole test suite
-test: $(BIN)/.installed-dev tests/oracle/node_modules/.installed system-deps tests/peers/bluesky/node_modules/.installed
+test: $(BIN)/.installed-dev tests/oracle/node_modules/.installed system-deps tests/peers/bluesky/node_modules/.installed \
+      tests/peers/appview/node_modules/.installed
 	$(BIN)/pytest
 
 ## lint: ruff (lint and format) and mypy

@@ -12,8 +12,9 @@ import pytest
 from hypothesis import settings
 
 # The push fixtures (peers, a push runner) serve the push tests and every platform's publisher
-# tests under tests/platforms/<name>/.
-pytest_plugins = ("tests.push.fixtures",)
+# tests under tests/platforms/<name>/; the Bluesky network with its AppView serves any test that
+# reads results back (`bluesky_network`).
+pytest_plugins = ("tests.push.fixtures", "tests.platforms.bluesky.appview")
 
 # CI runs the property tests with a fixed seed and no time limit per example: a failure there is
 # reproducible, and a slow machine is not a failure. Locally they explore new examples each run.
