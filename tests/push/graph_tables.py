@@ -169,6 +169,8 @@ TABLES: dict[tuple[str, str, str], Table] = {
     ("GET", "ig_user", "media"): sdk_table(IGUser, "get_media"),
     ("GET", "ig_container", ""): sdk_table(ShadowIGMediaBuilder, "api_get"),
     ("GET", "ig_media", ""): sdk_table(IGMedia, "api_get"),
+    ("GET", "ig_media", "insights"): sdk_table(IGMedia, "get_insights"),
+    ("GET", "ig_user", ""): sdk_table(IGUser, "api_get"),
     ("POST", "threads_user", "threads"): THREADS_CREATE,
     ("POST", "threads_user", "threads_publish"): THREADS_PUBLISH,
     ("GET", "threads_user", "threads"): THREADS_LIST,
