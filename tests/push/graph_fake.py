@@ -485,6 +485,15 @@ class FakeGraph(LocalServer):
             data.append({"name": name, "period": "lifetime", "values": [value], "id": node})
         return 200, {"data": data}
 
+    do_get_threads_media_insights = do_get_ig_media_insights
+
+    def do_get_threads_user_threads_insights(
+        self, node: str, state: dict[str, Any], params: dict[str, str], files: dict[str, bytes]
+    ) -> tuple[int, dict[str, Any]]:
+        total = {"value": state.get("followers", 0)}
+        item = {"name": "followers_count", "period": "day", "total_value": total, "id": node}
+        return 200, {"data": [item]}
+
     def do_get_ig_user_node(
         self, node: str, state: dict[str, Any], params: dict[str, str], files: dict[str, bytes]
     ) -> tuple[int, dict[str, Any]]:

@@ -63,11 +63,11 @@ class GraphInsights(MetricsReader[Any]):
         values: dict[str, MetricValue] = {}
         for item in answer.get("data") or []:
             if isinstance(item, dict) and isinstance(item.get("name"), str):
-                values[item["name"]] = _value(item)
+                values[item["name"]] = value_of(item)
         return values
 
 
-def _value(item: dict[str, Any]) -> MetricValue:
+def value_of(item: dict[str, Any]) -> MetricValue:
     """A metric's lifetime value: `values[0].value`, or `total_value.value`."""
     total = item.get("total_value")
     if isinstance(total, dict) and isinstance(total.get("value"), int | float):
