@@ -140,4 +140,8 @@ def _show_collect(report: CollectReport) -> None:
         click.echo(line + (f"; stopped: {result.error}" if result.error else ""))
     if not report.channels:
         click.echo("  nothing due")
+    if report.unread:
+        click.echo(
+            f"  not read (cmbuild cannot read their figures yet): {', '.join(report.unread)}"
+        )
     click.echo(f"  {report.plan.waiting} published posts wait for their next age")

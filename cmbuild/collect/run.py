@@ -28,7 +28,7 @@ from cmbuild.push.report import Report
 from cmbuild.push.retry import RetryPolicy, with_retry
 from cmbuild.push.session import PushSettings, Session
 from cmbuild.stores import metrics
-from cmbuild.stores.ledger import fold, read_ledger
+from cmbuild.stores.ledger import Record, fold, read_ledger
 from cmbuild.stores.metrics import Snapshot
 
 Progress = Callable[[int, int], None]  # (readings done, readings planned)
@@ -64,6 +64,7 @@ class CollectReport:
     plan: Plan
     channels: dict[str, ChannelResult] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # store lines that could not be read
+    unread: list[str] = field(default_factory=list)  # channels cmbuild cannot read figures of yet
     dry_run: bool = False
 
     @property
@@ -87,8 +88,10 @@ def collect(
     records = fold(read_ledger(ledger, LEDGER_FILE).lines)
     stored = metrics.read_snapshots(settings.state_dir)
     ages = collect_ages(settings.root, channels.values())
-    planned = make_plan(records, channels, ages, held(stored.snapshots), now, settings.channels)
+    readable = {n: c for n, c in channels.items() if platforms.reads_metrics(c)}
+    planned = make_plan(records, readable, ages, held(stored.snapshots), now, settings.channels)
     report = CollectReport(now, planned, dry_run=settings.dry_run)
+    report.unread = _unread(records, readable, settings.channels)
     report.problems = [str(p) for p in stored.problems]
     for name in sorted({d.channel for d in planned.readings} | set(planned.channels)):
         report.channels[name] = ChannelResult(
@@ -112,6 +115,16 @@ def collect(
         )
         result.written = metrics.append_snapshots(settings.state_dir, snapshots)
     return report
+
+
+def _unread(
+    records: Mapping[str, Record], readable: Mapping[str, Channel], only: Sequence[str]
+) -> list[str]:
+    """The channels with published posts whose figures cmbuild cannot read yet."""
+    published = {r.last.channel for r in records.values() if r.state == "published"}
+    if only:
+        published &= set(only)
+    return sorted(published - set(readable))
 
 
 def _channel_snapshots(

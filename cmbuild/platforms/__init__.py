@@ -161,6 +161,12 @@ def publisher_class(channel: Channel) -> type[Publisher]:
     return found
 
 
+def reads_metrics(channel: Channel) -> bool:
+    """Whether cmbuild can read `channel`'s figures back (without importing its reader)."""
+    chosen = dict(channel.options).get("publisher")
+    return get(channel.platform).metrics is not None and chosen in (None, channel.platform)
+
+
 def metrics_reader_class(channel: Channel) -> type[MetricsReader[Any]] | None:
     """The metrics reader of `channel`'s platform, imported now; None if it has none (or the
     channel publishes through another publisher, whose session the reader could not use)."""

@@ -99,3 +99,28 @@ def test_a_deleted_post_comes_back_as_gone_and_a_refused_token_names_its_variabl
     report = run_collect(x_root, after(x_root, 25), ENV)
     error = report.channels["x-test"].error or ""
     assert "CMB_X_TOKEN" in error and ENV["CMB_X_TOKEN"] not in error
+
+
+def test_a_channel_cmbuild_cannot_read_yet_is_named_and_fails_nothing(
+    x_root: Path, x: ReadingX
+) -> None:
+    import json
+
+    with (x_root / "channels.toml").open("a", encoding="utf-8") as toml:
+        toml.write('\n[channels.news]\nplatform = "newsletter"\n')
+    line = {
+        "kind": "published",
+        "variant": "0123456789abcdef0123",
+        "channel": "news",
+        "platform": "newsletter",
+        "content_hash": "sha256:0",
+        "idempotency_key": "k",
+        "remote_id": "<id@example.test>",
+        "published_at": "2026-12-01T08:00:00Z",
+        "at": "2026-12-01T08:00:00Z",
+    }
+    with (x_root / "state" / "ledger.jsonl").open("a", encoding="utf-8") as ledger:
+        ledger.write(json.dumps(line) + "\n")
+    report = run_collect(x_root, after(x_root, 2), ENV)
+    assert not report.failed and report.unread == ["news"]
+    assert {line["channel"] for line in store_lines(x_root)} == {"x-test"}
