@@ -102,3 +102,13 @@ def _published_lines(root: Path) -> list[dict[str, Any]]:
     from tests.push.sites import ledger_lines
 
     return [line for line in ledger_lines(root) if line["kind"] == "published"]
+
+
+def test_missing_credentials_are_named_and_nothing_is_read(
+    tmp_path: Path, mastodon: Any, run_push: Callable[..., Report]
+) -> None:
+    root, _ = site(tmp_path, mastodon)
+    run_push(root, "2026-12-01T09:00:00Z", ENV)
+    report = run_collect(root, after(root, 1), {})
+    assert "CMB_MASTODON_TOKEN" in (report.channels["masto"].error or "")
+    assert store_lines(root) == []
