@@ -56,6 +56,7 @@ golden: $(BIN)/.installed-dev
 ## bench: print the build benchmark figures
 bench: $(BIN)/.installed
 	$(BIN)/python bench/build.py
+	$(BIN)/python bench/collect.py
 
 clean:
 	rm -rf $(VENV) tests/oracle/node_modules

@@ -37,6 +37,7 @@ def main() -> int:
             target.write_bytes(data)
         print(f"tests/golden/{site}: {len(files)} files")
     _write_report_golden()
+    _write_metrics_doc()
     return 0
 
 
@@ -56,3 +57,11 @@ def _write_report_golden() -> None:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _write_metrics_doc() -> None:
+    """docs/insights-metrics.md, from the platforms' metric tables."""
+    from cmbuild.collect.table import render
+
+    (HERE.parent / "docs" / "insights-metrics.md").write_text(render(), encoding="utf-8")
+    print("docs/insights-metrics.md: written")

@@ -6,6 +6,7 @@
     push.py       push, plan, halt, resume, retract, resolve
     serve.py      serve
     report.py     report
+    collect.py    collect, run (the scheduled steps)
     show.py       a build's summary (plain, rich, JSON) and a push's table
 
 Exit codes: 0 fine; 1 findings at error level (or warnings, with --strict), or a push that failed
@@ -24,7 +25,7 @@ from typing import NoReturn
 import click
 
 from cmbuild import __version__
-from cmbuild.cli import build, push, report, serve, tools
+from cmbuild.cli import build, collect, push, report, serve, tools
 from cmbuild.cli.group import Group
 from cmbuild.cli.options import EXIT_PIPE
 
@@ -64,6 +65,8 @@ for _command in (
     push.resolve,
     serve.serve,
     report.report,
+    collect.collect,
+    collect.run_scheduled,
 ):
     main.add_command(_command)
 del _command

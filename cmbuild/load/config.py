@@ -7,6 +7,7 @@ domain objects handed to the rest of the pipeline are the frozen dataclasses of 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -23,6 +24,7 @@ from cmbuild.model import (
     Utm,
 )
 from cmbuild.platforms.base import Platform
+from cmbuild.platforms.options import DEFAULT_COLLECT_AGES, check_collect_ages, parse_collect_ages
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SLOT = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -61,9 +63,11 @@ class DefaultsModel(_Strict):
     lang: str | None = None
     slots: list[str] = Field(default_factory=list)
     stale_after_hours: float | None = None
+    collect_ages: str | None = None  # "1h, 24h, 7d, 28d": when collect reads each post
 
     _zone = field_validator("timezone")(_check_zone)
     _slots = field_validator("slots")(_check_slots)
+    _ages = field_validator("collect_ages")(check_collect_ages)
 
 
 class ChannelModel(_Strict):
@@ -235,3 +239,19 @@ def default_timezone(root: Path) -> str | None:
     """
     data, _ = read_toml(root / CHANNELS_FILE, CHANNELS_FILE)
     return ChannelsFile.model_validate(data).defaults.timezone
+
+
+def collect_ages(root: Path, channels: Iterable[Channel]) -> dict[str, tuple[float, ...]]:
+    """Per channel, the ages (hours after publication) at which collect reads its posts: its
+    `options.collect_ages`, else `[defaults] collect_ages`, else 1 h, 24 h, 7 d and 28 d.
+
+    Read after `load_channels` succeeded, so both are known to be valid.
+    """
+    data, _ = read_toml(root / CHANNELS_FILE, CHANNELS_FILE)
+    default = ChannelsFile.model_validate(data).defaults.collect_ages
+    ages = parse_collect_ages(default) if default is not None else DEFAULT_COLLECT_AGES
+    found = {}
+    for channel in channels:
+        own = dict(channel.options).get("collect_ages")
+        found[channel.name] = parse_collect_ages(own) if own is not None else ages
+    return found

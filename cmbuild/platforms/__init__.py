@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import import_module
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cmbuild.platforms.base import Platform
 from cmbuild.platforms.spec import PublisherSpec
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from cmbuild.model import Channel
     from cmbuild.platforms.options import ChannelOptions
+    from cmbuild.platforms.shared.metrics import MetricsReader
     from cmbuild.platforms.shared.publisher import Publisher
 
 ENTRY_POINT_GROUP = "cmbuild.platforms"
@@ -157,6 +158,27 @@ def publisher_class(channel: Channel) -> type[Publisher]:
     found = _load(target)
     if not (isinstance(found, type) and issubclass(found, Publisher)):
         raise PlatformRegistryError(f"{target} is not a Publisher subclass")
+    return found
+
+
+def reads_metrics(channel: Channel) -> bool:
+    """Whether cmbuild can read `channel`'s figures back (without importing its reader)."""
+    chosen = dict(channel.options).get("publisher")
+    return get(channel.platform).metrics is not None and chosen in (None, channel.platform)
+
+
+def metrics_reader_class(channel: Channel) -> type[MetricsReader[Any]] | None:
+    """The metrics reader of `channel`'s platform, imported now; None if it has none (or the
+    channel publishes through another publisher, whose session the reader could not use)."""
+    from cmbuild.platforms.shared.metrics import MetricsReader
+
+    platform = get(channel.platform)
+    chosen = dict(channel.options).get("publisher")
+    if platform.metrics is None or chosen not in (None, platform.name):
+        return None
+    found = _load(platform.metrics)
+    if not (isinstance(found, type) and issubclass(found, MetricsReader)):
+        raise PlatformRegistryError(f"{platform.metrics} is not a MetricsReader subclass")
     return found
 
 

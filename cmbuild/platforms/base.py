@@ -52,6 +52,9 @@ class Platform(ABC):
     # and other publishers a channel may choose by name with `options.publisher`.
     publisher: ClassVar[PublisherSpec | None] = None
     alternatives: ClassVar[Mapping[str, PublisherSpec]] = MappingProxyType({})
+    # Reading figures back (`cmbuild collect`): a "module:attribute" reference to the platform's
+    # MetricsReader (cmbuild.platforms.shared.metrics), which works through its publisher.
+    metrics: ClassVar[str | None] = None
 
     # The `cmbuild init` starter template: a file beside the module that defines the platform,
     # copied to brand/templates/<name>.j2 (.html.j2 for HTML platforms). None: no starter.

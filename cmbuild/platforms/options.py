@@ -12,10 +12,41 @@ its account is connected; the push reports a missing one, naming it.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+import re
+
+from pydantic import BaseModel, ConfigDict, field_validator
 
 Scalar = str | int | float | bool
 Identifier = str | int  # ids TOML may hold as numbers (a page id, a user id)
+
+# The ages after publication at which `cmbuild collect` reads a post's figures, in hours.
+DEFAULT_COLLECT_AGES = (1.0, 24.0, 168.0, 672.0)
+_AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([hd])\s*$")
+
+
+def parse_collect_ages(text: str) -> tuple[float, ...]:
+    """`"1h, 24h, 7d, 28d"` as hours, ascending; ValueError saying what to write instead."""
+    ages: list[float] = []
+    for part in text.split(","):
+        match = _AGE.match(part)
+        if match is None:
+            raise ValueError(
+                f"{part.strip()!r} is not an age: write hours or days after publication, "
+                'separated by commas, like "1h, 24h, 7d, 28d"'
+            )
+        hours = float(match[1]) * (24 if match[2] == "d" else 1)
+        if hours <= 0:
+            raise ValueError(f"{part.strip()!r}: an age must be more than 0 hours")
+        ages.append(hours)
+    if len(set(ages)) != len(ages):
+        raise ValueError(f"{text!r} names the same age twice")
+    return tuple(sorted(ages))
+
+
+def check_collect_ages(value: str | None) -> str | None:
+    if value is not None:
+        parse_collect_ages(value)
+    return value
 
 
 class ChannelOptions(BaseModel):
@@ -28,3 +59,7 @@ class ChannelOptions(BaseModel):
     image_format: Scalar | None = None
     image_type: Scalar | None = None
     overlay: Scalar | None = None
+    # When `cmbuild collect` reads each post's figures ("1h, 24h, 7d, 28d"); default: [defaults].
+    collect_ages: str | None = None
+
+    _ages = field_validator("collect_ages")(check_collect_ages)

@@ -68,8 +68,10 @@ def plan(settings: PushSettings, horizon: timedelta | None = None) -> Report:
     return report
 
 
-def push(settings: PushSettings) -> Report:
-    """Publish what is due; the report says what was published, skipped and failed, and why."""
+def push(settings: PushSettings, publishers: dict[str, Publisher] | None = None) -> Report:
+    """Publish what is due; the report says what was published, skipped and failed, and why.
+
+    `publishers`: the logged-in publishers a scheduled run shares between its steps."""
     if settings.dry_run:
         return plan(settings)
     refuse_rehearsal_on_the_real_ledger(settings)
@@ -85,7 +87,7 @@ def push(settings: PushSettings) -> Report:
         note = writer.repair(contents)
         if note:
             report.notes.append(note)
-        session = Session(settings, channels, writer, report)
+        session = Session(settings, channels, writer, report, publishers)
         by_id = {e.id: e for e in entries}
         reconciled = _reconcile(session, fold(contents.lines), by_id)
         # The plan is made from the ledger as the reconcile left it.

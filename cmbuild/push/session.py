@@ -75,9 +75,12 @@ class Session:
         self,
         settings: PushSettings,
         channels: Mapping[str, Channel],
-        writer: LedgerWriter,
+        writer: LedgerWriter | None,
         report: Report,
+        publishers: dict[str, Publisher] | None = None,
     ) -> None:
+        """`publishers`: the logged-in publishers of a scheduled run, shared by its steps (one
+        session per account); a push alone starts with none."""
         self.settings = settings
         self.channels = channels
         self.writer = writer
@@ -92,7 +95,7 @@ class Session:
             report.redact = self.redact
         self.halts = HaltWatch(settings.halt_path, settings.display(settings.halt_path))
         self.stopped: dict[str, str] = {}  # channel -> why nothing more is sent to it
-        self._publishers: dict[str, Publisher] = {}
+        self._publishers: dict[str, Publisher] = {} if publishers is None else publishers
         self.sends = 0  # sends that returned in this session
 
     def publisher(self, channel_name: str) -> Publisher:
@@ -136,6 +139,7 @@ class Session:
             at=now_utc(),
             **self._clean(fields),
         )
+        assert self.writer is not None, "a session without a ledger records nothing"
         self.writer.append(line)
         return line
 
@@ -143,6 +147,7 @@ class Session:
         """Append a line continuing `previous` (same variant), when the manifest may lack it."""
         update = {"kind": kind, "at": now_utc(), "code": None, "reason": None}
         line = previous.model_copy(update={**update, **self._clean(fields)})
+        assert self.writer is not None, "a session without a ledger records nothing"
         self.writer.append(line)
         return line
 

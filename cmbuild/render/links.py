@@ -34,28 +34,43 @@ def _host(url: str) -> str | None:
     return None if parts is None else (parts.hostname or "").lower().rstrip(".")
 
 
-def add_utm(url: str, utm: Utm, campaign: str | None, domains: tuple[str, ...]) -> str:
+def add_utm(
+    url: str, utm: Utm, campaign: str | None, domains: tuple[str, ...], content: str | None = None
+) -> str:
     """`url` with the channel's UTM parameters, when it is a brand link; other links unchanged.
 
-    Parameters already present are kept (a writer may set a specific utm_content or campaign).
+    `content` (`utm_content`) names the variant: web analytics attribute each visit to the very
+    post and channel that sent it. Parameters already present are kept (a writer may set a
+    specific utm_content or campaign).
     """
     if not is_brand_link(url, domains):
         return url
     parts = _split(url)
     assert parts is not None  # a brand link has a host
-    return urlunsplit(parts._replace(query=_tagged_query(parts.query, utm, campaign)))
+    tagged = _tagged_query(parts.query, utm, campaign, content)
+    return urlunsplit(parts._replace(query=tagged))
 
 
 @lru_cache(maxsize=1024)
-def _tagged_query(query: str, utm: Utm, campaign: str | None) -> str:
+def _tagged_query(query: str, utm: Utm, campaign: str | None, content: str | None) -> str:
     """`query` with the UTM parameters it lacks, encoded again as a whole."""
     pairs = parse_qsl(query, keep_blank_values=True)
     present = {key for key, _ in pairs}
     wanted = [("utm_source", utm.source), ("utm_medium", utm.medium)]
     if campaign:
         wanted.append(("utm_campaign", campaign))
+    if content:
+        wanted.append(("utm_content", content))
     pairs.extend((key, value) for key, value in wanted if key not in present)
     return urlencode(pairs, safe="/:")
+
+
+UTM_CONTENT_LENGTH = 8  # characters of the variant id: unique enough within a brand, short
+
+
+def utm_content(variant_id: str) -> str:
+    """The `utm_content` of a variant's links: the start of its id (the id is hexadecimal)."""
+    return variant_id[:UTM_CONTENT_LENGTH]
 
 
 def missing_utm(url: str) -> list[str]:

@@ -57,6 +57,7 @@ class Scope:
     campaign: str | None
     writer_text: bool = False
     omissions: list[Omission] = field(default_factory=list, compare=False)
+    content: str | None = None  # the variant's utm_content
 
 
 class TemplateFailure(Exception):
@@ -183,7 +184,9 @@ def _utm(ctx: Context, url: str) -> str:
     scope = _scope(ctx)
     if not scope.platform.tags_links:
         return str(url)
-    return add_utm(str(url), scope.channel.utm, scope.campaign, scope.charter.domains)
+    return add_utm(
+        str(url), scope.channel.utm, scope.campaign, scope.charter.domains, scope.content
+    )
 
 
 @pass_context

@@ -21,7 +21,7 @@ from cmbuild.layout import resolve_image
 from cmbuild.model import Channel, Charter, Finding, Media, Post, Variant
 from cmbuild.platforms.base import Platform
 from cmbuild.render import markdown
-from cmbuild.render.links import add_utm, rewrite_bare_links
+from cmbuild.render.links import add_utm, rewrite_bare_links, utm_content
 from cmbuild.render.omissions import omission_findings
 from cmbuild.render.templates import Scope, TemplateFailure, render
 
@@ -101,11 +101,12 @@ def _render_one(
     if document is None:
         document = documents[source_md] = markdown.parse(source_md)
     charter = ctx.charter
+    content = utm_content(variant_id(post.source, channel.name))
 
     def rewrite(url: str) -> str:
         if not platform.tags_links:
             return url
-        return add_utm(url, channel.utm, post.campaign, charter.domains)
+        return add_utm(url, channel.utm, post.campaign, charter.domains, content)
 
     body, unknown = _body(document, platform, charter, rewrite)
     raw_link = override.link or post.link
@@ -128,7 +129,9 @@ def _render_one(
         media=variant_media,
     )
     variables = _variables(post, channel, platform, charter, body, when, shown)
-    scope = Scope(channel, platform, charter, post.campaign, writer_text=bool(own_text))
+    scope = Scope(
+        channel, platform, charter, post.campaign, writer_text=bool(own_text), content=content
+    )
     text = _tidy(render(ctx.env, channel.template, variables, scope))
     variant = _variant(post, channel, platform, when, text, shown)
     findings = _platform_findings(post, channel, platform, variant)

@@ -53,7 +53,8 @@ def test_an_unknown_option_is_located_and_the_known_ones_listed(tmp_path: Path) 
     )
     assert load(tmp_path, channels) == [
         "channels.toml:3: channels.masto.options.instanse: unknown key (Mastodon channels take"
-        " these options: image_format, image_type, instance, overlay, publisher, visibility)"
+        " these options: collect_ages, image_format, image_type, instance, overlay, publisher,"
+        " visibility)"
     ]
 
 

@@ -470,6 +470,35 @@ class FakeGraph(LocalServer):
 
     do_get_threads_media_node = do_get_ig_media_node
 
+    def do_get_ig_media_insights(
+        self, node: str, state: dict[str, Any], params: dict[str, str], files: dict[str, bytes]
+    ) -> tuple[int, dict[str, Any]]:
+        """Each metric asked (the SDK's table checked their names) with its lifetime value;
+        one the media has not (`insights` of the state, set by a test) refuses the request."""
+        given = state.setdefault("insights", {})
+        data = []
+        asked = params.get("metric", "")
+        for name in json.loads(asked) if asked.startswith("[") else split_list(asked):
+            if name not in given:
+                raise self.bad(f"(#100) metric[0] must be one of the following values: {name}")
+            value = {"value": given[name]}
+            data.append({"name": name, "period": "lifetime", "values": [value], "id": node})
+        return 200, {"data": data}
+
+    do_get_threads_media_insights = do_get_ig_media_insights
+
+    def do_get_threads_user_threads_insights(
+        self, node: str, state: dict[str, Any], params: dict[str, str], files: dict[str, bytes]
+    ) -> tuple[int, dict[str, Any]]:
+        total = {"value": state.get("followers", 0)}
+        item = {"name": "followers_count", "period": "day", "total_value": total, "id": node}
+        return 200, {"data": [item]}
+
+    def do_get_ig_user_node(
+        self, node: str, state: dict[str, Any], params: dict[str, str], files: dict[str, bytes]
+    ) -> tuple[int, dict[str, Any]]:
+        return 200, _fields({"id": node, "followers_count": state.get("followers", 0)}, params)
+
     def do_delete_threads_media_node(
         self, node: str, state: dict[str, Any], params: dict[str, str], files: dict[str, bytes]
     ) -> tuple[int, dict[str, Any]]:

@@ -153,6 +153,36 @@ THREADS_MEDIA = Table(
     name="GET /{threads-media-id}", node="ThreadsMedia", types={}, fields=_THREADS_MEDIA_FIELDS
 )
 
+# https://developers.facebook.com/docs/threads/insights: media insights and user insights.
+THREADS_MEDIA_INSIGHTS = Table(
+    name="GET /{threads-media-id}/insights",
+    node="ThreadsMedia",
+    types={"metric": "list<threads_media_metric_enum>"},
+    enums={
+        "threads_media_metric_enum": ["views", "likes", "replies", "reposts", "quotes", "shares"]
+    },
+    fields=frozenset({"name", "period", "values", "title", "description", "id"}),
+    required=("metric",),
+)
+THREADS_USER_INSIGHTS = Table(
+    name="GET /{threads-user-id}/threads_insights",
+    node="ThreadsUser",
+    types={"metric": "list<threads_user_metric_enum>", "since": "datetime", "until": "datetime"},
+    enums={
+        "threads_user_metric_enum": [
+            "views",
+            "likes",
+            "replies",
+            "reposts",
+            "quotes",
+            "clicks",
+            "followers_count",
+            "follower_demographics",
+        ]
+    },
+    fields=frozenset({"name", "period", "values", "total_value", "title", "description", "id"}),
+    required=("metric",),
+)
 THREADS_DELETE = Table(name="DELETE /{threads-media-id}", node="ThreadsMedia", types={})
 
 # (method, node kind, edge) -> what it accepts. An empty edge is the node itself.
@@ -169,12 +199,16 @@ TABLES: dict[tuple[str, str, str], Table] = {
     ("GET", "ig_user", "media"): sdk_table(IGUser, "get_media"),
     ("GET", "ig_container", ""): sdk_table(ShadowIGMediaBuilder, "api_get"),
     ("GET", "ig_media", ""): sdk_table(IGMedia, "api_get"),
+    ("GET", "ig_media", "insights"): sdk_table(IGMedia, "get_insights"),
+    ("GET", "ig_user", ""): sdk_table(IGUser, "api_get"),
     ("POST", "threads_user", "threads"): THREADS_CREATE,
     ("POST", "threads_user", "threads_publish"): THREADS_PUBLISH,
     ("GET", "threads_user", "threads"): THREADS_LIST,
     ("GET", "threads_container", ""): THREADS_CONTAINER,
     ("GET", "threads_media", ""): THREADS_MEDIA,
     ("DELETE", "threads_media", ""): THREADS_DELETE,
+    ("GET", "threads_media", "insights"): THREADS_MEDIA_INSIGHTS,
+    ("GET", "threads_user", "threads_insights"): THREADS_USER_INSIGHTS,
 }
 
 

@@ -51,6 +51,22 @@ def test_parameters_already_there_are_kept() -> None:
     assert missing_utm(add_utm(url, Utm("mastodon"), None, DOMAINS)) == []
 
 
+def test_each_variant_names_itself_in_utm_content_unless_the_writer_did() -> None:
+    from cmbuild.render.links import utm_content
+    from cmbuild.render.variant import variant_id
+
+    content = utm_content(variant_id("posts/2026-12-01-atelier.md", "x-cmb"))
+    assert len(content) == 8 and content == variant_id("posts/2026-12-01-atelier.md", "x-cmb")[:8]
+    assert content != utm_content(variant_id("posts/2026-12-01-atelier.md", "bluesky-cmb"))
+    url = "https://cm-bordeaux.fr/atelier"
+    assert add_utm(url, Utm("x"), "rentree", DOMAINS, content) == (
+        "https://cm-bordeaux.fr/atelier?utm_source=x&utm_medium=social&utm_campaign=rentree"
+        f"&utm_content={content}"
+    )
+    chosen = "https://cm-bordeaux.fr/atelier?utm_content=banniere"
+    assert add_utm(chosen, Utm("x"), None, DOMAINS, content).count("utm_content") == 1
+
+
 def test_other_and_malformed_links_are_left_alone() -> None:
     assert add_utm("https://example.org/a", Utm("x"), "c", DOMAINS) == "https://example.org/a"
     assert add_utm("http://[::1/a", Utm("x"), "c", DOMAINS) == "http://[::1/a"  # bad IPv6 host

@@ -48,13 +48,15 @@ def test_review_workflow_builds_strictly_comments_the_diff_and_keeps_the_preview
     assert any(step.get("uses", "").startswith("actions/upload-artifact") for step in steps)
 
 
-def test_publish_workflow_pushes_one_at_a_time_and_commits_the_ledger(tmp_path: Path) -> None:
+def test_publish_workflow_runs_push_and_collect_one_at_a_time_and_commits_state(
+    tmp_path: Path,
+) -> None:
     scaffold(tmp_path / "brand")
     flow = yaml.safe_load((tmp_path / "brand/.github/workflows/publish.yml").read_text())
     assert flow["concurrency"] == {"group": "publish", "cancel-in-progress": False}
     assert "schedule" in flow[True] and "push" in flow[True]
     runs = " ".join(step.get("run", "") for step in flow["jobs"]["publish"]["steps"])
-    assert "cmbuild push" in runs
+    assert "cmbuild run" in runs  # push, then collect into state/metrics/
     assert "git add state/" in runs and "git push" in runs
 
 
@@ -73,7 +75,7 @@ def test_publish_workflow_passes_every_credential_channels_toml_names(tmp_path: 
         for name in channel.get("credentials", {}).values()
     }
     flow = yaml.safe_load((tmp_path / "brand/.github/workflows/publish.yml").read_text())
-    (push,) = [s for s in flow["jobs"]["publish"]["steps"] if s.get("run") == "cmbuild push"]
+    (push,) = [s for s in flow["jobs"]["publish"]["steps"] if s.get("run") == "cmbuild run"]
     assert names and names <= set(push["env"])
     assert all(push["env"][name] == f"${{{{ secrets.{name} }}}}" for name in names)
     # The commented-out examples too, so that uncommenting one is enough.
@@ -99,7 +101,7 @@ def test_ledger_commit_is_rebased_on_main_and_retried(tmp_path: Path) -> None:
     scaffold(tmp_path / "brand")
     flow = yaml.safe_load((tmp_path / "brand/.github/workflows/publish.yml").read_text())
     steps = flow["jobs"]["publish"]["steps"]
-    (commit,) = [s for s in steps if s.get("name") == "Commit the ledger"]
+    (commit,) = [s for s in steps if s.get("name") == "Commit the ledger and the metrics"]
     script = commit["run"]
     assert "git pull --rebase" in script
     assert script.index("git pull --rebase") < script.index("git push")

@@ -36,6 +36,7 @@ class Bluesky(Platform):
         max_height=2000,
         alt_text_limit=2000,  # the official app's cap; the protocol sets none
     )
+    metrics = "cmbuild.platforms.bluesky.metrics:BlueskyMetrics"
     publisher = PublisherSpec(
         "cmbuild.platforms.bluesky.publisher:BlueskyPublisher",
         "cmbuild.platforms.bluesky.options:BlueskyOptions",

@@ -179,6 +179,16 @@ class BlueskyPublisher(Publisher):
             self._api = api
         return self._api
 
+    def read(self, what: str, call: Callable[[Any], T]) -> T:
+        """`call(client)` on the logged-in client (logging in first if needed): a read."""
+        return self._call(what, lambda: call(self._client()), repeatable=True)
+
+    @property
+    def did(self) -> str:
+        """The account's DID, once logged in."""
+        self._client()
+        return self._did
+
     def _remember_session(self, event: Any, session: Any) -> None:
         del event
         self._did = str(session.did)

@@ -39,6 +39,7 @@ class Instagram(Platform):
         alt_text_limit=1000,  # `alt_text`, images only (length: Ayrshare, M)
         requires_image=True,
     )
+    metrics = "cmbuild.platforms.instagram.metrics:InstagramMetrics"
     publisher = PublisherSpec(
         "cmbuild.platforms.instagram.publisher:InstagramPublisher",
         "cmbuild.platforms.instagram.options:InstagramOptions",

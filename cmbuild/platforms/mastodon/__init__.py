@@ -27,6 +27,7 @@ class Mastodon(Platform):
         max_pixels=33_177_600,  # image_matrix_limit, 7680x4320 (older instances: 4096x4096)
         alt_text_limit=1500,  # description_limit
     )
+    metrics = "cmbuild.platforms.mastodon.metrics:MastodonMetrics"
     publisher = PublisherSpec(
         "cmbuild.platforms.mastodon.publisher:MastodonPublisher",
         "cmbuild.platforms.mastodon.options:MastodonOptions",

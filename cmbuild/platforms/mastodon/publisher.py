@@ -156,6 +156,10 @@ class MastodonPublisher(Publisher):
             self._api = api
         return self._api
 
+    def read(self, what: str, call: Callable[[Mastodon], T]) -> T:
+        """`call(client)` on the channel's client: a read, errors as PublishErrors."""
+        return self._call(what, lambda: call(self._client()))
+
     def _remember(self, response: Any, *args: Any, **kwargs: Any) -> None:
         del args, kwargs
         self._last_headers = dict(response.headers)

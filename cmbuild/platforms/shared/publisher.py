@@ -23,6 +23,7 @@ from cmbuild.model import Channel
 # work as configured (stop the channel); transient: nothing was done, try again later (429, 5xx,
 # connection refused); ambiguous: the request may have been carried out (timeout, dropped
 # connection); permanent: the platform refused this post.
+STOPPED = "; nothing more is sent to this channel now"  # ends the message of refused credentials
 ErrorKind = Literal["auth", "config", "transient", "ambiguous", "permanent"]
 
 
@@ -144,7 +145,7 @@ class Publisher(ABC):
             if p in names
         ] or [f"the credentials of channels.{self.channel.name}"]
         return PublishError(
-            f"{detail}: renew {' and '.join(which)}; nothing more is sent to this channel now",
+            f"{detail}: renew {' and '.join(which)}{STOPPED}",
             "auth",
             status=status,
         )

@@ -42,6 +42,7 @@ class Threads(Platform):
         # company's, stands in until one is.
         alt_text_limit=1000,
     )
+    metrics = "cmbuild.platforms.threads.metrics:ThreadsMetrics"
     publisher = PublisherSpec(
         "cmbuild.platforms.threads.publisher:ThreadsPublisher",
         "cmbuild.platforms.threads.options:ThreadsOptions",

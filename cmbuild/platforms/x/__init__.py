@@ -30,6 +30,7 @@ class X(Platform):
         recommended=(1600, 900),  # 16:9 shows uncropped in the timeline (common practice, M)
         shapes=(("landscape", (1600, 900)),),
     )
+    metrics = "cmbuild.platforms.x.metrics:XMetrics"
     publisher = PublisherSpec(
         "cmbuild.platforms.x.publisher:XPublisher",
         "cmbuild.platforms.x.options:XOptions",

@@ -88,6 +88,10 @@ class XPublisher(Publisher):
             )
         return media_id
 
+    def call(self, what: str, method: str, path: str) -> dict[str, Any]:
+        """A call without a body that changes nothing (a read), as `_call` makes it."""
+        return self._call(what, method, path, None, None, repeatable=True)
+
     def _call(
         self,
         what: str,

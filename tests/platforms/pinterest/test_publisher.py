@@ -125,6 +125,7 @@ def test_a_due_pin_is_created_with_its_image_alt_text_title_and_link_once(
         "utm_source": ["pinterest"],
         "utm_medium": ["social"],
         "utm_campaign": ["hiver"],
+        "utm_content": [entry["id"][:8]],  # the variant, for web analytics
     }
     (published,) = [line for line in ledger_lines(pin_site) if line["kind"] == "published"]
     assert published["remote_id"] == pin_id

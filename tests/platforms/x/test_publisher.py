@@ -125,7 +125,7 @@ class FakeX(LocalServer):
                 "detail": detail,
             }
         for parameter in operation.get("parameters", []):
-            if parameter["in"] == "path":
+            if parameter.get("in") == "path":
                 errors = schema_errors(parameter["schema"], params[parameter["name"]])
                 if errors:
                     raise Invalid(400, f"path parameter {parameter['name']}: {errors}")

@@ -1,4 +1,5 @@
-"""Extract from X's official OpenAPI document the operations cmbuild's X publisher calls.
+"""Extract from X's official OpenAPI document the operations cmbuild's X publisher and
+metrics reader call.
 
     cd tests/push/data && xz -dc official/x-openapi.json.xz > /tmp/x-openapi.json \
         && python extract_x_spec.py /tmp/x-openapi.json > x-openapi.json
@@ -19,12 +20,14 @@ try:
 except ModuleNotFoundError:  # run as a script: the shared extractor sits beside it
     import openapi_extract  # type: ignore[no-redef]
 
-# (path, method): what the publisher sends.
+# (path, method): what the publisher sends, and what collect reads.
 OPERATIONS: tuple[tuple[str, str], ...] = (
     ("/2/media/upload", "post"),
     ("/2/media/metadata", "post"),
     ("/2/tweets", "post"),
     ("/2/tweets/{id}", "delete"),
+    ("/2/tweets", "get"),
+    ("/2/users/me", "get"),
 )
 
 

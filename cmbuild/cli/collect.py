@@ -1,0 +1,147 @@
+"""`cmbuild collect` and `cmbuild run` (the library: cmbuild/collect/, cmbuild/scheduled/).
+
+collect exits 0 when every due reading was taken; 1 when a channel could not be read (the others
+were); 2 on bad input. run exits with the worst of its steps' codes.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+import click
+
+from cmbuild.cli.options import EXIT_BUSY, EXIT_FAILED, EXIT_INPUT, EXIT_OK, NOW, root_option
+
+if TYPE_CHECKING:
+    from cmbuild.collect.run import CollectReport
+
+T = TypeVar("T")
+PROGRESS_FROM = 50  # readings: a shorter collect shows no progress bar
+
+
+@click.command()
+@root_option
+@click.option("--channel", "channels", multiple=True, help="Only this channel (repeat).")
+@NOW
+@click.option("--dry-run", is_flag=True, help="Show what is due; read and write nothing.")
+def collect(root: Path, channels: tuple[str, ...], now: str | None, dry_run: bool) -> None:
+    """Read each published post's figures at its ages (1 h, 24 h, 7 d, 28 d) into state/metrics/.
+
+    Re-running at the same time adds nothing; a channel whose credentials are refused is
+    stopped, naming the variables to renew, and the others go on.
+
+    \b
+    Examples:
+      cmbuild collect
+      cmbuild collect --channel bluesky-cmb --dry-run
+    """
+    from cmbuild.cli.push import parse_now
+    from cmbuild.collect.run import CollectSettings
+    from cmbuild.collect.run import collect as run_collect
+
+    settings = CollectSettings(root, parse_now(now), channels, dry_run)
+    with _progress() as progress:
+        code, report = _guard(lambda: run_collect(settings, progress=progress))
+    if report is not None:
+        _show_collect(report)
+        code = EXIT_FAILED if report.failed else EXIT_OK
+    sys.exit(code)
+
+
+@click.command(name="run")
+@root_option
+@NOW
+@click.option("--skip", multiple=True, type=click.Choice(["push", "collect"]), help="Skip a step.")
+def run_scheduled(root: Path, now: str | None, skip: tuple[str, ...]) -> None:
+    """The scheduled steps in order, push then collect, logging in once per account.
+
+    \b
+    Examples:
+      cmbuild run                   what CI runs every few minutes
+      cmbuild run --skip collect
+    """
+    from cmbuild.cli.push import parse_now
+    from cmbuild.cli.show import push_report
+    from cmbuild.collect.run import CollectSettings
+    from cmbuild.push.session import PushSettings
+    from cmbuild.scheduled import run_steps
+
+    moment = parse_now(now)
+    chosen = (PushSettings(root=root, now=moment), CollectSettings(root, moment))
+    with _progress() as progress:
+        code, report = _guard(lambda: run_steps(*chosen, skip=skip, progress=progress))
+    if report is not None:
+        failed = False
+        if report.push is not None:
+            push_report(report.push, click.echo)
+            failed = failed or report.push.failed
+        if report.collect is not None:
+            _show_collect(report.collect)
+            failed = failed or report.collect.failed
+        for step in report.skipped:
+            click.echo(f"{step}: skipped")
+        code = EXIT_FAILED if failed else EXIT_OK
+    sys.exit(code)
+
+
+def _guard(action: Callable[[], T]) -> tuple[int, T | None]:
+    from cmbuild.errors import InputError, InputErrors
+    from cmbuild.stores.ledger import LedgerBusy
+
+    try:
+        return EXIT_OK, action()
+    except (InputErrors, InputError) as errors:
+        for error in errors if isinstance(errors, InputErrors) else [errors]:
+            click.echo(f"error: {error}", err=True)
+        return EXIT_INPUT, None
+    except LedgerBusy as busy:
+        click.echo(f"error: {busy}", err=True)
+        return EXIT_BUSY, None
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on a terminal for a long collect; None elsewhere (CI logs)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = None
+
+        def show(done: int, total: int) -> None:
+            nonlocal task
+            if total < PROGRESS_FROM:
+                return
+            if task is None:
+                task = bar.add_task("collecting", total=total)
+            bar.update(task, completed=done)
+
+        yield show
+
+
+def _show_collect(report: CollectReport) -> None:
+    from cmbuild.stores.metrics import iso_utc
+
+    verb = "due" if report.dry_run else "written"
+    click.echo(f"collect at {iso_utc(report.now)}")
+    for problem in report.problems:
+        click.echo(f"warning: {problem}")
+    for name, result in report.channels.items():
+        count = result.planned if report.dry_run else result.written
+        line = f"  {name}: {count} readings {verb}"
+        if result.gone:
+            line += f", {result.gone} posts gone from the platform"
+        click.echo(line + (f"; stopped: {result.error}" if result.error else ""))
+    if not report.channels:
+        click.echo("  nothing due")
+    if report.unread:
+        click.echo(
+            f"  not read (cmbuild cannot read their figures yet): {', '.join(report.unread)}"
+        )
+    click.echo(f"  {report.plan.waiting} published posts wait for their next age")

@@ -1,0 +1,80 @@
+"""The metrics reader interface: read back a channel's published posts' figures, and its own.
+
+One class per platform, in `cmbuild/platforms/<name>/metrics.py`, named by `Platform.metrics`.
+A reader works through the channel's publisher (its credentials, its logged-in session, its
+error handling), so a scheduled run that pushes and collects logs in once per account. Which
+platform field each metric name stands for is data (`posts`, `channel`): docs/insights-metrics.md
+is generated from it. A metric the platform does not give for a post is None, never 0.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar, Generic, TypeVar
+
+from cmbuild.platforms.shared.publisher import Publisher
+
+MetricValue = int | float | None
+P = TypeVar("P", bound=Publisher)
+GONE = "gone"  # the metric a reading of a post deleted on the platform holds (1)
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One row of a platform's metric table: cmbuild's name, the platform's field, its meaning."""
+
+    name: str
+    field: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class PostRef:
+    """A published post to read: its id on the platform and when it was published."""
+
+    remote_id: str
+    published_at: datetime
+
+
+@dataclass(frozen=True)
+class PostFigures:
+    """What the platform said of one post: every metric of the table (None: not given)."""
+
+    metrics: Mapping[str, MetricValue]
+    gone: bool = False  # deleted on the platform: no figures, and none to ask for again
+
+
+class MetricsReader(ABC, Generic[P]):
+    """Reads one channel's figures through its publisher."""
+
+    api: ClassVar[str]  # the API the figures come from, as the store records it
+    posts: ClassVar[tuple[Metric, ...]]  # the metrics of a post
+    channel: ClassVar[tuple[Metric, ...]] = ()  # the channel's own figures (followers)
+    batch: ClassVar[int] = 1  # posts per request
+
+    def __init__(self, publisher: P) -> None:
+        self.publisher = publisher
+
+    @abstractmethod
+    def read_posts(self, refs: Sequence[PostRef], now: datetime) -> dict[str, PostFigures]:
+        """The figures of each of `refs` (at most `batch`), by remote id; PublishError."""
+
+    def read_channel(self) -> Mapping[str, MetricValue]:
+        """The channel's own figures (followers...); empty where the platform gives none."""
+        return {}
+
+
+def figures(table: Sequence[Metric], values: Mapping[str, object]) -> dict[str, MetricValue]:
+    """Every metric of `table` from `values` (the platform's fields): a number, else None."""
+    found: dict[str, MetricValue] = {}
+    for metric in table:
+        value = values.get(metric.field)
+        found[metric.name] = (
+            value
+            if isinstance(value, int | float) and value is not True and value is not False
+            else None
+        )
+    return found
