@@ -20,9 +20,10 @@ import orjson
 
 from cmbuild.errors import InputError
 from cmbuild.insights.vocabulary import absent, measure
+from cmbuild.platforms.shared.metrics import GONE
 from cmbuild.stores import metrics
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 # One variant's newest reading from one source:
 # (variant, source, age_hours, at, channel, platform, published,
@@ -99,6 +100,8 @@ def _summarise(path: Path) -> Readings:
             readings.problems.append(item)
             continue
         readings.lines += 1
+        if item["metrics"].get(GONE):  # deleted on the platform: its earlier figures stand
+            continue
         if item["variant"] is None:
             readings.channels.setdefault(item["channel"], []).append((item["at"], item["metrics"]))
             continue

@@ -6,12 +6,15 @@ import os
 import re
 import shutil
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
+from cmbuild.platforms.shared.metrics import GONE
 from cmbuild.stores import metrics
 from tests.golden_update import HERE
 from tests.helpers import cli, edit, tree
-from tests.insights.fixture import measure, report_tree
+from tests.insights.fixture import measure, report_tree, snapshots
 
 
 def measured(site: Callable[[str], Path]) -> Path:
@@ -62,6 +65,20 @@ def test_the_figures_are_the_newest_readings(site: Callable[[str], Path]) -> Non
     # Mastodon gives no impressions: 10 engagements over 2 posts x 212 followers
     assert "| mastodon-test | 2 | — | 10 | 2.36 % |" in md
     assert "mastodon-test: impressions not given by the platform" in md
+
+
+def test_a_post_deleted_later_keeps_the_figures_it_had(site: Callable[[str], Path]) -> None:
+    root = measured(site)
+    cli("report", "--root", str(root), "--period", "2026-12")
+    before = (root / "output" / "report" / "2026-12" / "report.md").read_text()
+    # collect records a post deleted on the platform as a reading holding only "gone"
+    launch = next(s for s in snapshots() if s.channel == "x-test" and s.age_hours == 168)
+    gone = replace(launch, at=launch.at + timedelta(days=21), age_hours=672, metrics={GONE: 1})
+    metrics.append_snapshots(root / "state", [gone])
+    cli("report", "--root", str(root), "--period", "2026-12")
+    after = (root / "output" / "report" / "2026-12" / "report.md").read_text()
+    assert "| x-test | 2 | 1,200 | 20 |" in after
+    assert after == before
 
 
 def test_a_period_without_readings_writes_a_nothing_measured_page(
