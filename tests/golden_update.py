@@ -55,13 +55,13 @@ def _write_report_golden() -> None:
     print(f"tests/golden/report: {len(files)} files")
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def _write_metrics_doc() -> None:
     """docs/insights-metrics.md, from the platforms' metric tables."""
     from cmbuild.collect.table import render
 
     (HERE.parent / "docs" / "insights-metrics.md").write_text(render(), encoding="utf-8")
     print("docs/insights-metrics.md: written")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
