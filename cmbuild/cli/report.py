@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from cmbuild.cli.options import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, root_option
+from cmbuild.layout import METRICS_DIR
 
 
 @click.command()
@@ -63,7 +64,7 @@ def report(
     for problem in result.problems:
         click.echo(f"warning: {problem}", err=True)
     if result.empty:
-        click.echo(f"nothing measured in {result.period.label}; wrote {shown}/index.html")
+        click.echo(f"nothing measured in {result.period.label}: no reading in {METRICS_DIR}/")
     for kpi in result.kpis:
         click.echo(f"{kpi.status:>13}  {kpi.kpi.title}")
     click.echo(f"wrote {shown}/index.html, report.md, report.csv")
