@@ -50,7 +50,9 @@ def process_images(
     run = _Run(out, brand, index, plan)
     todo = [p for p in plan.planned if not run.reuse(p)]
     groups, members = _groups(todo)
-    for result in _render(root, out, brand, plan, groups, workers):
+    # A source its header already condemns stops the stage before any file is written.
+    refused = _refused(root, brand, groups)
+    for result in refused or _render(root, out, brand, plan, groups, workers):
         run.apply(result, members)
     outcome = run.finish(jobs)
     used = {p.job.source for p in plan.planned if p.job.source is not None}
@@ -85,6 +87,26 @@ def _groups(todo: list[Planned]) -> tuple[list[Group], dict[str, list[Planned]]]
     groups.extend(Group(None, with_outputs([task]), 1) for task in cards.values())
     groups.sort(key=lambda g: -g.cost)
     return groups, members
+
+
+def _refused(root: Path, brand: Brand, groups: list[Group]) -> list[GroupResult]:
+    """The groups whose source cannot be used, judged from its header alone (cheap: no decode).
+
+    Missing, unreadable and over-the-pixel-cap sources are found here, before the stage writes
+    anything, so that a build refused for a bad image leaves output/ as it was.
+    """
+    from cmbuild.images.decode import SourceError, open_source
+
+    found = []
+    for group in groups:
+        if group.source is None:
+            continue
+        try:
+            open_source(root / group.source, brand.max_source_pixels).close()
+        except SourceError as exc:
+            keys = tuple(task.key for task in group.tasks)
+            found.append(GroupResult(group.source, keys, error=(exc.message, exc.hint)))
+    return found
 
 
 def _render(
