@@ -267,3 +267,11 @@ def test_a_misspelt_key_does_not_hide_the_post_s_other_problems(basic: Path) -> 
     edit(basic / POST, "  bluesky-test:\n", "  bluesky-tset:\n")
     errors = bad_input(basic)
     assert [e.split(": ", 3)[2] for e in errors] == ["publsh", "channels.bluesky-tset"]
+
+
+def test_a_misspelt_key_is_named_with_a_bad_value_not_after_it(basic: Path) -> None:
+    edit(basic / POST, "status: approved", "statut: approved")
+    edit(basic / POST, "link: https://testbrand.fr/hiver", "link: pas une url")
+    errors = bad_input(basic)
+    assert [e.split(": ", 3)[2] for e in errors] == ["link", "statut"]
+    assert "did you mean 'status'" in errors[1]

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-
-from pydantic import BaseModel
+from collections.abc import Collection, Iterable
 
 from cmbuild.errors import InputError, did_you_mean
 
@@ -36,15 +35,18 @@ def colon_error(source: str, line: int, key: str, value: str) -> InputError:
     )
 
 
-def misspelt_keys(model: BaseModel, source: str, lines: dict[str, int]) -> list[InputError]:
+def misspelt_keys(
+    known: Collection[str], keys: Iterable[str], source: str, lines: dict[str, int]
+) -> list[InputError]:
     """Unknown keys close to a known key the post does not set (`publsh:`): errors.
 
-    Ignoring one would hide the real cause behind what its absence leads to ("no publish time").
+    `known` are the keys the front matter reads, `keys` those the post writes. Ignoring a near
+    miss would hide the real cause behind what its absence leads to ("no publish time").
     """
-    known = type(model).model_fields
-    unset = [name for name in known if name not in model.model_fields_set]
+    written = set(keys)
+    unset = [name for name in known if name not in written]
     found = []
-    for key in sorted(model.model_extra or {}):
+    for key in sorted(written - set(known)):
         close = did_you_mean(key, unset)
         if close:
             found.append(

@@ -171,6 +171,8 @@ def read_post(root: Path, path: Path) -> LoadedPost:
     if not isinstance(data, dict):
         first = front_start + front[: len(front) - len(front.lstrip())].count("\n")
         raise InputError(source, "the front matter must be key: value pairs", line=first)
+    # Near misses (`statut:`) are named with the post's other problems, never after them.
+    misspelt = misspelt_keys(FrontMatter.model_fields, [str(k) for k in data], source, lines)
     try:
         model = FrontMatter.model_validate(data)
     except ValidationError as exc:
@@ -179,8 +181,7 @@ def read_post(root: Path, path: Path) -> LoadedPost:
         )
         from cmbuild.errors import InputErrors
 
-        raise InputErrors(errors) from None
-    misspelt = misspelt_keys(model, source, lines)
+        raise InputErrors([*errors, *misspelt]) from None
     warnings = _unknown_keys(model, source, lines) if not misspelt else []
     post = _to_post(model, source, body, body_line, lines)
     return LoadedPost(post, tuple(warnings), tuple(misspelt))
