@@ -141,13 +141,18 @@ def _schedule_order(entry: VariantEntry) -> tuple[datetime, str, str]:
 
 def _check_unique(entries: tuple[VariantEntry, ...], display: str, text: str) -> None:
     seen: set[str] = set()
-    starts = _variant_lines(text)
-    errors = []
+    twice = []
     for index, entry in enumerate(entries):
         if entry.id in seen:
-            line = starts[index] if index < len(starts) else None
-            errors.append(InputError(display, f"variant id {entry.id} appears twice", line=line))
+            twice.append((index, entry.id))
         seen.add(entry.id)
+    if not twice:
+        return
+    starts = _variant_lines(text)  # only when there is something to point at: it walks the file
+    errors = []
+    for index, variant in twice:
+        line = starts[index] if index < len(starts) else None
+        errors.append(InputError(display, f"variant id {variant} appears twice", line=line))
     if errors:
         raise InputErrors(errors)
 
@@ -160,12 +165,15 @@ def _variant_lines(text: str) -> list[int]:
     index = text.find("[", start) + 1
     decoder = json.JSONDecoder()
     lines: list[int] = []
+    line, counted = 1, 0  # lines counted up to `counted`: each stretch of the text counted once
     while 0 < index < len(text):
         while index < len(text) and text[index] in " \t\r\n,":
             index += 1
         if index >= len(text) or text[index] == "]":
             break
-        lines.append(text.count("\n", 0, index) + 1)
+        line += text.count("\n", counted, index)
+        counted = index
+        lines.append(line)
         try:
             _, index = decoder.raw_decode(text, index)
         except ValueError:
