@@ -112,3 +112,23 @@ def test_a_report_counts_the_imported_visits(built: Path, run_import: Importer) 
     assert visits and "50" in visits[0], csv_text
     revenue = [row for row in rows if row[0] == "kpi" and "revenue" in ",".join(row)]
     assert revenue and "135.5" in revenue[0], csv_text
+
+
+def test_a_plausible_goal_export_gives_conversions_and_revenue(
+    built: Path, run_import: Importer, tmp_path: Path
+) -> None:
+    path = tmp_path / "utm_contents.csv"
+    path.write_text(
+        "name,visitors,events,conversion_rate,total_revenue,average_revenue,conversions\n"
+        "4bc2ffe7,3,4,7.3,135.5,45.17,3\n"
+        "Grand total,3,4,7.3,135.5,45.17,3\n",
+        encoding="utf-8",
+    )
+    run = run_import(path, "plausible-csv", "--at", "2026-12-31")
+    assert run.code == 0, run.err
+    assert by_variant(built)[X_LAUNCH]["metrics"] == {
+        "visitors": 3,
+        "events": 4,
+        "revenue": 135.5,
+        "conversions": 3,
+    }
