@@ -7,6 +7,7 @@
     serve.py      serve
     report.py     report
     collect.py    collect, run (the scheduled steps)
+    analytics.py  import-analytics
     show.py       a build's summary (plain, rich, JSON) and a push's table
 
 Exit codes: 0 fine; 1 findings at error level (or warnings, with --strict), or a push that failed
@@ -25,7 +26,7 @@ from typing import NoReturn
 import click
 
 from cmbuild import __version__
-from cmbuild.cli import build, collect, push, report, serve, tools
+from cmbuild.cli import analytics, build, collect, push, report, serve, tools
 from cmbuild.cli.group import Group
 from cmbuild.cli.options import EXIT_PIPE
 
@@ -67,6 +68,7 @@ for _command in (
     report.report,
     collect.collect,
     collect.run_scheduled,
+    analytics.import_analytics,
 ):
     main.add_command(_command)
 del _command

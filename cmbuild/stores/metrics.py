@@ -30,8 +30,8 @@ METRICS_FOLDER = "metrics"  # under state/
 SOURCES = ("api", "import")
 REQUIRED = ("variant", "channel", "platform", "at", "metrics", "source", "api")
 HINT = (
-    "state/metrics/ is written by `cmbuild collect` only; restore the line from git history "
-    "or delete it"
+    "state/metrics/ is written by `cmbuild collect` and `import-analytics` only; restore the line "
+    "from git history or delete it"
 )
 
 MetricValue = int | float | None
