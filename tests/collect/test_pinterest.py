@@ -5,7 +5,7 @@ the fake that checks every request and answer against Pinterest's OpenAPI descri
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
@@ -121,3 +121,17 @@ def test_a_refused_token_stops_the_channel_and_names_its_variable(
     error = report.channels[CHANNEL].error or ""
     assert "CMB_PINTEREST_TOKEN" in error and TOKEN not in error
     assert store_lines(root) == []
+
+
+def test_past_90_days_only_comments_and_reactions_are_kept_not_90_days_as_totals(
+    pinned: tuple[Path, str], fake: FakePinterest
+) -> None:
+    root, _ = pinned
+    now = after(root, 24 * 95)
+    report = run_collect(root, now, ENV, channels=ONLY)  # the 28-day reading, read late
+    assert not report.failed and fake.rejected == []
+    (query,) = analytics_queries(fake)
+    assert query["start_date"] == (now.astimezone(UTC).date() - timedelta(days=90)).isoformat()
+    (post,) = [line for line in store_lines(root) if line["variant"]]
+    kept = {"comments": 3, "reactions": 12}
+    assert post["metrics"] == {name: kept.get(name) for name in FIGURES}

@@ -1,17 +1,19 @@
 """Pinterest's figures: `GET /v5/pins/{pin_id}/analytics` for each pin and `GET /v5/user_account`
 for the followers (pinterest/api-description v5: `pins/analytics`, `user_account/get`).
 
-A pin's figures are its `summary_metrics` from the day it was published to today (UTC dates;
-Pinterest keeps 90 days of them, more than the last reading age of 28 days), and its
-`lifetime_metrics` for comments and reactions. A metric Pinterest leaves out of the answer is
-absent. A pin Pinterest no longer has answers 404 ("Pin not found."): gone.
+A pin's figures are its `summary_metrics` from the day it was published to today (UTC dates),
+and its `lifetime_metrics` for comments and reactions. Pinterest serves no day more than 90 days
+back (`start_date`): for a pin older than that, the period totals would be those of the last
+90 days only, so they are recorded as absent and only comments and reactions kept. A metric
+Pinterest leaves out of the answer is absent. A pin Pinterest no longer has answers 404
+("Pin not found."): gone.
 """
 
 from __future__ import annotations
 
 import urllib.parse
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from cmbuild.platforms.pinterest.publisher import PinterestPublisher
@@ -24,6 +26,9 @@ from cmbuild.platforms.shared.metrics import (
     figures,
 )
 from cmbuild.platforms.shared.publisher import PublishError
+
+KEPT_FOR = timedelta(days=90)  # query_start_date: "Cannot be more than 90 days back from today"
+LIFETIME = ("TOTAL_COMMENTS", "TOTAL_REACTIONS")
 
 
 class PinterestMetrics(MetricsReader[PinterestPublisher]):
@@ -44,8 +49,10 @@ class PinterestMetrics(MetricsReader[PinterestPublisher]):
         found: dict[str, PostFigures] = {}
         today = now.astimezone(UTC).date()
         for ref in refs:
+            day = min(ref.published_at.astimezone(UTC).date(), today)
+            whole = today - day <= KEPT_FOR
             query = {
-                "start_date": min(ref.published_at.astimezone(UTC).date(), today).isoformat(),
+                "start_date": max(day, today - KEPT_FOR).isoformat(),
                 "end_date": today.isoformat(),
                 "metric_types": ",".join(m.field for m in self.posts),
             }
@@ -57,7 +64,10 @@ class PinterestMetrics(MetricsReader[PinterestPublisher]):
                     found[ref.remote_id] = PostFigures({}, gone=True)
                     continue
                 raise
-            found[ref.remote_id] = PostFigures(figures(self.posts, _values(answer)))
+            values = _values(answer)
+            if not whole:  # the last 90 days only: not the pin's totals
+                values = {k: v for k, v in values.items() if k in LIFETIME}
+            found[ref.remote_id] = PostFigures(figures(self.posts, values))
         return found
 
     def read_channel(self) -> Mapping[str, MetricValue]:
