@@ -41,6 +41,23 @@ IG_TOKEN = "EAAInsta-token-4b7e0a"
 THREADS_TOKEN = "THAAThreads-token-81d3"
 
 
+# Page post metrics, from Meta's reference "Page Insights" (developers.facebook.com/docs/
+# graph-api/reference/insights, "Page Post Impressions", "Page Post Engagement", "Page Post
+# Reactions"): the ones a Page post's insights edge takes.
+PAGE_POST_METRICS = frozenset(
+    {
+        "post_impressions",
+        "post_impressions_unique",
+        "post_impressions_paid",
+        "post_impressions_organic",
+        "post_clicks",
+        "post_clicks_by_type",
+        "post_reactions_by_type_total",
+        "post_reactions_like_total",
+        "post_media_view",
+    }
+)
+
 # The platforms' own limits (docs/platforms.md, cmbuild/platforms/): Facebook's 63,206 characters
 # for a Page post, Instagram's 2,200-character caption and the API's 30 hashtags (the app shows
 # 5 since December 2025; the API reference still says 30).
@@ -486,6 +503,22 @@ class FakeGraph(LocalServer):
         return 200, {"data": data}
 
     do_get_threads_media_insights = do_get_ig_media_insights
+
+    def do_get_post_insights(
+        self, node: str, state: dict[str, Any], params: dict[str, str], files: dict[str, bytes]
+    ) -> tuple[int, dict[str, Any]]:
+        """The SDK types `metric` as a list only: the names are checked against the Page post
+        metrics of Meta's reference (PAGE_POST_METRICS), then answered as Instagram's are."""
+        asked = params.get("metric", "")
+        for name in json.loads(asked) if asked.startswith("[") else split_list(asked):
+            if name not in PAGE_POST_METRICS:
+                raise self.bad(f"(#100) The value must be a valid insights metric: {name}")
+        return self.do_get_ig_media_insights(node, state, params, files)
+
+    def do_get_page_node(
+        self, node: str, state: dict[str, Any], params: dict[str, str], files: dict[str, bytes]
+    ) -> tuple[int, dict[str, Any]]:
+        return 200, _fields({"id": node, "followers_count": state.get("followers", 0)}, params)
 
     def do_get_threads_user_threads_insights(
         self, node: str, state: dict[str, Any], params: dict[str, str], files: dict[str, bytes]

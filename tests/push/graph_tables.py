@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -183,6 +183,15 @@ THREADS_USER_INSIGHTS = Table(
     fields=frozenset({"name", "period", "values", "total_value", "title", "description", "id"}),
     required=("metric",),
 )
+
+
+def _post_insights() -> Table:
+    """PagePost.get_insights, whose SDK table types `metric` as `list<Object>` where Graph takes
+    metric names (Page Insights reference): names, checked by the fake against that page."""
+    table = sdk_table(PagePost, "get_insights")
+    return replace(table, types={**table.types, "metric": "list<string>"})
+
+
 THREADS_DELETE = Table(name="DELETE /{threads-media-id}", node="ThreadsMedia", types={})
 
 # (method, node kind, edge) -> what it accepts. An empty edge is the node itself.
@@ -190,7 +199,9 @@ TABLES: dict[tuple[str, str, str], Table] = {
     ("POST", "page", "feed"): sdk_table(Page, "create_feed"),
     ("POST", "page", "photos"): sdk_table(Page, "create_photo", takes_source=True),
     ("GET", "page", "published_posts"): sdk_table(Page, "get_published_posts"),
+    ("GET", "page", ""): sdk_table(Page, "api_get"),
     ("GET", "post", ""): sdk_table(PagePost, "api_get"),
+    ("GET", "post", "insights"): _post_insights(),
     ("DELETE", "post", ""): sdk_table(PagePost, "api_delete"),
     ("POST", "ig_user", "media"): sdk_table(IGUser, "create_media"),
     ("POST", "ig_user", "media_publish"): sdk_table(

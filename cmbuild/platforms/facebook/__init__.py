@@ -34,6 +34,7 @@ class Facebook(Platform):
     )
     fold = Fold(chars=480, lines=5)
     starter = "starter.j2"
+    metrics = "cmbuild.platforms.facebook.metrics:FacebookMetrics"
 
     def length(self, text: str) -> int:
         return utf16_units(text)

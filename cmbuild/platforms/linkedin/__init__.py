@@ -59,6 +59,7 @@ class LinkedIn(Platform):
     )
     fold = Fold(chars=210, lines=3)
     starter = "starter.j2"
+    metrics = "cmbuild.platforms.linkedin.metrics:LinkedInMetrics"
 
     def length(self, text: str) -> int:
         return utf16_units(text)

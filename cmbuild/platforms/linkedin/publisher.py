@@ -173,6 +173,10 @@ class LinkedInPublisher(Publisher):
             self.context.sleep(1.0)
         raise PublishError(f"LinkedIn did not finish processing {item.path}", "transient")
 
+    def read(self, what: str, path: str) -> dict[str, Any]:
+        """A GET under api_base (for the metrics reader); its JSON answer."""
+        return _data(self._call(what, "GET", path, repeatable=True))
+
     def _list(self, path: str) -> http.Response:
         try:
             return self._call("list the author's posts", "GET", path, repeatable=True)

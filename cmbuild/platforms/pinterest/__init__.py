@@ -41,6 +41,7 @@ class Pinterest(Platform):
         "cmbuild.platforms.pinterest.options:PinterestOptions",
     )
     starter = "starter.j2"
+    metrics = "cmbuild.platforms.pinterest.metrics:PinterestMetrics"
 
     def length(self, text: str) -> int:
         return utf16_units(text)

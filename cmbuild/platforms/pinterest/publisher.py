@@ -128,6 +128,10 @@ class PinterestPublisher(Publisher):
             if error.status != 404:  # already gone: what a retraction wants
                 raise
 
+    def read(self, what: str, path: str, query: Mapping[str, str] | None = None) -> dict[str, Any]:
+        """A GET of the API (for the metrics reader); its JSON answer."""
+        return self._call(what, "GET", path, query=query, repeatable=True)
+
     def _board_id(self) -> str:
         """The board's id: the option itself, or the id of the account's board of that name."""
         if self._board is not None:
@@ -216,7 +220,7 @@ class PinterestPublisher(Publisher):
         if status in (401, 403):
             return self.auth_error(
                 f"Pinterest refused the token ({detail}; it needs the scopes "
-                "boards:read pins:read pins:write)",
+                "boards:read pins:read pins:write, and user_accounts:read for `cmbuild collect`)",
                 status,
             )
         if status in (408, 429) or status >= 500:

@@ -63,8 +63,12 @@ class GraphInsights(MetricsReader[Any]):
         values: dict[str, MetricValue] = {}
         for item in answer.get("data") or []:
             if isinstance(item, dict) and isinstance(item.get("name"), str):
-                values[item["name"]] = value_of(item)
+                values[item["name"]] = self.item_value(item)
         return values
+
+    def item_value(self, item: dict[str, Any]) -> MetricValue:
+        """The number one `data` item stands for (a platform may read some items its way)."""
+        return value_of(item)
 
 
 def value_of(item: dict[str, Any]) -> MetricValue:

@@ -10,6 +10,13 @@ addresses: tests/push/data/linkedin-posts.schema.json and linkedin-images.schema
 - `commentary` is parsed as little text. LinkedIn itself accepts an unescaped reserved character
   and silently cuts the post there; this fake refuses it (422) so that a test sees the mistake.
   Source: learn.microsoft.com/linkedin/marketing/community-management/shares/little-text-format.
+
+For `cmbuild collect`, the page's statistics, checked against the parameters of
+"Organization Share Statistics" (organizations/share-statistics: `q=organizationalEntity`,
+`organizationalEntity`, `shares=List(...)`, `ugcPosts=List(...)`, URNs URL-encoded; each element
+`totalShareStatistics`) and "Organization Lookup API" (organizations/organization-lookup-api,
+"Retrieve Organization Follower Count": `networkSizes` with
+`edgeType=COMPANY_FOLLOWED_BY_MEMBER`, answering `firstDegreeSize`).
 """
 
 from __future__ import annotations
@@ -84,6 +91,8 @@ class FakeLinkedIn(FakeServer):
         self.authors = authors  # whom the token may post as (a page, and its admin's profile)
         self.images: dict[str, dict[str, Any]] = {}  # urn -> owner, upload key, data
         self.posts: dict[str, dict[str, Any]] = {}  # urn -> the post as LinkedIn keeps it
+        self.statistics: dict[str, dict[str, float]] = {}  # post urn -> totalShareStatistics
+        self.followers = 0
         self.refuse_token = False
         self.oldest_active = OLDEST_ACTIVE
         self._next = 7270000000000000000
@@ -121,6 +130,12 @@ class FakeLinkedIn(FakeServer):
             return self._list(request)
         if request.method == "DELETE" and request.path.startswith("/rest/posts/"):
             return self._delete(request)
+        if request.method == "GET" and request.path.startswith("/rest/posts/"):
+            return self._post(request)
+        if route == ("GET", "/rest/organizationalEntityShareStatistics"):
+            return self._statistics(request)
+        if request.method == "GET" and request.path.startswith("/rest/networkSizes/"):
+            return self._network_size(request)
         raise _error(404, f"no resource {request.method} {request.path}")
 
     def _check_headers(self, request: Request) -> None:
@@ -233,6 +248,51 @@ class FakeLinkedIn(FakeServer):
         page = mine[start : start + count]
         paging = {"start": start, "count": count, "links": [], "total": len(mine)}
         return Answer(200, {"paging": paging, "elements": page})
+
+    def _post(self, request: Request) -> Answer:
+        urn = self._urn_in_path(request, "/rest/posts/")
+        if urn not in self.posts:
+            raise _error(404, f"no post {urn}")
+        return Answer(200, self.posts[urn])
+
+    def _statistics(self, request: Request) -> Answer:
+        raw = dict(part.partition("=")[::2] for part in request.raw_query.split("&"))
+        unknown = set(raw) - {"q", "organizationalEntity", "shares", "ugcPosts", "timeIntervals"}
+        if raw.get("q") != "organizationalEntity" or unknown:
+            raise _error(400, f"q=organizationalEntity, with no other finder ({sorted(unknown)})")
+        entity = unquote(raw.get("organizationalEntity", ""))
+        if ":" in raw.get("organizationalEntity", ":") or entity not in self.authors:
+            raise _error(400, "organizationalEntity: an encoded organization URN of the token's")
+        asked: list[str] = []
+        for name, kind in (("shares", "urn:li:share:"), ("ugcPosts", "urn:li:ugcPost:")):
+            if name not in raw:
+                continue
+            listed = re.fullmatch(r"List\(([^():]+)\)", raw[name])
+            urns = [unquote(u) for u in listed.group(1).split(",")] if listed else []
+            if not urns or not all(u.startswith(kind) for u in urns):
+                raise _error(400, f"{name}: List(...) of encoded {kind}... URNs")
+            asked += urns
+        elements = [
+            {
+                "organizationalEntity": entity,
+                "share" if "share:" in urn else "ugcPost": urn,
+                "totalShareStatistics": self.statistics.get(urn, {}),
+            }
+            for urn in asked
+            if urn in self.posts and self.posts[urn]["author"] == entity
+        ]
+        return Answer(200, {"paging": {"start": 0, "count": 10, "links": []}, "elements": elements})
+
+    def _network_size(self, request: Request) -> Answer:
+        urn = self._urn_in_path(request, "/rest/networkSizes/")
+        if (
+            request.query.get("edgeType") != ["COMPANY_FOLLOWED_BY_MEMBER"]
+            or urn not in self.authors
+        ):
+            raise _error(
+                400, "networkSizes takes an organization and edgeType=COMPANY_FOLLOWED_BY_MEMBER"
+            )
+        return Answer(200, {"firstDegreeSize": self.followers})
 
     def _delete(self, request: Request) -> Answer:
         urn = self._urn_in_path(request, "/rest/posts/")

@@ -15,7 +15,7 @@ import json
 import re
 import threading
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,7 @@ PREFIX = urlsplit(SPEC["servers"][0]["url"]).path  # "/v5"
 TOKEN = "pina_user-token-5e2b71"
 BOARD_ID = "1022106146611423021"
 BOARD_NAME = "Conseils community management"
+LIFETIME = ("TOTAL_COMMENTS", "TOTAL_REACTIONS")  # PinAnalyticsMetricsResponse.lifetime_metrics
 
 
 def pointer(*parts: str) -> str:
@@ -82,7 +83,8 @@ class Fault:
 
 
 class FakePinterest(LocalServer):
-    """The four operations the publisher uses; refuses what the description does not allow."""
+    """The operations the publisher and the metrics reader use; refuses what the description
+    does not allow."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -94,6 +96,8 @@ class FakePinterest(LocalServer):
         self.refuse_token = False
         self.drop_after_create = False  # create the pin, then close the connection unanswered
         self.page_limit = 2  # fewer than asked, to make the client follow bookmarks
+        self.analytics: dict[str, dict[str, float]] = {}  # pin id: its figures, by metric type
+        self.follower_count = 0
         self._next = 1022106146611500000
         self.lock = threading.Lock()
 
@@ -209,11 +213,30 @@ class FakePinterest(LocalServer):
             self.pins[pin_id] = {**kept, "id": pin_id, "created_at": _now()}
             self.pins[pin_id]["_media_source"] = body["media_source"]
             return 201, self.public(pin_id)
+        if template == "/pins/{pin_id}/analytics":
+            return self.pin_analytics(params["pin_id"], query)
+        if template == "/user_account":
+            return 200, {"id": "2783136121146311751", "follower_count": self.follower_count}
         assert template == "/pins/{pin_id}"
         if params["pin_id"] not in self.pins:
             return 404, {"code": 404, "message": "Pin not found."}
         del self.pins[params["pin_id"]]
         return 204, None
+
+    def pin_analytics(self, pin_id: str, query: dict[str, str]) -> tuple[int, Any]:
+        """The pin's figures asked for: totals over the period, comments and reactions for its
+        lifetime (where the description's example puts them); a metric it has none of is left
+        out, as Pinterest leaves out one it no longer serves."""
+        start, end = (date.fromisoformat(query[k]) for k in ("start_date", "end_date"))
+        if not timedelta(0) <= end - start <= timedelta(days=90):
+            raise Invalid(400, "end_date: not within 90 days after start_date")
+        if pin_id not in self.pins:
+            return 404, {"code": 404, "message": "Pin not found."}
+        have = self.analytics.get(pin_id, {})
+        asked = [m for m in query["metric_types"].split(",") if m in have]
+        lifetime = {m: int(have[m]) for m in asked if m in LIFETIME}
+        summary = {m: have[m] for m in asked if m not in LIFETIME}
+        return 200, {"all": {"lifetime_metrics": lifetime, "summary_metrics": summary}}
 
     def public(self, pin_id: str) -> dict[str, Any]:
         """A pin as the API shows it (what the fake keeps for the tests' eyes only removed)."""
@@ -249,6 +272,9 @@ def check_parameters(
                 raise Invalid(400, f"{place} parameter {name} is required")
             continue
         value: Any = values[name]
+        if parameter["schema"].get("type") == "array":
+            check_items(parameter, location, value.split(","))  # style form, explode false
+            continue
         if parameter["schema"].get("type") == "integer":
             if not re.fullmatch(r"-?\d+", value):
                 raise Invalid(400, f"{place} parameter {name}: {value!r} is not an integer")
@@ -256,6 +282,19 @@ def check_parameters(
         errors = schema_errors(pointer(*location, "schema"), value, answer=False)
         if errors:
             raise Invalid(400, f"{place} parameter {name}: {errors}")
+
+
+def check_items(parameter: dict[str, Any], location: tuple[str, ...], items: list[str]) -> None:
+    """An array parameter's items, each per the item schema. `metric_types` lists its values in
+    two `oneOf` branches that share most of them (IMPRESSION is in both), so an item is taken
+    when it is valid per one branch at least, as Pinterest takes it."""
+    schema = parameter["schema"]["items"]
+    branches = [("oneOf", str(i)) for i in range(len(schema.get("oneOf", [])))] or [()]
+    name = parameter["name"]
+    for item in items:
+        where = [pointer(*location, "schema", "items", *b) for b in branches]
+        if all(schema_errors(w, item, answer=False) for w in where):
+            raise Invalid(400, f"query parameter {name}: {item!r} is not one of its values")
 
 
 def parse_body(

@@ -1,5 +1,5 @@
 """Extract from Pinterest's official OpenAPI description (v5) the operations cmbuild's Pinterest
-publisher calls.
+publisher and metrics reader call.
 
     cd tests/push/data && python extract_pinterest_spec.py official/pinterest-v5.yaml.xz \
         > pinterest-openapi.json
@@ -23,12 +23,14 @@ try:
 except ModuleNotFoundError:  # run as a script: the shared extractor sits beside it
     import openapi_extract  # type: ignore[no-redef]
 
-# (path, method): what the publisher sends. The server's base URL ends in /v5.
+# (path, method): what the publisher and the metrics reader send. The base URL ends in /v5.
 OPERATIONS: tuple[tuple[str, str], ...] = (
     ("/boards", "get"),
     ("/boards/{board_id}/pins", "get"),
     ("/pins", "post"),
     ("/pins/{pin_id}", "delete"),
+    ("/pins/{pin_id}/analytics", "get"),
+    ("/user_account", "get"),
 )
 
 

@@ -1,0 +1,98 @@
+"""LinkedIn's figures for an organisation page: `GET /rest/organizationalEntityShareStatistics
+?q=organizationalEntity` with the page's posts in `shares=List(...)` and `ugcPosts=List(...)`,
+and the page's followers from `GET /rest/networkSizes/{organization urn}
+?edgeType=COMPANY_FOLLOWED_BY_MEMBER`.
+
+Sources (learn.microsoft.com/linkedin/marketing/community-management/organizations/):
+"Organization Share Statistics" (share-statistics: `totalShareStatistics` with impressionCount,
+uniqueImpressionsCount, clickCount, likeCount, commentCount, shareCount, engagement) and
+"Organization Lookup API" (organization-lookup-api, "Retrieve Organization Follower Count":
+`firstDegreeSize`). A post asked for and left out of the answer is looked up
+(`GET /rest/posts/{urn}`): 404 means it was deleted (gone). A member's own posts
+(`urn:li:person` authors) have no share statistics of this kind: cmbuild says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from urllib.parse import quote
+
+from cmbuild.platforms.linkedin.publisher import LinkedInPublisher
+from cmbuild.platforms.shared.metrics import (
+    Metric,
+    MetricsReader,
+    MetricValue,
+    PostFigures,
+    PostRef,
+    figures,
+)
+from cmbuild.platforms.shared.publisher import PublishError
+
+
+class LinkedInMetrics(MetricsReader[LinkedInPublisher]):
+    api = "linkedin-rest organizationalEntityShareStatistics"
+    posts = (
+        Metric("impressions", "impressionCount", "times the post was shown"),
+        Metric("unique_impressions", "uniqueImpressionsCount", "members who saw the post"),
+        Metric("clicks", "clickCount", "clicks on the post, its link or the page's name"),
+        Metric("likes", "likeCount", "reactions"),
+        Metric("comments", "commentCount", "comments"),
+        Metric("shares", "shareCount", "reshares"),
+        Metric("engagement", "engagement", "(clicks + likes + comments + shares) / impressions"),
+    )
+    channel = (Metric("followers", "firstDegreeSize", "followers of the page"),)
+    batch = 20  # URNs per request, to keep the URL short (the page states no limit)
+
+    def read_posts(self, refs: Sequence[PostRef], now: datetime) -> dict[str, PostFigures]:
+        del now
+        author = self._page()
+        urns = [r.remote_id for r in refs]
+        query = f"q=organizationalEntity&organizationalEntity={_encoded(author)}"
+        for name, kind in (("shares", "urn:li:share:"), ("ugcPosts", "urn:li:ugcPost:")):
+            listed = [u for u in urns if u.startswith(kind)]
+            if listed:
+                query += f"&{name}=List({','.join(_encoded(u) for u in listed)})"
+        answer = self.publisher.read(
+            "read the posts' figures", f"/rest/organizationalEntityShareStatistics?{query}"
+        )
+        found: dict[str, PostFigures] = {}
+        for element in answer.get("elements") or []:
+            if not isinstance(element, dict):
+                continue
+            urn = element.get("share") or element.get("ugcPost")
+            totals = element.get("totalShareStatistics")
+            if isinstance(urn, str) and isinstance(totals, dict):
+                found[urn] = PostFigures(figures(self.posts, totals))
+        for urn in urns:
+            if urn not in found:
+                found[urn] = self._missing(urn)
+        return found
+
+    def read_channel(self) -> Mapping[str, MetricValue]:
+        path = f"/rest/networkSizes/{_encoded(self._page())}?edgeType=COMPANY_FOLLOWED_BY_MEMBER"
+        return figures(self.channel, self.publisher.read("read the page's followers", path))
+
+    def _page(self) -> str:
+        if not self.publisher.author.startswith("urn:li:organization:"):
+            raise PublishError(
+                f"channels.{self.publisher.channel.name}: cmbuild reads LinkedIn figures for "
+                "organisation pages only (options.author is a member's profile)",
+                "config",
+            )
+        return self.publisher.author
+
+    def _missing(self, urn: str) -> PostFigures:
+        """A post the statistics left out: gone if LinkedIn no longer has it, else no figures."""
+        try:
+            self.publisher.read("look the post up", "/rest/posts/" + _encoded(urn))
+        except PublishError as error:
+            if error.status == 404:
+                return PostFigures({}, gone=True)
+            raise
+        return PostFigures({m.name: None for m in self.posts})
+
+
+def _encoded(urn: str) -> str:
+    """A URN as Rest.li 2.0 wants it in a URL: every reserved character percent-encoded."""
+    return quote(urn, safe="")

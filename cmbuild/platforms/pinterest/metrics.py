@@ -1,0 +1,89 @@
+"""Pinterest's figures: `GET /v5/pins/{pin_id}/analytics` for each pin and `GET /v5/user_account`
+for the followers (pinterest/api-description v5: `pins/analytics`, `user_account/get`).
+
+A pin's figures are its `summary_metrics` from the day it was published to today (UTC dates),
+and its `lifetime_metrics` for comments and reactions. Pinterest serves no day more than 90 days
+back (`start_date`): for a pin older than that, the period totals would be those of the last
+90 days only, so they are recorded as absent and only comments and reactions kept. A metric
+Pinterest leaves out of the answer is absent. A pin Pinterest no longer has answers 404
+("Pin not found."): gone.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from cmbuild.platforms.pinterest.publisher import PinterestPublisher
+from cmbuild.platforms.shared.metrics import (
+    Metric,
+    MetricsReader,
+    MetricValue,
+    PostFigures,
+    PostRef,
+    figures,
+)
+from cmbuild.platforms.shared.publisher import PublishError
+
+KEPT_FOR = timedelta(days=90)  # query_start_date: "Cannot be more than 90 days back from today"
+LIFETIME = ("TOTAL_COMMENTS", "TOTAL_REACTIONS")
+
+
+class PinterestMetrics(MetricsReader[PinterestPublisher]):
+    api = "pinterest-v5 GET /pins/{pin_id}/analytics"
+    posts = (
+        Metric("impressions", "IMPRESSION", "times the pin was shown"),
+        Metric("saves", "SAVE", "saves of the pin to a board"),
+        Metric("pin_clicks", "PIN_CLICK", "clicks opening the pin"),
+        Metric("outbound_clicks", "OUTBOUND_CLICK", "clicks on the pin's link to the site"),
+        Metric("profile_visits", "PROFILE_VISIT", "visits to the brand's profile from the pin"),
+        Metric("follows", "USER_FOLLOW", "follows from the pin"),
+        Metric("comments", "TOTAL_COMMENTS", "comments (lifetime)"),
+        Metric("reactions", "TOTAL_REACTIONS", "reactions (lifetime)"),
+    )
+    channel = (Metric("followers", "follower_count", "followers"),)
+
+    def read_posts(self, refs: Sequence[PostRef], now: datetime) -> dict[str, PostFigures]:
+        found: dict[str, PostFigures] = {}
+        today = now.astimezone(UTC).date()
+        for ref in refs:
+            day = min(ref.published_at.astimezone(UTC).date(), today)
+            whole = today - day <= KEPT_FOR
+            query = {
+                "start_date": max(day, today - KEPT_FOR).isoformat(),
+                "end_date": today.isoformat(),
+                "metric_types": ",".join(m.field for m in self.posts),
+            }
+            path = f"/pins/{urllib.parse.quote(ref.remote_id, safe='')}/analytics"
+            try:
+                answer = self.publisher.read("read the pin's figures", path, query)
+            except PublishError as error:
+                if error.status == 404:
+                    found[ref.remote_id] = PostFigures({}, gone=True)
+                    continue
+                raise
+            values = _values(answer)
+            if not whole:  # the last 90 days only: not the pin's totals
+                values = {k: v for k, v in values.items() if k in LIFETIME}
+            found[ref.remote_id] = PostFigures(figures(self.posts, values))
+        return found
+
+    def read_channel(self) -> Mapping[str, MetricValue]:
+        answer = self.publisher.read("read the account's figures", "/user_account")
+        return figures(self.channel, answer)
+
+
+def _values(answer: Mapping[str, Any]) -> dict[str, object]:
+    """The metrics of an answer `{"all": {"summary_metrics": {...}, "lifetime_metrics": {...}}}`
+    (keyed by app type; without `split_field` there is one)."""
+    groups = [g for g in answer.values() if isinstance(g, dict)]
+    group = answer.get("all") if isinstance(answer.get("all"), dict) else None
+    chosen: Mapping[str, Any] = group or (groups[0] if len(groups) == 1 else {})
+    values: dict[str, object] = {}
+    for part in ("lifetime_metrics", "summary_metrics"):
+        inner = chosen.get(part)
+        if isinstance(inner, dict):
+            values.update(inner)
+    return values
