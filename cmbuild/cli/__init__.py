@@ -8,6 +8,7 @@
     report.py     report
     collect.py    collect, run (the scheduled steps)
     analytics.py  import-analytics
+    watch.py      watch (veille)
     receive.py    watch-receive (Apprise notifications into a veille inbox)
     show.py       a build's summary (plain, rich, JSON) and a push's table
 
@@ -27,7 +28,7 @@ from typing import NoReturn
 import click
 
 from cmbuild import __version__
-from cmbuild.cli import analytics, build, collect, push, receive, report, serve, tools
+from cmbuild.cli import analytics, build, collect, push, receive, report, serve, tools, watch
 from cmbuild.cli.group import Group
 from cmbuild.cli.options import EXIT_PIPE
 
@@ -70,6 +71,7 @@ for _command in (
     collect.collect,
     collect.run_scheduled,
     analytics.import_analytics,
+    watch.watch,
     receive.watch_receive,
 ):
     main.add_command(_command)
