@@ -4,6 +4,7 @@ hears each once; bad files are named and set aside."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -33,16 +34,24 @@ def context(root: Path, max_bytes: int = 100_000) -> ListenContext:
     return ListenContext(env={}, timeout=5.0, max_bytes=max_bytes, now=NOW, root=root)
 
 
-@pytest.fixture
-def receiver(tmp_path: Path) -> Iterator[Receiver]:
-    settings = ReceiverSettings(tmp_path / "state/watch/inbox", token="s3cret-token")
+@contextlib.contextmanager
+def serving(settings: ReceiverSettings) -> Iterator[Receiver]:
+    """The receiver, serving in a thread until the block ends."""
     server = Receiver(settings)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def receiver(tmp_path: Path) -> Iterator[Receiver]:
+    with serving(ReceiverSettings(tmp_path / "state/watch/inbox", token="s3cret-token")) as server:
+        yield server
 
 
 def notify(url: str, title: str, body: str) -> bool:
