@@ -30,6 +30,10 @@ tests/peers/bluesky/node_modules/.installed: tests/peers/bluesky/package.json te
 tests/peers/appview/node_modules/.installed: tests/peers/appview/package.json tests/peers/appview/package-lock.json tests/peers/appview/install
 	tests/peers/appview/install
 
+# changedetection.io, the real service, in its own virtualenv for the veille inbox tests (~3 minutes once).
+tests/peers/changedetection/.venv/.installed: tests/peers/changedetection/requirements.txt tests/peers/changedetection/install
+	tests/peers/changedetection/install
+
 ## build: build the sample content repository into output/
 build: $(BIN)/.installed
 	$(BIN)/cmbuild build
@@ -39,7 +43,7 @@ system-deps:
 
 ## test: run the whole test suite
 test: $(BIN)/.installed-dev tests/oracle/node_modules/.installed system-deps tests/peers/bluesky/node_modules/.installed \
-      tests/peers/appview/node_modules/.installed
+      tests/peers/appview/node_modules/.installed tests/peers/changedetection/.venv/.installed
 	$(BIN)/pytest
 
 ## lint: ruff (lint and format) and mypy

@@ -9,6 +9,7 @@
     collect.py    collect, run (the scheduled steps)
     analytics.py  import-analytics
     watch.py      watch (veille)
+    receive.py    watch-receive (Apprise notifications into a veille inbox)
     show.py       a build's summary (plain, rich, JSON) and a push's table
 
 Exit codes: 0 fine; 1 findings at error level (or warnings, with --strict), or a push that failed
@@ -27,7 +28,7 @@ from typing import NoReturn
 import click
 
 from cmbuild import __version__
-from cmbuild.cli import analytics, build, collect, push, report, serve, tools, watch
+from cmbuild.cli import analytics, build, collect, push, receive, report, serve, tools, watch
 from cmbuild.cli.group import Group
 from cmbuild.cli.options import EXIT_PIPE
 
@@ -71,6 +72,7 @@ for _command in (
     collect.run_scheduled,
     analytics.import_analytics,
     watch.watch,
+    receive.watch_receive,
 ):
     main.add_command(_command)
 del _command

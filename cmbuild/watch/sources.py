@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from importlib import import_module
+from pathlib import Path
 from typing import Annotated, Literal, cast
 
 from pydantic import (
@@ -77,6 +78,7 @@ class ListenContext:
     timeout: float  # seconds for one request
     max_bytes: int  # the largest answer read; a larger one is a ListenError
     now: datetime  # aware, UTC
+    root: Path = Path(".")  # the content repository, which an inbox's `folder` is relative to
 
 
 _INTERVAL = re.compile(r"^\s*(\d+)\s*(m|min|mins|minutes?|h|hours?|d|days?)\s*$", re.IGNORECASE)
@@ -173,6 +175,7 @@ class XSource(_Source):
     kind: Literal["x"]
     query: str = Field(min_length=1)
     token_env: EnvName  # the app's bearer token
+    api_base: WebAddress = "https://api.x.com"  # another address only for a test double or proxy
 
 
 class InboxSource(_Source):

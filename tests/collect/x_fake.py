@@ -95,12 +95,26 @@ def check_query(operation: dict[str, Any], query: str) -> dict[str, list[str]]:
                 raise Invalid(400, f"the query parameter {name} is required")
             continue
         (value,) = given[name]
-        items = value.split(",")  # style form, explode false: one comma-separated value
-        errors = schema_errors(_anchored(parameter["schema"]), items)
+        kind = _type(parameter["schema"])
+        # Style form, explode false: an array is one comma-separated value.
+        items = value.split(",") if kind == "array" else [value]
+        instance: Any = items if kind == "array" else value
+        if kind == "integer" and value.lstrip("-").isdigit():
+            instance = int(value)
+        schema = parameter["schema"]
+        errors = schema_errors(schema if "$ref" in schema else _anchored(schema), instance)
         if errors:
             raise Invalid(400, f"query parameter {name}: {errors}")
         found[name] = items
     return found
+
+
+def _type(schema: dict[str, Any]) -> str | None:
+    """The JSON type a parameter's schema declares (through its `$ref`)."""
+    if "$ref" in schema:
+        schema = SPEC["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    kind = schema.get("type")
+    return kind if isinstance(kind, str) else None
 
 
 def _anchored(schema: dict[str, Any]) -> dict[str, Any]:

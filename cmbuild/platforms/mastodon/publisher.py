@@ -20,7 +20,7 @@ import io
 import socket
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -179,7 +179,7 @@ class MastodonPublisher(Publisher):
         if isinstance(error, MastodonUnauthorizedError) or status in (401, 403):
             return self.auth_error(f"the server refused the token (HTTP {status})", status)
         if isinstance(error, MastodonRatelimitError):
-            wait = retry_after(self._last_headers) or _reset_in(self._last_headers)
+            wait = retry_after(self._last_headers) or rate_limit_reset(self._last_headers)
             return PublishError(
                 f"cannot {what}: rate limited (HTTP 429)", "transient", status=429, retry_after=wait
             )
@@ -230,8 +230,9 @@ def _created(status: Any) -> datetime | None:
         return None
 
 
-def _reset_in(headers: dict[str, str]) -> float | None:
-    """Seconds until Mastodon's X-RateLimit-Reset (an ISO 8601 time), if the server sent it."""
+def rate_limit_reset(headers: Mapping[str, str], now: datetime | None = None) -> float | None:
+    """Seconds from `now` (default: the clock) until Mastodon's X-RateLimit-Reset (an ISO 8601
+    time), if the server sent it."""
     reset = next((v for k, v in headers.items() if k.lower() == "x-ratelimit-reset"), None)
     if reset is None:
         return None
@@ -239,5 +240,7 @@ def _reset_in(headers: dict[str, str]) -> float | None:
         when = datetime.fromisoformat(reset.replace("Z", "+00:00"))
     except ValueError:
         return None
-    now = datetime.now(when.tzinfo)
+    if when.tzinfo is None:
+        return None
+    now = now if now is not None else datetime.now(when.tzinfo)
     return max((when - now).total_seconds(), 0.0)

@@ -1,5 +1,5 @@
-"""Extract from X's official OpenAPI document the operations cmbuild's X publisher and
-metrics reader call.
+"""Extract from X's official OpenAPI document the operations cmbuild's X publisher, metrics
+reader and listener call.
 
     cd tests/push/data && xz -dc official/x-openapi.json.xz > /tmp/x-openapi.json \
         && python extract_x_spec.py /tmp/x-openapi.json > x-openapi.json
@@ -20,7 +20,7 @@ try:
 except ModuleNotFoundError:  # run as a script: the shared extractor sits beside it
     import openapi_extract  # type: ignore[no-redef]
 
-# (path, method): what the publisher sends, and what collect reads.
+# (path, method): what the publisher sends, what collect reads, and what veille searches.
 OPERATIONS: tuple[tuple[str, str], ...] = (
     ("/2/media/upload", "post"),
     ("/2/media/metadata", "post"),
@@ -28,6 +28,7 @@ OPERATIONS: tuple[tuple[str, str], ...] = (
     ("/2/tweets/{id}", "delete"),
     ("/2/tweets", "get"),
     ("/2/users/me", "get"),
+    ("/2/tweets/search/recent", "get"),
 )
 
 
