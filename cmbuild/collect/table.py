@@ -34,6 +34,8 @@ def render() -> str:
         reader = getattr(import_module(module), attribute)
         parts.append(f"\n## {platform.label}\n\nFrom `{reader.api}`.\n")
         parts.append(_table("Each post", reader.posts))
+        for whose, table in reader.more:
+            parts.append(_table(f"Each post of {whose}", table))
         if reader.channel:
             parts.append(_table("The channel (`variant` null)", reader.channel))
     return "".join(parts)

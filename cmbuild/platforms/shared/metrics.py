@@ -54,6 +54,8 @@ class MetricsReader(ABC, Generic[P]):
     posts: ClassVar[tuple[Metric, ...]]  # the metrics of a post
     channel: ClassVar[tuple[Metric, ...]] = ()  # the channel's own figures (followers)
     batch: ClassVar[int] = 1  # posts per request
+    # other tables for the posts of other kinds of account: (whose posts, their metrics)
+    more: ClassVar[tuple[tuple[str, tuple[Metric, ...]], ...]] = ()
 
     def __init__(self, publisher: P) -> None:
         self.publisher = publisher
