@@ -26,35 +26,19 @@ from urllib.parse import quote
 
 from cmbuild.platforms.linkedin.publisher import LinkedInPublisher
 from cmbuild.platforms.shared.metrics import (
-    Metric,
     MetricsReader,
     MetricValue,
     PostFigures,
     PostRef,
     figures,
+    tables,
 )
 from cmbuild.platforms.shared.publisher import PublishError
 
 
 class LinkedInMetrics(MetricsReader[LinkedInPublisher]):
     api = "linkedin-rest organizationalEntityShareStatistics"
-    posts = (
-        Metric("impressions", "impressionCount", "times the post was shown"),
-        Metric("unique_impressions", "uniqueImpressionsCount", "members who saw the post"),
-        Metric("clicks", "clickCount", "clicks on the post, its link or the page's name"),
-        Metric("likes", "likeCount", "reactions"),
-        Metric("comments", "commentCount", "comments"),
-        Metric("shares", "shareCount", "reshares"),
-        Metric("engagement", "engagement", "(clicks + likes + comments + shares) / impressions"),
-    )
-    channel = (Metric("followers", "firstDegreeSize", "followers of the page"),)
-    member = (
-        Metric("impressions", "IMPRESSION", "times the post was shown"),
-        Metric("unique_impressions", "MEMBERS_REACHED", "members who saw the post"),
-        Metric("likes", "REACTION", "reactions"),
-        Metric("comments", "COMMENT", "comments"),
-        Metric("shares", "RESHARE", "reshares"),
-    )
+    member = tables(__name__)["member"]  # a member's own posts: another API, other fields
     more = (("a member's profile (memberCreatorPostAnalytics)", member),)
     batch = 20  # URNs per request, to keep the URL short (the page states no limit)
 
