@@ -17,6 +17,7 @@ import click
 from cmbuild.cli.options import EXIT_BUSY, EXIT_FAILED, EXIT_INPUT, EXIT_OK, NOW, root_option
 
 if TYPE_CHECKING:
+    from cmbuild.collect.live import LiveResult
     from cmbuild.collect.run import CollectReport
 
 T = TypeVar("T")
@@ -145,3 +146,23 @@ def _show_collect(report: CollectReport) -> None:
             f"  not read (cmbuild cannot read their figures yet): {', '.join(report.unread)}"
         )
     click.echo(f"  {report.plan.waiting} published posts wait for their next age")
+    if report.analytics is not None:
+        _show_analytics(report.analytics, report.dry_run)
+
+
+def _show_analytics(result: LiveResult, dry_run: bool) -> None:
+    if result.error is not None:
+        click.echo(f"  web analytics ({result.tool}): stopped: {result.error}")
+    elif result.report is None or dry_run:
+        click.echo(f"  web analytics ({result.tool}): would be imported (up to yesterday)")
+    else:
+        found = len(result.report.snapshots)
+        click.echo(
+            f"  web analytics ({result.tool}): {found} posts found, {result.report.written} "
+            "written"
+            + (
+                f", {len(result.report.unmatched)} utm_contents matching no single post left out"
+                if result.report.unmatched
+                else ""
+            )
+        )

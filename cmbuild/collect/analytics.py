@@ -60,19 +60,37 @@ def import_analytics(settings: ImportSettings) -> ImportReport:
     fmt = FORMATS[settings.format]
     shown = str(settings.file)
     export = read_export(settings.file, shown, fmt)
-    at = _period_end(settings.at or export.end, settings.root, shown)
-    manifest = settings.root / DEFAULT_OUTPUT / MANIFEST_FILE
-    variants = read_manifest(manifest, f"{DEFAULT_OUTPUT}/{MANIFEST_FILE}")
+    at = period_end(settings.at or export.end, settings.root, shown)
+    variants = manifest_variants(settings.root)
+    return record(export, variants, at, fmt.name, settings.root, settings.dry_run)
+
+
+def manifest_variants(root: Path) -> tuple[VariantEntry, ...]:
+    """The variants of output/manifest.json, whose ids the utm_contents start."""
+    manifest = root / DEFAULT_OUTPUT / MANIFEST_FILE
+    return read_manifest(manifest, f"{DEFAULT_OUTPUT}/{MANIFEST_FILE}")
+
+
+def record(
+    export: Export,
+    variants: tuple[VariantEntry, ...],
+    at: datetime,
+    api: str,
+    root: Path,
+    dry_run: bool,
+) -> ImportReport:
+    """The export's rows attributed, one snapshot per variant at `at`, appended to the store of
+    `root` unless a dry run."""
     figures, unmatched, untagged = attribute(export, variants)
     by_id = {v.id: v for v in variants}
     snapshots = tuple(
         Snapshot(
-            key, by_id[key].channel, by_id[key].platform, None, at, None, values, "import", fmt.name
+            key, by_id[key].channel, by_id[key].platform, None, at, None, values, "import", api
         )
         for key, values in sorted(figures.items())
     )
-    written = 0 if settings.dry_run else append_snapshots(settings.root / STATE_DIR, snapshots)
-    return ImportReport(at, snapshots, written, unmatched, untagged, settings.dry_run)
+    written = 0 if dry_run else append_snapshots(root / STATE_DIR, snapshots)
+    return ImportReport(at, snapshots, written, unmatched, untagged, dry_run)
 
 
 def attribute(
@@ -107,7 +125,7 @@ def attribute(
     )
 
 
-def _period_end(given: datetime | date | None, root: Path, shown: str) -> datetime:
+def period_end(given: datetime | date | None, root: Path, shown: str) -> datetime:
     """The time the figures stand for: a day means its last second in the brand's time zone
     (channels.toml's `[defaults] timezone`), so the report counts them in that day's month."""
     if isinstance(given, datetime):

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from cmbuild import platforms
+from cmbuild.collect.live import LiveResult, LiveSettings, collect_step
 from cmbuild.collect.plan import Due, Plan, held, make_plan
 from cmbuild.errors import InputError, InputErrors
 from cmbuild.layout import LEDGER_FILE
@@ -66,6 +67,7 @@ class CollectReport:
     problems: list[str] = field(default_factory=list)  # store lines that could not be read
     unread: list[str] = field(default_factory=list)  # channels cmbuild cannot read figures of yet
     dry_run: bool = False
+    analytics: LiveResult | None = None  # channels.toml's [analytics], when there is one
 
     @property
     def written(self) -> int:
@@ -73,7 +75,8 @@ class CollectReport:
 
     @property
     def failed(self) -> bool:
-        return any(r.error for r in self.channels.values())
+        failed = self.analytics is not None and self.analytics.error is not None
+        return failed or any(r.error for r in self.channels.values())
 
 
 def collect(
@@ -97,6 +100,8 @@ def collect(
         report.channels[name] = ChannelResult(
             name, sum(d.channel == name for d in planned.readings)
         )
+    if not settings.channels:  # the site's visits, unless only some channels are asked for
+        report.analytics = collect_step(_live_settings(settings))
     if settings.dry_run or not report.channels:
         return report
     session = Session(_push_settings(settings), channels, None, Report("collect"), publishers)
@@ -219,11 +224,20 @@ def _channels(settings: CollectSettings) -> dict[str, Channel]:
     return channels
 
 
+def _live_settings(settings: CollectSettings) -> LiveSettings:
+    return LiveSettings(dry_run=settings.dry_run, **_shared(settings))
+
+
 def _push_settings(settings: CollectSettings) -> PushSettings:
-    return PushSettings(
-        root=settings.root,
-        now=settings.now,
-        timeout=settings.timeout,
-        retry=settings.retry,
-        environ=settings.environ,
-    )
+    return PushSettings(**_shared(settings))
+
+
+def _shared(settings: CollectSettings) -> dict[str, Any]:
+    """What a collect's settings say that push's and the web analytics' say too."""
+    return {
+        "root": settings.root,
+        "now": settings.now,
+        "timeout": settings.timeout,
+        "retry": settings.retry,
+        "environ": settings.environ,
+    }

@@ -1,8 +1,8 @@
 """docs/insights-metrics.md: which metric means what on each platform, from the readers' tables.
 
-The tables are data in each platform's folder (`MetricsReader.posts`, `.channel`); this renders
-them, so the page cannot drift from what collect records. `make golden` writes the page and a
-test compares it with this rendering.
+The tables are data in each platform's folder (metrics.toml, read into `MetricsReader.posts`,
+`.channel`); this renders them, so the page cannot drift from what collect records. `make
+golden` writes the page and a test compares it with this rendering.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from cmbuild.platforms.shared.metrics import GONE, Metric
 
 INTRO = """# What each metric means, per platform
 
-Generated from the metric tables in `cmbuild/platforms/<name>/metrics.py` (`make golden`
+Generated from the metric tables in `cmbuild/platforms/<name>/metrics.toml` (`make golden`
 writes this page): the name `cmbuild collect` records in `state/metrics/`, the field of the
 platform's answer it comes from, and what it counts. A metric the platform does not give for a
 post (an older server, a figure it stopped serving, a private figure after day 30) is recorded
@@ -34,6 +34,8 @@ def render() -> str:
         reader = getattr(import_module(module), attribute)
         parts.append(f"\n## {platform.label}\n\nFrom `{reader.api}`.\n")
         parts.append(_table("Each post", reader.posts))
+        for whose, table in reader.more:
+            parts.append(_table(f"Each post of {whose}", table))
         if reader.channel:
             parts.append(_table("The channel (`variant` null)", reader.channel))
     return "".join(parts)

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from cmbuild import platforms
 from cmbuild.errors import ErrorCollector, InputError, did_you_mean
 from cmbuild.layout import CHANNELS_FILE, TEMPLATES_DIR
+from cmbuild.load.analytics import AnalyticsModel
 from cmbuild.load.options import secret_options
 from cmbuild.load.tomlfile import nearest_line, read_toml
 from cmbuild.load.validation import errors_from_validation
@@ -110,6 +111,7 @@ class ChannelModel(_Strict):
 class ChannelsFile(_Strict):
     defaults: DefaultsModel = DefaultsModel()
     channels: dict[str, ChannelModel]
+    analytics: AnalyticsModel | None = None  # the site's web analytics (cmbuild/load/analytics.py)
 
 
 def load_channels(root: Path) -> tuple[Channel, ...]:
@@ -255,3 +257,9 @@ def collect_ages(root: Path, channels: Iterable[Channel]) -> dict[str, tuple[flo
         own = dict(channel.options).get("collect_ages")
         found[channel.name] = parse_collect_ages(own) if own is not None else ages
     return found
+
+
+def web_analytics(root: Path) -> AnalyticsModel | None:
+    """channels.toml's `[analytics]` table (None when there is none); InputErrors naming the
+    line and key of what is wrong in the file."""
+    return _parse(root)[0].analytics

@@ -125,15 +125,30 @@ def test_a_refused_token_stops_the_channel_and_names_its_variable(
     assert store_lines(page) == []
 
 
-def test_a_members_profile_is_named_as_not_read_and_nothing_is_asked(
+def test_a_members_posts_are_read_through_member_post_analytics(
     tmp_path: Path, run_push: Callable[..., Report]
 ) -> None:
     member = "urn:li:person:8h2Kx0"
     with FakeLinkedIn(authors=(member,)) as fake:
         root = page_site(tmp_path / "site", fake, member)
         run_push(root, ALL_DUE, ENV)
+        first, *others = sorted(fake.posts)
+        for urn in fake.posts:
+            counts = {"IMPRESSION": 120, "MEMBERS_REACHED": 95, "REACTION": 7, "COMMENT": 2}
+            fake.member_statistics[urn] = {**counts, "RESHARE": 1}
+        del fake.member_statistics[first]["MEMBERS_REACHED"]  # not answered: absent
         fake.seen.clear()
         report = run_collect(root, after(root, 2), ENV)
-    error = report.channels[CHANNEL].error or ""
-    assert "organisation pages only" in error and "options.author" in error
-    assert fake.seen == [] and store_lines(root) == []
+    assert not report.failed, report.channels
+    figures = posts_read(root)
+    assert sorted(figures) == sorted(fake.posts)
+    expected = {
+        "impressions": 120, "unique_impressions": 95, "likes": 7, "comments": 2, "shares": 1,
+        "clicks": None, "engagement": None,
+    }  # fmt: skip
+    assert figures[first] == {**expected, "unique_impressions": None}
+    assert all(figures[urn] == expected for urn in others)
+    assert [line for line in store_lines(root) if line["variant"] is None] == []
+    assert {r.path for r in fake.seen} == {"/rest/memberCreatorPostAnalytics"}
+    assert len(fake.seen) == 5 * len(fake.posts)  # one metric a call
+    assert not fake.rejected, fake.rejected

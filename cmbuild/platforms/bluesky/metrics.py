@@ -15,7 +15,6 @@ from atproto_client import models  # type: ignore[import-untyped]
 
 from cmbuild.platforms.bluesky.publisher import BlueskyPublisher
 from cmbuild.platforms.shared.metrics import (
-    Metric,
     MetricsReader,
     MetricValue,
     PostFigures,
@@ -26,17 +25,6 @@ from cmbuild.platforms.shared.metrics import (
 
 class BlueskyMetrics(MetricsReader[BlueskyPublisher]):
     api = "app.bsky.feed.getPosts"
-    posts = (
-        Metric("likes", "likeCount", "likes"),
-        Metric("reposts", "repostCount", "reposts"),
-        Metric("replies", "replyCount", "replies"),
-        Metric("quotes", "quoteCount", "quote posts"),
-        Metric("bookmarks", "bookmarkCount", "bookmarks (servers that count them)"),
-    )
-    channel = (
-        Metric("followers", "followersCount", "followers (app.bsky.actor.getProfile)"),
-        Metric("posts", "postsCount", "posts on the account"),
-    )
     batch = 25  # app.bsky.feed.getPosts: uris maxLength 25
 
     def read_posts(self, refs: Sequence[PostRef], now: datetime) -> dict[str, PostFigures]:

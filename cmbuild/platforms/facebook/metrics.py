@@ -13,20 +13,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from cmbuild.platforms.shared.insights import GraphInsights, value_of
-from cmbuild.platforms.shared.metrics import Metric, MetricValue, figures
+from cmbuild.platforms.shared.metrics import MetricValue, figures
 
 _REACTIONS = "post_reactions_by_type_total"
 
 
 class FacebookMetrics(GraphInsights):
     api = "facebook-graph GET /{page-post-id}/insights"
-    posts = (
-        Metric("impressions", "post_impressions", "times the post was shown"),
-        Metric("reach", "post_impressions_unique", "people who saw the post"),
-        Metric("clicks", "post_clicks", "clicks anywhere on the post"),
-        Metric("reactions", _REACTIONS, "reactions of every kind (like, love, wow...), summed"),
-    )
-    channel = (Metric("followers", "followers_count", "followers of the Page"),)
 
     def item_value(self, item: dict[str, Any]) -> MetricValue:
         values = item.get("values")

@@ -7,23 +7,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from cmbuild.platforms.shared.insights import GraphInsights
-from cmbuild.platforms.shared.metrics import Metric, MetricValue, figures
+from cmbuild.platforms.shared.metrics import MetricValue, figures
 
 
 class InstagramMetrics(GraphInsights):
     api = "instagram-graph GET /{ig-media-id}/insights"
-    posts = (
-        Metric("views", "views", "times the post was shown (replaces impressions since 2025)"),
-        Metric("reach", "reach", "accounts that saw the post"),
-        Metric("likes", "likes", "likes"),
-        Metric("comments", "comments", "comments"),
-        Metric("saved", "saved", "saves"),
-        Metric("shares", "shares", "shares"),
-        Metric("total_interactions", "total_interactions", "likes, saves, comments and shares"),
-        Metric("profile_visits", "profile_visits", "profile visits from the post"),
-        Metric("follows", "follows", "follows from the post"),
-    )
-    channel = (Metric("followers", "followers_count", "followers"),)
 
     def read_channel(self) -> Mapping[str, MetricValue]:
         user = self.publisher.user_id

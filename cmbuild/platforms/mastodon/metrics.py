@@ -13,42 +13,26 @@ from mastodon import Mastodon
 
 from cmbuild.platforms.mastodon.publisher import MastodonPublisher
 from cmbuild.platforms.shared.metrics import (
-    Metric,
     MetricsReader,
     MetricValue,
     PostFigures,
     PostRef,
     figures,
+    read_each,
 )
-from cmbuild.platforms.shared.publisher import PublishError
 
 
 class MastodonMetrics(MetricsReader[MastodonPublisher]):
     api = "mastodon GET /api/v1/statuses/:id"
-    posts = (
-        Metric("favourites", "favourites_count", "favourites (likes)"),
-        Metric("reblogs", "reblogs_count", "boosts"),
-        Metric("replies", "replies_count", "replies"),
-        Metric("quotes", "quotes_count", "quote posts (servers from 4.5 on)"),
-    )
-    channel = (
-        Metric("followers", "followers_count", "followers"),
-        Metric("posts", "statuses_count", "posts on the account"),
-    )
 
     def read_posts(self, refs: Sequence[PostRef], now: datetime) -> dict[str, PostFigures]:
         del now
-        found: dict[str, PostFigures] = {}
-        for ref in refs:
-            try:
-                status = self.publisher.read("read the post's figures", _status(ref.remote_id))
-            except PublishError as error:
-                if error.status in (404, 410):
-                    found[ref.remote_id] = PostFigures({}, gone=True)
-                    continue
-                raise
-            found[ref.remote_id] = PostFigures(figures(self.posts, dict(status)))
-        return found
+
+        def read(ref: PostRef) -> PostFigures:
+            status = self.publisher.read("read the post's figures", _status(ref.remote_id))
+            return PostFigures(figures(self.posts, dict(status)))
+
+        return read_each(refs, read, gone=(404, 410))
 
     def read_channel(self) -> Mapping[str, MetricValue]:
         account = self.publisher.read(

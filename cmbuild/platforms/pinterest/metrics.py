@@ -18,14 +18,13 @@ from typing import Any
 
 from cmbuild.platforms.pinterest.publisher import PinterestPublisher
 from cmbuild.platforms.shared.metrics import (
-    Metric,
     MetricsReader,
     MetricValue,
     PostFigures,
     PostRef,
     figures,
+    read_each,
 )
-from cmbuild.platforms.shared.publisher import PublishError
 
 KEPT_FOR = timedelta(days=90)  # query_start_date: "Cannot be more than 90 days back from today"
 LIFETIME = ("TOTAL_COMMENTS", "TOTAL_REACTIONS")
@@ -33,22 +32,11 @@ LIFETIME = ("TOTAL_COMMENTS", "TOTAL_REACTIONS")
 
 class PinterestMetrics(MetricsReader[PinterestPublisher]):
     api = "pinterest-v5 GET /pins/{pin_id}/analytics"
-    posts = (
-        Metric("impressions", "IMPRESSION", "times the pin was shown"),
-        Metric("saves", "SAVE", "saves of the pin to a board"),
-        Metric("pin_clicks", "PIN_CLICK", "clicks opening the pin"),
-        Metric("outbound_clicks", "OUTBOUND_CLICK", "clicks on the pin's link to the site"),
-        Metric("profile_visits", "PROFILE_VISIT", "visits to the brand's profile from the pin"),
-        Metric("follows", "USER_FOLLOW", "follows from the pin"),
-        Metric("comments", "TOTAL_COMMENTS", "comments (lifetime)"),
-        Metric("reactions", "TOTAL_REACTIONS", "reactions (lifetime)"),
-    )
-    channel = (Metric("followers", "follower_count", "followers"),)
 
     def read_posts(self, refs: Sequence[PostRef], now: datetime) -> dict[str, PostFigures]:
-        found: dict[str, PostFigures] = {}
         today = now.astimezone(UTC).date()
-        for ref in refs:
+
+        def read(ref: PostRef) -> PostFigures:
             day = min(ref.published_at.astimezone(UTC).date(), today)
             whole = today - day <= KEPT_FOR
             query = {
@@ -57,18 +45,12 @@ class PinterestMetrics(MetricsReader[PinterestPublisher]):
                 "metric_types": ",".join(m.field for m in self.posts),
             }
             path = f"/pins/{urllib.parse.quote(ref.remote_id, safe='')}/analytics"
-            try:
-                answer = self.publisher.read("read the pin's figures", path, query)
-            except PublishError as error:
-                if error.status == 404:
-                    found[ref.remote_id] = PostFigures({}, gone=True)
-                    continue
-                raise
-            values = _values(answer)
+            values = _values(self.publisher.read("read the pin's figures", path, query))
             if not whole:  # the last 90 days only: not the pin's totals
                 values = {k: v for k, v in values.items() if k in LIFETIME}
-            found[ref.remote_id] = PostFigures(figures(self.posts, values))
-        return found
+            return PostFigures(figures(self.posts, values))
+
+        return read_each(refs, read)
 
     def read_channel(self) -> Mapping[str, MetricValue]:
         answer = self.publisher.read("read the account's figures", "/user_account")

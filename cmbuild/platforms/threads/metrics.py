@@ -8,20 +8,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from cmbuild.platforms.shared.insights import GraphInsights, value_of
-from cmbuild.platforms.shared.metrics import Metric, MetricValue
+from cmbuild.platforms.shared.metrics import MetricValue
 
 
 class ThreadsMetrics(GraphInsights):
     api = "threads-graph GET /{threads-media-id}/insights"
-    posts = (
-        Metric("views", "views", "times the post was shown"),
-        Metric("likes", "likes", "likes"),
-        Metric("replies", "replies", "replies"),
-        Metric("reposts", "reposts", "reposts"),
-        Metric("quotes", "quotes", "quote posts"),
-        Metric("shares", "shares", "shares"),
-    )
-    channel = (Metric("followers", "followers_count", "followers (threads_insights)"),)
 
     def read_channel(self) -> Mapping[str, MetricValue]:
         answer = self.graph.get(

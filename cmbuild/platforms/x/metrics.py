@@ -16,43 +16,27 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from cmbuild.platforms.shared.metrics import (
-    Metric,
     MetricsReader,
     MetricValue,
     PostFigures,
     PostRef,
     figures,
+    tables,
 )
 from cmbuild.platforms.shared.publisher import PublishError
 from cmbuild.platforms.x.publisher import XPublisher
 
 PRIVATE_FOR = timedelta(days=30)
 
-PUBLIC = (
-    Metric("likes", "public_metrics.like_count", "likes"),
-    Metric("reposts", "public_metrics.retweet_count", "reposts (retweets)"),
-    Metric("replies", "public_metrics.reply_count", "replies"),
-    Metric("quotes", "public_metrics.quote_count", "quote posts"),
-    Metric("bookmarks", "public_metrics.bookmark_count", "bookmarks"),
-    Metric("impressions", "public_metrics.impression_count", "times the post was seen"),
-)
-PRIVATE = (
-    Metric("link_clicks", "non_public_metrics.url_link_clicks", "clicks on the post's link"),
-    Metric(
-        "profile_clicks", "non_public_metrics.user_profile_clicks", "clicks on the brand's profile"
-    ),
-    Metric(
-        "organic_impressions",
-        "organic_metrics.impression_count",
-        "impressions outside of ads",
-    ),
-)
+TABLES = tables(__name__)
+PUBLIC = TABLES["public"]
+PRIVATE = TABLES["private"]
 
 
 class XMetrics(MetricsReader[XPublisher]):
     api = "x-api-v2 GET /2/tweets"
     posts = PUBLIC + PRIVATE
-    channel = (Metric("followers", "public_metrics.followers_count", "followers"),)
+    channel = TABLES["channel"]
     batch = 100  # GET /2/tweets: ids maxItems 100
 
     def __init__(self, publisher: XPublisher) -> None:

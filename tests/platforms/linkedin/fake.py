@@ -16,7 +16,11 @@ For `cmbuild collect`, the page's statistics, checked against the parameters of
 `organizationalEntity`, `shares=List(...)`, `ugcPosts=List(...)`, URNs URL-encoded; each element
 `totalShareStatistics`) and "Organization Lookup API" (organizations/organization-lookup-api,
 "Retrieve Organization Follower Count": `networkSizes` with
-`edgeType=COMPANY_FOLLOWED_BY_MEMBER`, answering `firstDegreeSize`).
+`edgeType=COMPANY_FOLLOWED_BY_MEMBER`, answering `firstDegreeSize`); a member's posts against
+"Member Post Statistics" (members/post-statistics: `q=entity`, `entity=(share:{urn})` or
+`(ugc:{urn})` URL-encoded, `queryType` IMPRESSION, MEMBERS_REACHED, RESHARE, REACTION or
+COMMENT, `aggregation` TOTAL or DAILY (not DAILY for MEMBERS_REACHED), optional `dateRange`;
+each answer's element has the metric's `count`).
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ IMAGES_SCHEMA = json.loads((DATA / "linkedin-images.schema.json").read_text(enco
 
 TOKEN = "li-member-token-3f9a2c"
 AUTHOR = "urn:li:organization:10457832"
+MEMBER_QUERY_TYPES = ("IMPRESSION", "MEMBERS_REACHED", "RESHARE", "REACTION", "COMMENT")
 OLDEST_ACTIVE = "202507"
 
 _RESERVED = set("|{}@[]()<>#\\*_~")
@@ -92,6 +97,7 @@ class FakeLinkedIn(FakeServer):
         self.images: dict[str, dict[str, Any]] = {}  # urn -> owner, upload key, data
         self.posts: dict[str, dict[str, Any]] = {}  # urn -> the post as LinkedIn keeps it
         self.statistics: dict[str, dict[str, float]] = {}  # post urn -> totalShareStatistics
+        self.member_statistics: dict[str, dict[str, int]] = {}  # post urn -> queryType -> count
         self.followers = 0
         self.refuse_token = False
         self.oldest_active = OLDEST_ACTIVE
@@ -136,6 +142,8 @@ class FakeLinkedIn(FakeServer):
             return self._statistics(request)
         if request.method == "GET" and request.path.startswith("/rest/networkSizes/"):
             return self._network_size(request)
+        if route == ("GET", "/rest/memberCreatorPostAnalytics"):
+            return self._member_statistics(request)
         raise _error(404, f"no resource {request.method} {request.path}")
 
     def _check_headers(self, request: Request) -> None:
@@ -281,6 +289,37 @@ class FakeLinkedIn(FakeServer):
             for urn in asked
             if urn in self.posts and self.posts[urn]["author"] == entity
         ]
+        return Answer(200, {"paging": {"start": 0, "count": 10, "links": []}, "elements": elements})
+
+    def _member_statistics(self, request: Request) -> Answer:
+        raw = dict(part.partition("=")[::2] for part in request.raw_query.split("&"))
+        unknown = set(raw) - {"q", "entity", "queryType", "aggregation", "dateRange"}
+        if raw.get("q") != "entity" or unknown:
+            raise _error(400, f"q=entity, with no other finder ({sorted(unknown)})")
+        entity = re.fullmatch(r"\((share|ugc):([^():,]+)\)", raw.get("entity", ""))
+        if entity is None:
+            raise _error(400, "entity: (share:{encoded urn}) or (ugc:{encoded urn})")
+        urn = unquote(entity.group(2))
+        expected = "urn:li:share:" if entity.group(1) == "share" else "urn:li:ugcPost:"
+        kind, aggregation = raw.get("queryType"), raw.get("aggregation")
+        if not urn.startswith(expected) or kind not in MEMBER_QUERY_TYPES:
+            raise _error(400, f"entity kind and URN must agree; queryType in {MEMBER_QUERY_TYPES}")
+        if aggregation not in ("TOTAL", "DAILY") or (kind, aggregation) == (
+            "MEMBERS_REACHED",
+            "DAILY",
+        ):
+            raise _error(400, "aggregation TOTAL or DAILY (MEMBERS_REACHED: TOTAL only)")
+        if urn not in self.posts or self.posts[urn]["author"] not in self.authors:
+            raise _error(404, f"no post {urn} of the member's")
+        count = self.member_statistics.get(urn, {}).get(kind)
+        metric = {
+            "com.linkedin.adsexternalapi.memberanalytics.v1.CreatorPostAnalyticsMetricTypeV1": kind
+        }
+        elements = (
+            []
+            if count is None
+            else [{"count": count, "metricType": metric, "targetEntity": {entity.group(1): urn}}]
+        )
         return Answer(200, {"paging": {"start": 0, "count": 10, "links": []}, "elements": elements})
 
     def _network_size(self, request: Request) -> Answer:
