@@ -11,7 +11,9 @@ For each cell of the week (weekday × hour in the channel's zone, cmbuild/planni
   expected interactions;
 - each part has a confidence (n / (n + prior)); the cell's confidence is that of either part
   being right, 1 - (1 - cp)(1 - ca), and its index is the parts weighted by their confidence,
-  blended with the platform's default for the cell by the confidence left over.
+  blended with the cell's prior by the confidence left over. The prior is the platform's default
+  for the cell while the channel has no data, and moves to the channel's mean (1) as its data
+  grows to enough (below).
 
 A score is the index over the channel's best index (the best slot scores 1.00). A channel has
 enough data with MIN_POSTS posts or MIN_INTERACTIONS interactions in the window; otherwise the
@@ -59,7 +61,7 @@ class Slot:
 class Scores:
     """A channel's cells, best first, with what they rest on."""
 
-    ranked: tuple[Slot, ...]  # all 168 cells, best first (ties: the earlier cell of the week)
+    ranked: tuple[Slot, ...]  # all 168 cells, best first (ties: by the platform's defaults)
     explore: tuple[Slot, ...]  # thin cells worth trying, best first
     posts: int
     interactions: int
@@ -91,13 +93,17 @@ def score_cells(
     """Score every cell from a channel's posts (oldest first), interactions and exposure."""
     perf, perf_conf, post_counts = _performance(posts, zone)
     act, act_conf, act_counts = _activity(interactions, exposure, zone)
+    # The prior of a cell: the platform's default while the channel has little data, moving to
+    # the channel's own mean (1) as its data grows to enough.
+    grown = min(1.0, max(len(posts) / MIN_POSTS, len(interactions) / MIN_INTERACTIONS))
     indexes = []
     confidences = []
     for cell in range(CELLS):
+        prior = (1.0 - grown) * defaults[cell] + grown
         cp, ca = perf_conf[cell], act_conf[cell]
         confidence = 1.0 - (1.0 - cp) * (1.0 - ca)
         data = (cp * perf[cell] + ca * act[cell]) / (cp + ca) if cp + ca > 0 else 1.0
-        indexes.append(confidence * data + (1.0 - confidence) * defaults[cell])
+        indexes.append(confidence * data + (1.0 - confidence) * prior)
         confidences.append(confidence)
     best = max(indexes)
     slots = [
@@ -105,9 +111,14 @@ def score_cells(
              act_counts[c], indexes[c])
         for c in range(CELLS)
     ]  # fmt: skip
-    ranked = tuple(sorted(slots, key=lambda s: (-s.index, s.cell)))
+    # Equal indexes (cells with no data of their own) in the order of the platform's defaults.
+    ranked = tuple(sorted(slots, key=lambda s: (-round(s.index, 9), -defaults[s.cell], s.cell)))
     # With no data at all every cell is a guess: exploring means something only beside data.
-    thin = [s for s in ranked if s.confidence < EXPLORE_BELOW] if posts or interactions else []
+    # Worth trying: the thin cells the platform's defaults rate highest.
+    thin = sorted(
+        (s for s in ranked if s.confidence < EXPLORE_BELOW and (posts or interactions)),
+        key=lambda s: (-defaults[s.cell], s.cell),
+    )
     explore = tuple(thin[:EXPLORE_SLOTS])
     enough = len(posts) >= MIN_POSTS or len(interactions) >= MIN_INTERACTIONS
     return Scores(ranked, explore, len(posts), len(interactions), enough)
