@@ -126,6 +126,8 @@ def _json(channel: ChannelSlots) -> dict[str, Any]:
                 "confidence": s.confidence,
                 "posts": s.posts,
                 "interactions": s.interactions,
+                "performance": round(s.performance, 3),
+                "activity": round(s.activity, 3),
             }
             for s in scores.ranked
         ],

@@ -51,6 +51,8 @@ class Slot:
     posts: int  # the channel's posts published in this cell
     interactions: int  # its audience's interactions in this cell
     index: float  # unscaled: 1 is the channel's average hour
+    performance: float = 1.0  # the posts' part, shrunk (1: the channel's mean)
+    activity: float = 1.0  # the audience's part, shrunk (1: the channel's rate)
 
     @property
     def label(self) -> str:
@@ -108,7 +110,7 @@ def score_cells(
     best = max(indexes)
     slots = [
         Slot(c, round(indexes[c] / best, 2), round(confidences[c], 2), post_counts[c],
-             act_counts[c], indexes[c])
+             act_counts[c], indexes[c], perf[c], act[c])
         for c in range(CELLS)
     ]  # fmt: skip
     # Equal indexes (cells with no data of their own) in the order of the platform's defaults.
