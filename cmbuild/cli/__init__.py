@@ -10,6 +10,7 @@
     analytics.py  import-analytics
     watch.py      watch (veille)
     receive.py    watch-receive (Apprise notifications into a veille inbox)
+    slots.py      slots (each channel's best hours, learned from its history)
     show.py       a build's summary (plain, rich, JSON) and a push's table
 
 Exit codes: 0 fine; 1 findings at error level (or warnings, with --strict), or a push that failed
@@ -28,7 +29,18 @@ from typing import NoReturn
 import click
 
 from cmbuild import __version__
-from cmbuild.cli import analytics, build, collect, push, receive, report, serve, tools, watch
+from cmbuild.cli import (
+    analytics,
+    build,
+    collect,
+    push,
+    receive,
+    report,
+    serve,
+    slots,
+    tools,
+    watch,
+)
 from cmbuild.cli.group import Group
 from cmbuild.cli.options import EXIT_PIPE
 
@@ -73,6 +85,7 @@ for _command in (
     analytics.import_analytics,
     watch.watch,
     receive.watch_receive,
+    slots.slots,
 ):
     main.add_command(_command)
 del _command

@@ -18,6 +18,7 @@ from typing import Any
 
 from cmbuild import platforms
 from cmbuild.collect.live import LiveResult, LiveSettings, collect_step
+from cmbuild.collect.activity import record_activity
 from cmbuild.collect.plan import Due, Plan, held, make_plan
 from cmbuild.errors import InputError, InputErrors
 from cmbuild.layout import LEDGER_FILE
@@ -57,6 +58,7 @@ class ChannelResult:
     written: int = 0
     gone: int = 0
     error: str | None = None  # why the channel stopped
+    interactions: int = 0  # the audience's interactions newly recorded in state/activity/
 
 
 @dataclass
@@ -119,6 +121,10 @@ def collect(
             session, channels[name], due, name in planned.channels, now, result, tick
         )
         result.written = metrics.append_snapshots(settings.state_dir, snapshots)
+        if name in planned.channels and result.error is None:  # as often as its own figures
+            result.interactions, result.error = record_activity(
+                session, channels[name], settings.state_dir, now
+            )
     return report
 
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from cmbuild.model import Channel
     from cmbuild.platforms.options import ChannelOptions
+    from cmbuild.platforms.shared.activity import ActivityReader
     from cmbuild.platforms.shared.metrics import MetricsReader
     from cmbuild.platforms.shared.publisher import Publisher
 
@@ -179,6 +180,21 @@ def metrics_reader_class(channel: Channel) -> type[MetricsReader[Any]] | None:
     found = _load(platform.metrics)
     if not (isinstance(found, type) and issubclass(found, MetricsReader)):
         raise PlatformRegistryError(f"{platform.metrics} is not a MetricsReader subclass")
+    return found
+
+
+def activity_reader_class(channel: Channel) -> type[ActivityReader[Any]] | None:
+    """The audience activity reader of `channel`'s platform, imported now; None as for
+    `metrics_reader_class`."""
+    from cmbuild.platforms.shared.activity import ActivityReader
+
+    platform = get(channel.platform)
+    chosen = dict(channel.options).get("publisher")
+    if platform.activity is None or chosen not in (None, platform.name):
+        return None
+    found = _load(platform.activity)
+    if not (isinstance(found, type) and issubclass(found, ActivityReader)):
+        raise PlatformRegistryError(f"{platform.activity} is not an ActivityReader subclass")
     return found
 
 

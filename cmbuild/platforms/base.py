@@ -55,6 +55,9 @@ class Platform(ABC):
     # Reading figures back (`cmbuild collect`): a "module:attribute" reference to the platform's
     # MetricsReader (cmbuild.platforms.shared.metrics), which works through its publisher.
     metrics: ClassVar[str | None] = None
+    # The audience's activity (`cmbuild collect`, read by `cmbuild slots`): a "module:attribute"
+    # reference to the platform's ActivityReader (cmbuild.platforms.shared.activity).
+    activity: ClassVar[str | None] = None
 
     # The `cmbuild init` starter template: a file beside the module that defines the platform,
     # copied to brand/templates/<name>.j2 (.html.j2 for HTML platforms). None: no starter.

@@ -37,6 +37,7 @@ class Bluesky(Platform):
         alt_text_limit=2000,  # the official app's cap; the protocol sets none
     )
     metrics = "cmbuild.platforms.bluesky.metrics:BlueskyMetrics"
+    activity = "cmbuild.platforms.bluesky.activity:BlueskyActivity"
     publisher = PublisherSpec(
         "cmbuild.platforms.bluesky.publisher:BlueskyPublisher",
         "cmbuild.platforms.bluesky.options:BlueskyOptions",

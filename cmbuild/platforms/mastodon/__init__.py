@@ -28,6 +28,7 @@ class Mastodon(Platform):
         alt_text_limit=1500,  # description_limit
     )
     metrics = "cmbuild.platforms.mastodon.metrics:MastodonMetrics"
+    activity = "cmbuild.platforms.mastodon.activity:MastodonActivity"
     publisher = PublisherSpec(
         "cmbuild.platforms.mastodon.publisher:MastodonPublisher",
         "cmbuild.platforms.mastodon.options:MastodonOptions",

@@ -1,0 +1,52 @@
+"""The hours of a week in a channel's time zone: 7 days × 24 hours, cell = weekday * 24 + hour.
+
+A real hour is an hour of UTC time; its cell is the local weekday and hour at which it starts.
+Each real hour belongs to exactly one cell, so nothing is counted twice or lost across a change
+of clocks: when clocks go back, the repeated local hour (01:00-02:00 twice) is one cell that
+saw two real hours that week; when they go forward, the skipped local hour saw none. Rates are
+taken per real hour of exposure (`exposure`), so neither week is over- or under-weighted.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+CELLS = 7 * 24
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+HOUR = timedelta(hours=1)
+
+
+def cell_of(at: datetime, zone: ZoneInfo) -> int:
+    """The cell of the real hour containing `at` (aware), in `zone`."""
+    local = at.astimezone(zone)
+    return local.weekday() * 24 + local.hour
+
+
+def label(cell: int) -> str:
+    """`Tue 12:00`: the form of a weekly slot in channels.toml."""
+    return f"{DAYS[cell // 24]} {cell % 24:02d}:00"
+
+
+def parse_label(text: str) -> int | None:
+    """The cell of `Tue 12:30` (or None if it is not that form)."""
+    day, _, clock = text.strip().partition(" ")
+    if day not in DAYS or len(clock) != 5 or clock[2] != ":":
+        return None
+    hour = clock[:2]
+    return DAYS.index(day) * 24 + int(hour) if hour.isdigit() and int(hour) < 24 else None
+
+
+def exposure(start: datetime, end: datetime, zone: ZoneInfo) -> list[int]:
+    """Real hours of [start, end) in each cell; their sum is the number of real hours."""
+    counts = [0] * CELLS
+    at = start.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    if at < start:
+        at += HOUR
+    stop = end.astimezone(UTC)
+    # Whole weeks between two instants map each cell the same number of times except around a
+    # change of offset, so walk the hours: 16 weeks are 2,688 steps.
+    while at < stop:
+        counts[cell_of(at, zone)] += 1
+        at += HOUR
+    return counts
