@@ -62,9 +62,12 @@ class Intent:
     line: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Wording:
-    """Every intent of brand/replies.toml, in the order of the file."""
+    """Every intent of brand/replies.toml, in the order of the file.
+
+    Compared and hashed by identity: the classifier keeps its index of one loaded wording.
+    """
 
     intents: tuple[Intent, ...] = ()
     source: str = REPLIES_FILE

@@ -55,6 +55,9 @@ class Platform(ABC):
     # Reading figures back (`cmbuild collect`): a "module:attribute" reference to the platform's
     # MetricsReader (cmbuild.platforms.shared.metrics), which works through its publisher.
     metrics: ClassVar[str | None] = None
+    # Whether an answer to someone can go in a direct message (an approved reply with
+    # `private = true`); where not, the intent's approved public reply is sent instead.
+    direct_messages: ClassVar[bool] = False
 
     # The `cmbuild init` starter template: a file beside the module that defines the platform,
     # copied to brand/templates/<name>.j2 (.html.j2 for HTML platforms). None: no starter.
