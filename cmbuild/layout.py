@@ -15,6 +15,7 @@ MANIFEST_FILE = "manifest.json"  # in the output folder: what push may publish
 STATE_DIR = "state"
 LEDGER_FILE = "state/ledger.jsonl"  # what push sent, append-only
 METRICS_DIR = "state/metrics"  # YYYY-MM.jsonl: what posts and channels measured, append-only
+INBOX_FILE = "state/inbox.jsonl"  # what the community said to the brand, append-only
 HALT_FILE = "state/halt.toml"  # campaigns and channels stopped by `cmbuild halt`
 LOCK_SUFFIX = ".lock"  # beside a state file: one writer at a time (ledger.jsonl.lock)
 
