@@ -9,6 +9,8 @@ CHANNELS_FILE = "channels.toml"
 CHARTER_FILE = "brand/charter.toml"
 TEMPLATES_DIR = "brand/templates"
 POSTS_DIR = "posts"
+REPLIES_FILE = "brand/replies.toml"  # the approved wording for answering people
+REPLIES_DIR = "replies"  # one answer per file, replies/<id>.md, sent by push
 DEFAULT_OUTPUT = "output"
 MANIFEST_FILE = "manifest.json"  # in the output folder: what push may publish
 # What cmbuild keeps in the repository's state/ folder (read and written by cmbuild/stores/).

@@ -15,15 +15,25 @@ from datetime import date
 from cmbuild import platforms
 from cmbuild.check.charter import DEFAULT_SEVERITY, banned_in
 from cmbuild.check.locate import fold, search_folded
-from cmbuild.load.replies import REPLIES_FILE, Approved, Wording
+from cmbuild.layout import REPLIES_FILE
+from cmbuild.load.replies import Approved, Wording
 from cmbuild.model import Channel, Charter, Finding, Severity
+from cmbuild.platforms.checks import check_hashtags, check_length
 from cmbuild.text.entities import emoji_count, hashtags
 
 
 def check_text(
-    text: str, channel: Channel, charter: Charter, where: tuple[str, int | None]
+    text: str,
+    channel: Channel,
+    charter: Charter,
+    where: tuple[str, int | None],
+    private: bool = False,
 ) -> list[Finding]:
-    """The charter's and the platform's findings on one reply `text` for `channel`."""
+    """The charter's and the platform's findings on one reply `text` for `channel`.
+
+    A `private` answer (a direct message) is not asked for the charter's required texts: they
+    are there for the public (a hashtag, a disclosure of the brand's posts).
+    """
     file, line = where
 
     def finding(rule: str, severity: Severity, message: str, hint: str | None) -> Finding:
@@ -31,18 +41,20 @@ def check_text(
 
     found = [
         finding(rule, charter.severity(rule, DEFAULT_SEVERITY[rule]), message, hint)
-        for rule, message, hint in _charter_problems(text, channel, charter)
+        for rule, message, hint in _charter_problems(text, channel, charter, private)
     ]
     platform = platforms.get(channel.platform)
-    found.extend(
-        finding(problem.rule, problem.severity, problem.message, problem.hint)
-        for problem in platform.check(text, {}, [])
-    )
+    # The text's rules only: an answer carries no image and none of a post's extra fields.
+    problems = [
+        *check_length(platform.count(text)),
+        *check_hashtags(platform.label, platform.hashtag_limit, text),
+    ]
+    found.extend(finding(p.rule, p.severity, p.message, p.hint) for p in problems)
     return found
 
 
 def _charter_problems(
-    text: str, channel: Channel, charter: Charter
+    text: str, channel: Channel, charter: Charter, private: bool
 ) -> Iterator[tuple[str, str, str]]:
     for expression, written in banned_in(charter, text):
         reason = f" ({expression.reason})" if expression.reason else ""
@@ -53,7 +65,7 @@ def _charter_problems(
         )
         yield "charter.banned-wording", f'banned wording "{written}"{reason}', hint
     tags = ["#" + tag.lstrip("#＃") for tag in hashtags(text)]
-    for required in charter.required:
+    for required in () if private else charter.required:
         # A reply belongs to no campaign: texts required of a campaign's posts do not apply.
         if required.campaigns or not _applies(required.platforms, channel.platform):
             continue
@@ -103,14 +115,18 @@ def same_language(code: str, language: str) -> bool:
 
 
 def check_wording(
-    wording: Wording, channels: Iterable[Channel], charter: Charter, today: date
+    wording: Wording, channels: Iterable[Channel], charter: Charter, today: date | None = None
 ) -> list[Finding]:
-    """Every finding on the approved replies, on every channel each may be sent on."""
+    """Every finding on the approved replies, on every channel each may be sent on.
+
+    With `today`, a reply past its `valid_until` is a warning too (the build, whose output
+    depends on its inputs only, does not ask; sending refuses an expired reply).
+    """
     channels = list(channels)
     found: list[Finding] = []
     for reply in wording.replies:
         where = (wording.source, reply.line)
-        if reply.expired(today):
+        if today is not None and reply.expired(today):
             found.append(
                 Finding(
                     "replies.expired",
@@ -126,7 +142,7 @@ def check_wording(
             if reply.private and not platforms.get(channel.platform).direct_messages:
                 found.extend(_fallback_missing(wording, reply, channel))
                 continue
-            found.extend(check_text(reply.text, channel, charter, where))
+            found.extend(check_text(reply.text, channel, charter, where, reply.private))
     return sorted(set(found), key=Finding.sort_key)
 
 

@@ -20,7 +20,8 @@ from typing import Protocol
 from cmbuild import platforms
 from cmbuild.check.locate import fold
 from cmbuild.check.replies import check_text, public_fallback
-from cmbuild.load.replies import REPLIES_FILE, Approved, Wording, placeholders
+from cmbuild.layout import REPLIES_FILE
+from cmbuild.load.replies import Approved, Wording, placeholders
 from cmbuild.model import Channel, Charter, Finding, Severity
 
 COVERED = 0.9  # how close free text must be to an approved reply (difflib ratio) to be its words
@@ -141,7 +142,7 @@ def _from_template(
             )
         )
     filled = _fill(reply.text, {**item_values(item), **values}, reply.name, at, findings)
-    findings.extend(check_text(filled, channel, charter, (at.file, at.line)))
+    findings.extend(check_text(filled, channel, charter, (at.file, at.line), wanted))
     return Composed(filled, wanted, reply, tuple(findings))
 
 
@@ -242,7 +243,7 @@ def _free_text(
                 "use `template:` with an approved reply, or have this wording approved",
             )
         )
-    findings.extend(check_text(text, channel, charter, (at.file, at.line)))
+    findings.extend(check_text(text, channel, charter, (at.file, at.line), wanted))
     return Composed(text, wanted, covering if ratio >= COVERED else None, tuple(findings))
 
 

@@ -21,15 +21,15 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from cmbuild.errors import ErrorCollector, InputError, did_you_mean
+from cmbuild.layout import REPLIES_FILE
 from cmbuild.load.tomlfile import nearest_line, read_toml
 from cmbuild.load.validation import errors_from_validation
+from cmbuild.text.terms import stemmer_for, tokens
 
-REPLIES_FILE = "brand/replies.toml"
 STANDARD_INTENTS = ("question", "complaint", "praise", "objection", "crisis")
 _PLACEHOLDER = re.compile(r"[a-z_][a-z0-9_]*")
 _LANGUAGE = re.compile(r"[a-z]{2,3}")
 _ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]*")
-_WORD = re.compile(r"\w")
 
 
 @dataclass(frozen=True)
@@ -229,12 +229,12 @@ def _intent_problems(name: str, model: _IntentModel, line_of: LineOf) -> list[In
     found: list[InputError] = []
     for language, terms in model.triggers.items():
         key = f"{where}.triggers.{language}"
-        if not _LANGUAGE.fullmatch(language):
-            found.append(
-                _error(line_of, key, f"{language!r} is not a language code", 'like "fr" or "en"')
-            )
+        try:
+            stemmer_for(language)
+        except ValueError as error:
+            found.append(_error(line_of, key, str(error), "triggers are matched by word forms"))
         for position, term in enumerate(terms):
-            if not _WORD.search(term):
+            if not tokens(term):
                 found.append(
                     _error(
                         line_of,
@@ -249,8 +249,7 @@ def _intent_problems(name: str, model: _IntentModel, line_of: LineOf) -> list[In
                 _error(
                     line_of,
                     f"{where}.escalate_to",
-                    f"escalate_to {position + 1} ({variable!r}) is not the name of an "
-                    "environment variable",
+                    f"escalate_to entry {position + 1} is not the name of an environment variable",
                     "name the environment variable holding who to alert (an Apprise URL such as "
                     "mailto:// or a Slack webhook), like SUPPORT_ALERT_URL: the URL itself "
                     "carries a secret and stays out of the repository",
