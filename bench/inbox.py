@@ -28,10 +28,11 @@ from cmbuild.load.replies import Approved, Intent, Wording
 from cmbuild.model import Channel, Utm
 from cmbuild.stores.inbox import InboxItem, append_items, read_items
 
-FILLER = (
-    *("le cours était vraiment très long hier soir et nous avons attendu la réponse de".split()),
-    *("the session was really long yesterday and we waited for an answer from the team".split()),
+SENTENCES = (
+    "le cours était vraiment très long hier soir et nous avons attendu la réponse de l'équipe",
+    "the session was really long yesterday and we waited for an answer from the team",
 )
+FILLER = [word for sentence in SENTENCES for word in sentence.split()]
 
 
 def wording(count: int, rng: random.Random) -> Wording:
