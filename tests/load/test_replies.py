@@ -120,3 +120,20 @@ def test_an_unknown_trigger_language(tmp_path: Path) -> None:
 
 def test_placeholders_in_order_of_first_use() -> None:
     assert placeholders("{b} {a} {b} {{c}}") == ("b", "a")
+
+
+def test_the_sample_follows_the_schema_and_loads() -> None:
+    import json
+    import tomllib
+
+    import jsonschema
+
+    root = Path(__file__).resolve().parents[2]
+    schema = json.loads((root / "docs" / "replies.schema.json").read_text(encoding="utf-8"))
+    for folder in (root, root / "cmbuild" / "scaffold"):
+        data = tomllib.loads((folder / "brand" / "replies.toml").read_text(encoding="utf-8"))
+        for reply in data["reply"]:
+            if "valid_until" in reply:
+                reply["valid_until"] = reply["valid_until"].isoformat()
+        jsonschema.validate(data, schema)
+        assert load_replies(folder).replies
