@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -214,10 +214,14 @@ def _final_key(render_key: str, images: str, cross: list[Finding]) -> str:
 
 
 def summarise(
-    rows: list[Row], posts: Posts, channels: Iterable[Channel], inputs: Iterable[str] = ()
+    rows: list[Row],
+    posts: Posts,
+    channels: Iterable[Channel],
+    inputs: Iterable[str] = (),
+    replies: Sequence[Finding] = (),
 ) -> Summary:
     """The build summary: per-channel counts, drafts, every finding (`inputs`: the scanned
-    files, for the posts that are links to nothing)."""
+    files, for the posts that are links to nothing; `replies`: those on the approved replies)."""
     post_warnings = [w for s in posts.sources for w in posts.warnings_of(s)]
     post_warnings.extend(dangling_links(inputs))
     drafts = sorted({(r.source, r.title) for r in rows if r.status == "draft"})
@@ -227,7 +231,7 @@ def summarise(
         drafts,
         {c.name: c.platform for c in channels},
         post_count=len(posts.sources),
-    )
+    ).with_findings(replies)
 
 
 def dangling_links(inputs: Iterable[str]) -> list[Finding]:

@@ -55,6 +55,19 @@ class Configuration:
         return {c.name: c for c in self.channels}
 
 
+def replies_found(root: Path, config: Configuration) -> list[Finding]:
+    """The findings on brand/replies.toml's approved replies (InputErrors when it is invalid).
+
+    Read on every build that is not a no-op: the file is small, and its replies are checked on
+    rows of their own, not on the posts' variants, so it is scanned but not digested.
+    """
+    from cmbuild.check.replies import check_wording
+    from cmbuild.load.replies import load_replies
+
+    wording = load_replies(root, [channel.name for channel in config.channels])
+    return check_wording(wording, config.channels, config.charter)
+
+
 def load_configuration(
     root: Path, out: Path, kept: LoadedConfig | None, *, trust_state: bool
 ) -> Configuration:

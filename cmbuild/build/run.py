@@ -19,7 +19,13 @@ from cmbuild.build.finish import (
     picture,
     summarise,
 )
-from cmbuild.build.read import LazyPosts, load_configuration, previous_state, read_posts
+from cmbuild.build.read import (
+    LazyPosts,
+    load_configuration,
+    previous_state,
+    read_posts,
+    replies_found,
+)
 from cmbuild.build.render import (
     image_facts,
     keep_rendered,
@@ -82,7 +88,7 @@ def run(
     clock.lap("images")
     finals = Finals(shards, rendered)
     rows = finalise_rows(rows, keys, cross, pictured, finals)
-    summary = summarise(rows, posts, config.channels, inputs)
+    summary = summarise(rows, posts, config.channels, inputs, replies_found(root, config))
     clock.lap("summary")
     saved = Saved()
     if options.write:

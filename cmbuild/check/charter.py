@@ -22,7 +22,17 @@ from cmbuild.check.locate import (
     search_folded,
     text_line,
 )
-from cmbuild.model import Channel, Charter, Finding, ImageRef, Media, Post, Severity, Variant
+from cmbuild.model import (
+    BannedExpression,
+    Channel,
+    Charter,
+    Finding,
+    ImageRef,
+    Media,
+    Post,
+    Severity,
+    Variant,
+)
 from cmbuild.render.links import is_brand_link, missing_utm
 from cmbuild.text.entities import emoji_count, hashtags, urls
 from cmbuild.text.html import read_html
@@ -362,3 +372,17 @@ _RULES: tuple[Callable[[_Context], Iterator[Finding]], ...] = (
     _utm,
     _language,
 )
+
+
+def banned_in(charter: Charter, text: str) -> list[tuple[BannedExpression, str]]:
+    """Each banned expression found in a plain `text`, with its first occurrence as written.
+
+    For texts that are not variants (the approved replies of brand/replies.toml, an answer).
+    """
+    if not charter.banned:
+        return []
+    pattern = _banned_pattern(tuple(expression.expression for expression in charter.banned))
+    first: dict[int, str] = {}
+    for index, written in _occurrences(pattern, text, fold(text), html=False):
+        first.setdefault(index, written)
+    return [(charter.banned[index], written) for index, written in sorted(first.items())]

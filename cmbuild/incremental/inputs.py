@@ -7,7 +7,14 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from cmbuild.layout import CHANNELS_FILE, CHARTER_FILE, HALT_FILE, TEMPLATES_DIR, post_sources
+from cmbuild.layout import (
+    CHANNELS_FILE,
+    CHARTER_FILE,
+    HALT_FILE,
+    REPLIES_FILE,
+    TEMPLATES_DIR,
+    post_sources,
+)
 
 Stat = tuple[int, int]  # (mtime_ns, size)
 # A post that is a symbolic link to nothing: listed under this prefix so the build can warn.
@@ -47,6 +54,10 @@ def scan(root: Path) -> dict[str, Stat]:
     halt = stat_of(root / HALT_FILE)
     if halt is not None:
         found[HALT_FILE] = halt
+    # The approved replies are checked by every build (their findings are in the summary).
+    replies = stat_of(root / REPLIES_FILE)
+    if replies is not None:
+        found[REPLIES_FILE] = replies
     for source in post_sources(root):
         path = os.path.join(root, source)
         stat = stat_of(path)

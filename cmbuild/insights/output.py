@@ -13,6 +13,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from cmbuild.insights import charts
 from cmbuild.insights.report import GroupRow, KpiResult, PostRow, Report
+from cmbuild.insights.response import response_lines
 from cmbuild.load.kpis import RATES
 
 REPORT_DIR = "report"  # in the output folder: report/<period>/
@@ -70,6 +71,8 @@ def markdown(report: Report) -> str:
     lines += _group_table("Channels", "channel", report.channels)
     lines += _group_table("Campaigns", "campaign", report.campaigns)
     lines += _posts("Top posts", report.top) + _posts("Bottom posts", report.bottom)
+    if report.responses:
+        lines += ["## Response times", "", *response_lines(report.responses), ""]
     if report.unmeasured or report.problems:
         lines += ["## Not measured", ""]
         lines += [f"- {note}" for note in report.unmeasured]

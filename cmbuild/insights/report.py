@@ -23,6 +23,7 @@ from cmbuild.insights.figures import (
 )
 from cmbuild.insights.period import Period, previous, split
 from cmbuild.insights.readings import Readings
+from cmbuild.insights.response import ResponseRow
 from cmbuild.load.kpis import LABELS, Kpi
 
 TREND_PERIODS = 5  # earlier periods shown beside the report's own
@@ -89,6 +90,8 @@ class Report:
     unmeasured: tuple[str, ...]
     problems: tuple[InputError, ...]
     lines_read: int
+    # Time to first answer per channel and intent (state/inbox.jsonl; none without an inbox).
+    responses: tuple[ResponseRow, ...] = ()
 
     @property
     def alerts(self) -> tuple[KpiResult, ...]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,9 +12,13 @@ from cmbuild.insights.output import write_report
 from cmbuild.insights.period import Period, month_of, parse_period, range_period
 from cmbuild.insights.readings import AT, Readings, read_readings
 from cmbuild.insights.report import Report, Scope, build_report
-from cmbuild.layout import DEFAULT_OUTPUT, STATE_DIR
+from cmbuild.insights.response import ResponseRow, response_times
+from cmbuild.layout import DEFAULT_OUTPUT, INBOX_FILE, LEDGER_FILE, STATE_DIR
 from cmbuild.load.config import default_timezone, load_channels
 from cmbuild.load.kpis import load_kpis
+from cmbuild.load.replies import load_replies
+from cmbuild.stores.inbox import answered, read_items
+from cmbuild.stores.ledger import read_ledger
 from cmbuild.stores.metrics import parse_at
 
 CACHE = ".cmbuild/insights"  # in the output folder: per-month summaries of state/metrics/
@@ -48,7 +52,22 @@ def make_report(root: Path, request: Request, output: Path | None = None) -> tup
     scope = Scope(request.channel, request.campaign)
     platforms = {c.name: c.platform for c in channels}
     report = build_report(period, readings, catalogue, kpis, platforms, output, scope)
+    report = replace(report, responses=_responses(root, period, request.channel))
     return report, write_report(output, report, output / CACHE / "charts")
+
+
+def _responses(root: Path, period: Period, channel: str | None) -> tuple[ResponseRow, ...]:
+    """Time to first answer of what people said in the period (nothing without an inbox)."""
+    inbox = root / INBOX_FILE
+    if not inbox.exists():
+        return ()
+    items = read_items(inbox, INBOX_FILE).items
+    if channel is not None:
+        items = tuple(item for item in items if item.channel == channel)
+    ledger = (
+        read_ledger(root / LEDGER_FILE, LEDGER_FILE).lines if (root / LEDGER_FILE).exists() else ()
+    )
+    return response_times(items, answered(items, ledger), load_replies(root), period)
 
 
 def _period(request: Request, readings: Readings, zone: str) -> Period:

@@ -416,3 +416,8 @@ def _override(name: str, model: OverrideModel, lines: dict[str, int]) -> Channel
         lang=model.lang,
         fields=fields,
     )
+
+
+# The same YAML reading (located errors, references refused, keys written twice) for the other
+# Markdown files with a front matter: the answers in replies/ (cmbuild.load.answers).
+read_front_matter = _compose

@@ -58,6 +58,9 @@ class Platform(ABC):
     # The audience's activity (`cmbuild collect`, read by `cmbuild slots`): a "module:attribute"
     # reference to the platform's ActivityReader (cmbuild.platforms.shared.activity).
     activity: ClassVar[str | None] = None
+    # Whether an answer to someone can go in a direct message (an approved reply with
+    # `private = true`); where not, the intent's approved public reply is sent instead.
+    direct_messages: ClassVar[bool] = False
 
     # The `cmbuild init` starter template: a file beside the module that defines the platform,
     # copied to brand/templates/<name>.j2 (.html.j2 for HTML platforms). None: no starter.

@@ -54,6 +54,7 @@ class LedgerLine(BaseModel):
     at: AwareDatetime  # when this line was written
     code: str | None = None  # failed: missed, auth, config, error, unsent
     reason: str | None = None
+    in_reply_to: str | None = None  # a reply to the community: the inbox item id it answers
 
     def to_json(self) -> bytes:
         data = self.model_dump(mode="json", exclude_none=True)

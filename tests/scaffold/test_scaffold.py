@@ -43,6 +43,7 @@ def test_writes_a_complete_repository(starter: tuple[Path, list[Path]]) -> None:
         "channels.toml",
         "brand/charter.toml",
         "brand/kpis.toml",
+        "brand/replies.toml",
         "posts/hello.md",
         "media/welcome.jpg",
         *(f"brand/templates/{name}" for name in TEMPLATES),
@@ -61,7 +62,7 @@ def test_output_is_ignored_by_git(starter: tuple[Path, list[Path]]) -> None:
 def test_every_toml_file_parses(starter: tuple[Path, list[Path]]) -> None:
     dest, written = starter
     tomls = [path for path in written if path.suffix == ".toml"]
-    assert len(tomls) == 3
+    assert len(tomls) == 4
     channels = tomllib.loads((dest / "channels.toml").read_text(encoding="utf-8"))
     charter = tomllib.loads((dest / "brand/charter.toml").read_text(encoding="utf-8"))
     assert {channel["platform"] for channel in channels["channels"].values()} == {

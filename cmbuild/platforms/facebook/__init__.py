@@ -17,6 +17,8 @@ class Facebook(Platform):
     """Posts on a Facebook Page."""
 
     name = "facebook"
+    # Messenger private replies to a Page comment (Graph `/{page-id}/messages`)
+    direct_messages = True
     label = "Facebook"
     text_limit = 63_206
     unit = "utf-16 units"  # assumed (L)

@@ -19,6 +19,8 @@ class Instagram(Platform):
     """Instagram image and carousel posts."""
 
     name = "instagram"
+    # Instagram private replies to a comment (Graph `/{ig-user-id}/messages`)
+    direct_messages = True
     label = "Instagram"
     text_limit = 2200
     unit = "utf-16 units"  # assumed (L)

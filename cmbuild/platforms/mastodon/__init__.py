@@ -17,6 +17,8 @@ class Mastodon(Platform):
     """Mastodon statuses, counted as the server's StatusLengthValidator counts them."""
 
     name = "mastodon"
+    # a status with `visibility = direct` reaches only the people it mentions
+    direct_messages = True
     label = "Mastodon"
     text_limit = 500  # configuration.statuses.max_characters (upstream default; per instance)
     unit = "graphemes"

@@ -17,6 +17,8 @@ class X(Platform):
     """X posts: weighted length (CJK and emoji weigh 2, a link 23)."""
 
     name = "x"
+    # POST /2/dm_conversations/with/:participant_id/messages (X API v2 Direct Messages)
+    direct_messages = True
     label = "X"
     # maxWeightedTweetLength. Premium accounts may post up to 25,000 (Ayrshare, M; the X API docs do
     # not give it): channels are held to the limit every account has.

@@ -1,0 +1,108 @@
+"""Response times: how long people waited for the brand's first answer, per channel and intent.
+
+An item counts in the period it was said in (`Period.start` ≤ at < `Period.end`). Its time to
+first answer is from when it was said to the first answer `cmbuild.stores.inbox.answered` found
+(a reply sent through the ledger, or the brand's own account answering on the platform). Items
+by the brand's own accounts are not waiting for anyone and are left out. The intent is the one
+the triggers of brand/replies.toml give ("none" when no trigger matched).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from cmbuild.inbox.classify import classifier
+from cmbuild.insights.period import Period
+from cmbuild.load.replies import Wording
+from cmbuild.stores.inbox import InboxItem
+
+NO_INTENT = "none"
+
+
+@dataclass(frozen=True)
+class ResponseRow:
+    """Time to first answer of the items of one channel and intent said in the period."""
+
+    channel: str
+    intent: str
+    items: int
+    answered: int
+    median_hours: float | None  # None: nothing answered yet
+    slowest_hours: float | None
+
+    @property
+    def waiting(self) -> int:
+        return self.items - self.answered
+
+
+def response_times(
+    items: Iterable[InboxItem],
+    answered: Mapping[str, datetime],
+    wording: Wording,
+    period: Period,
+    own_accounts: Mapping[str, str] | None = None,
+) -> tuple[ResponseRow, ...]:
+    """One row per (channel, intent) with items in the period, by channel then intent name."""
+    classify = classifier(wording).classify
+    own = own_accounts or {}
+    groups: dict[tuple[str, str], list[float | None]] = {}
+    for item in items:
+        if not period.start <= item.at < period.end or own.get(item.channel) == item.author_id:
+            continue
+        intent = classify(item.text, item.language)
+        first = answered.get(item.id)
+        hours = None if first is None else max(0.0, (first - item.at).total_seconds() / 3600)
+        key = (item.channel, intent.name if intent else NO_INTENT)
+        groups.setdefault(key, []).append(hours)
+    return tuple(_row(key, waits) for key, waits in sorted(groups.items()))
+
+
+def overall_median(rows: Iterable[ResponseRow], channel: str | None = None) -> float | None:
+    """The median of the rows' medians weighted by answered items: the KPI `response_hours`."""
+    weighted = [
+        (row.median_hours, row.answered)
+        for row in rows
+        if row.median_hours is not None and (channel is None or row.channel == channel)
+    ]
+    values = [median for median, count in weighted for _ in range(count)]
+    return statistics.median(values) if values else None
+
+
+def _row(key: tuple[str, str], waits: list[float | None]) -> ResponseRow:
+    done = sorted(hours for hours in waits if hours is not None)
+    return ResponseRow(
+        channel=key[0],
+        intent=key[1],
+        items=len(waits),
+        answered=len(done),
+        median_hours=round(statistics.median(done), 2) if done else None,
+        slowest_hours=round(done[-1], 2) if done else None,
+    )
+
+
+def response_lines(rows: Iterable[ResponseRow]) -> list[str]:
+    """The Markdown table of the report's "Response times" section."""
+    rows = list(rows)
+    if not rows:
+        return ["No one wrote to the brand in this period (state/inbox.jsonl)."]
+    lines = [
+        "| channel | intent | items | answered | waiting | median time to answer | slowest |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row.channel} | {row.intent} | {row.items} | {row.answered} | {row.waiting} "
+            f"| {_hours(row.median_hours)} | {_hours(row.slowest_hours)} |"
+        )
+    return lines
+
+
+def _hours(value: float | None) -> str:
+    if value is None:
+        return "—"
+    if value < 1:
+        return f"{round(value * 60)} min"
+    return f"{value:.1f} h"

@@ -1,0 +1,56 @@
+"""The approved replies of brand/replies.toml are checked by every build, like posts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cmbuild.build import build
+from tests.helpers import cli, edit
+
+REPLIES = """\
+[intents.question]
+triggers.fr = ["comment"]
+
+[[reply]]
+name = "question-fr"
+intent = "question"
+language = "fr"
+text = "Bonjour {first_name}, c'est gratuit ! #TestBrand"
+approved_by = "Direction"
+
+[[reply]]
+name = "question-dm"
+intent = "question"
+language = "fr"
+private = true
+channel = "linkedin-test"
+text = "Bonjour {first_name}, écrivez-nous en message privé."
+approved_by = "Direction"
+"""
+
+
+def test_reply_findings_are_in_the_summary_with_their_line(basic: Path) -> None:
+    (basic / "brand" / "replies.toml").write_text(REPLIES, encoding="utf-8")
+    result = build(basic)
+    found = [f for f in result.summary.findings if f.file == "brand/replies.toml"]
+    banned = {(f.line, f.channel) for f in found if f.rule == "charter.banned-wording"}
+    # On every channel it may go to, at the line of its [[reply]] table.
+    assert {line for line, _ in banned} == {4}
+    assert {"x-test", "bluesky-test", "instagram-test"} <= {c for _, c in banned}
+    # LinkedIn has no direct messages: the private reply is never sent there as written (the
+    # public one is), so it is not checked; nothing is missing since a public reply exists.
+    assert not [f for f in found if f.line == 11]
+    # Editing only brand/replies.toml is seen: the build is not a no-op, the posts are reused.
+    edit(basic / "brand" / "replies.toml", "c'est gratuit", "c'est offert")
+    again = build(basic)
+    assert not again.noop and again.rendered == 0
+    assert not [f for f in again.summary.findings if f.file == "brand/replies.toml"]
+
+
+def test_an_invalid_replies_file_stops_the_build(basic: Path) -> None:
+    (basic / "brand" / "replies.toml").write_text(
+        REPLIES.replace('intent = "question"', 'intent = "questoin"', 1), encoding="utf-8"
+    )
+    run = cli("build", "--root", str(basic))
+    assert run.code == 2
+    assert "brand/replies.toml:6: reply.0.intent: no intent named 'questoin'" in run.err + run.out

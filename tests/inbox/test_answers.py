@@ -1,0 +1,73 @@
+"""replies/<id>.md: read, then checked against the inbox and the approved wording."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cmbuild.errors import InputError, InputErrors
+from cmbuild.inbox.answers import compose_answer
+from cmbuild.load.answers import answer_files, read_answer
+from cmbuild.load.replies import load_replies
+from tests.inbox.test_compose import CHARTER, ITEM, REPLIES, TODAY, channel
+
+
+def write(root: Path, text: str) -> Path:
+    (root / "replies").mkdir(exist_ok=True)
+    path = root / "replies" / "marie.md"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_an_answer_from_a_template_is_composed_and_located(tmp_path: Path) -> None:
+    (tmp_path / "brand").mkdir()
+    (tmp_path / "brand" / "replies.toml").write_text(REPLIES, encoding="utf-8")
+    path = write(
+        tmp_path,
+        f"---\nin_reply_to: {ITEM.id}\ntemplate: plainte-dm\nvars:\n  order: A-42\n---\n",
+    )
+    assert answer_files(tmp_path) == [path]
+    answer = read_answer(tmp_path, path)
+    assert (answer.template, answer.vars, answer.line_of("template")) == (
+        "plainte-dm",
+        (("order", "A-42"),),
+        3,
+    )
+    wording = load_replies(tmp_path)
+    channels = {"bluesky-cmb": channel("bluesky-cmb", "bluesky")}
+    done = compose_answer(answer, {ITEM.id: ITEM}, wording, channels, charter=CHARTER, today=TODAY)
+    assert done.approved is not None and done.approved.name == "plainte-public"
+    (fallback,) = done.findings
+    assert (fallback.rule, fallback.file, fallback.line) == (
+        "reply.public-fallback",
+        "replies/marie.md",
+        3,
+    )
+    elsewhere = compose_answer(answer, {}, wording, channels, charter=CHARTER, today=TODAY)
+    (error,) = elsewhere.findings
+    assert (error.rule, error.severity, error.line) == ("reply.not-in-inbox", "error", 2)
+
+
+def test_free_words_in_the_body(tmp_path: Path) -> None:
+    path = write(tmp_path, f"---\nin_reply_to: {ITEM.id}\n---\nMerci Marie !\n")
+    assert read_answer(tmp_path, path).text == "Merci Marie !"
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "line"),
+    [
+        ("---\nin_reply_to: a\n---\n", "template", 1),
+        ("---\nin_reply_to: a\ntemplate: t\n---\nand words\n", "template", 3),
+        ("---\nin_reply_to: a\ntemplat: t\n---\n", "templat", 3),
+        ("---\ntemplate: t\n---\n", "in_reply_to", None),
+        ("---\nin_reply_to: a\ntemplate: t\nprivate: maybe\n---\n", "private", 4),
+        ("no front matter\n", None, 1),
+    ],
+)
+def test_bad_answer_files(tmp_path: Path, text: str, key: str | None, line: int | None) -> None:
+    with pytest.raises((InputError, InputErrors)) as caught:
+        read_answer(tmp_path, write(tmp_path, text))
+    found = caught.value
+    error = found if isinstance(found, InputError) else next(iter(found))
+    assert (error.file, error.key, error.line) == ("replies/marie.md", key, line)
