@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from cmbuild import platforms
-from cmbuild.collect.live import LiveResult, LiveSettings, collect_step
 from cmbuild.collect.activity import record_activity
+from cmbuild.collect.live import LiveResult, LiveSettings, collect_step
 from cmbuild.collect.plan import Due, Plan, held, make_plan
 from cmbuild.errors import InputError, InputErrors
 from cmbuild.layout import LEDGER_FILE
