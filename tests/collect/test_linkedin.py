@@ -152,3 +152,16 @@ def test_a_members_posts_are_read_through_member_post_analytics(
     assert {r.path for r in fake.seen} == {"/rest/memberCreatorPostAnalytics"}
     assert len(fake.seen) == 5 * len(fake.posts)  # one metric a call
     assert not fake.rejected, fake.rejected
+
+
+def test_a_members_deleted_post_is_gone(tmp_path: Path, run_push: Callable[..., Report]) -> None:
+    member = "urn:li:person:8h2Kx0"
+    with FakeLinkedIn(authors=(member,)) as fake:
+        root = page_site(tmp_path / "site", fake, member)
+        run_push(root, ALL_DUE, ENV)
+        deleted, *_ = sorted(fake.posts)
+        del fake.posts[deleted]
+        fake.seen.clear()
+        report = run_collect(root, after(root, 2), ENV)
+    assert not report.failed, report.channels
+    assert posts_read(root)[deleted] == {"gone": 1}

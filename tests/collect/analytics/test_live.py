@@ -277,3 +277,18 @@ def test_from_another_tool_than_configured_says_which(built: Path, matomo: Matom
     run = live(built, "plausible")
     assert run.code == 2
     assert "[analytics] reads matomo, not plausible" in run.err
+
+
+def test_collect_shows_the_import_and_exits_1_when_it_fails(
+    built: Path, plausible: PlausibleFake
+) -> None:
+    args = ("collect", "--root", str(built), "--now", NOW)
+    run = cli_env(*args, env={"CMB_PLAUSIBLE_KEY": KEY})
+    assert run.code == 0, run.out + run.err
+    assert "web analytics (plausible): 2 posts found, 2 written" in run.out
+    assert "1 utm_contents matching no single post left out" in run.out
+    failed = cli_env(*args, env={})
+    assert failed.code == 1
+    assert "web analytics (plausible): stopped: Plausible: the variable CMB_PLAUSIBLE_KEY" in (
+        failed.out
+    )
