@@ -16,7 +16,7 @@ from typing import Any
 
 from cmbuild.insights.report import KpiResult, Trend
 
-_STYLE: dict[str, Any] = {
+STYLE: dict[str, Any] = {
     "svg.hashsalt": "cmbuild-report",
     "svg.fonttype": "none",
     "font.family": "sans-serif",
@@ -36,7 +36,7 @@ def cached(folder: Path | None, data: object, draw: Callable[[], str | None]) ->
     drawing take most of a small report's time, and the same figures give the same chart."""
     if folder is None:
         return draw()
-    digest = hashlib.sha256(f"{CACHE_VERSION}{_STYLE!r}{data!r}".encode()).hexdigest()[:32]
+    digest = hashlib.sha256(f"{CACHE_VERSION}{STYLE!r}{data!r}".encode()).hexdigest()[:32]
     path = folder / f"{digest}.svg"
     try:
         return path.read_text(encoding="utf-8") or None
@@ -57,7 +57,7 @@ def trend_chart(trend: Trend, title: str) -> str | None:
     import matplotlib
     from matplotlib.figure import Figure
 
-    with matplotlib.rc_context(_STYLE):  # type: ignore[arg-type]
+    with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
         figure = Figure(figsize=(7.5, 3.2))
         axes = figure.add_subplot()
         positions = list(range(len(trend.labels)))
@@ -67,7 +67,7 @@ def trend_chart(trend: Trend, title: str) -> str | None:
         axes.set_ylabel("engagements")
         axes.set_title(title)
         axes.legend(loc="upper left", fontsize=7, ncols=2, frameon=False)
-        return _svg(figure)
+        return svg(figure)
 
 
 def kpi_chart(results: Sequence[KpiResult]) -> str | None:
@@ -79,7 +79,7 @@ def kpi_chart(results: Sequence[KpiResult]) -> str | None:
     import matplotlib
     from matplotlib.figure import Figure
 
-    with matplotlib.rc_context(_STYLE):  # type: ignore[arg-type]
+    with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
         figure = Figure(figsize=(7.5, 0.45 * len(shown) + 0.9))
         axes = figure.add_subplot()
         labels = [r.kpi.title for r, _ in shown]
@@ -91,10 +91,10 @@ def kpi_chart(results: Sequence[KpiResult]) -> str | None:
         axes.set_yticks(positions, labels)
         axes.set_xlabel("% of target (latest period)")
         figure.subplots_adjust(left=0.45)
-        return _svg(figure)
+        return svg(figure)
 
 
-def _svg(figure: object) -> str:
+def svg(figure: object) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None})  # type: ignore[attr-defined]
     text = buffer.getvalue()

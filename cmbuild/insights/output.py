@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -19,10 +20,13 @@ from cmbuild.load.kpis import RATES
 REPORT_DIR = "report"  # in the output folder: report/<period>/
 
 
-def report_files(report: Report, cache: Path | None = None) -> dict[str, bytes]:
-    """The files of the report, by name inside output/report/<period>/; charts kept in `cache`."""
+def report_files(
+    report: Report, cache: Path | None = None, heatmaps: Mapping[str, str] | None = None
+) -> dict[str, bytes]:
+    """The files of the report, by name inside output/report/<period>/; charts kept in `cache`;
+    `heatmaps`: each channel's hours of the week (cmbuild slots), as SVG."""
     return {
-        "index.html": html(report, cache).encode("utf-8"),
+        "index.html": html(report, cache, heatmaps).encode("utf-8"),
         "report.csv": csv_text(report).encode("utf-8"),
         "report.md": markdown(report).encode("utf-8"),
     }
@@ -38,7 +42,9 @@ def number(value: float | None, metric: str = "") -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
-def html(report: Report, cache: Path | None = None) -> str:
+def html(
+    report: Report, cache: Path | None = None, heatmaps: Mapping[str, str] | None = None
+) -> str:
     env = Environment(
         loader=PackageLoader("cmbuild.insights", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
@@ -56,6 +62,7 @@ def html(report: Report, cache: Path | None = None) -> str:
             cache, report.trend, lambda: charts.trend_chart(report.trend, "Engagements per channel")
         ),
         root="../../",
+        heatmaps=dict(sorted((heatmaps or {}).items())),
     )
 
 
@@ -200,11 +207,16 @@ def _raw(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.4f}".rstrip("0")
 
 
-def write_report(output: Path, report: Report, cache: Path | None = None) -> Path:
+def write_report(
+    output: Path,
+    report: Report,
+    cache: Path | None = None,
+    heatmaps: Mapping[str, str] | None = None,
+) -> Path:
     """Write the report's files under output/report/<period>/; its folder."""
     folder = output / REPORT_DIR / report.period.label
     folder.mkdir(parents=True, exist_ok=True)
-    for name, data in report_files(report, cache).items():
+    for name, data in report_files(report, cache, heatmaps).items():
         path = folder / name
         if not path.exists() or path.read_bytes() != data:
             path.write_bytes(data)

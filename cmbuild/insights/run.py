@@ -53,7 +53,11 @@ def make_report(root: Path, request: Request, output: Path | None = None) -> tup
     platforms = {c.name: c.platform for c in channels}
     report = build_report(period, readings, catalogue, kpis, platforms, output, scope)
     report = replace(report, responses=_responses(root, period, request.channel))
-    return report, write_report(output, report, output / CACHE / "charts")
+    charts = output / CACHE / "charts"
+    from cmbuild.planning.heatmap import heatmaps  # matplotlib only where a channel has data
+
+    shown = heatmaps(root, period.end, charts)
+    return report, write_report(output, report, charts, shown)
 
 
 def _responses(root: Path, period: Period, channel: str | None) -> tuple[ResponseRow, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from cmbuild.stores import activity
@@ -133,3 +134,19 @@ def test_activity_counts_in_the_score_and_a_torn_line_is_named(tmp_path: Path) -
     (quiet,) = json.loads(run.out)["channels"]
     assert quiet["interactions"] == len(items) and quiet["slots"][0]["at"] == "Fri 20:00"
     assert f"state/activity/{month.name}:" in run.err and "cut short" in run.err
+
+
+def test_the_report_shows_the_heatmap_of_a_channel_with_enough_data(tmp_path: Path) -> None:
+    root = site(tmp_path)
+    run = cli("report", "-C", str(root), "--period", "2025-12")
+    assert run.code == 0, run.err
+    page = root / "output" / "report" / "2025-12" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    assert '<div class="chart" id="slots-bsky"><svg' in html
+    assert "bsky: score by hour (Europe/Paris)" in html
+    assert 'id="slots-quiet"' not in html  # no data of its own: no map of the defaults
+    first = page.read_bytes()
+    page.unlink()
+    shutil.rmtree(root / "output" / ".cmbuild")  # drawn again, not read from the cache
+    assert cli("report", "-C", str(root), "--period", "2025-12").code == 0
+    assert page.read_bytes() == first
