@@ -169,3 +169,15 @@ def test_an_invalid_term_is_refused_at_its_line(tmp_path: Path) -> None:
     result = cli(root, "watch", "--now", NOW)
     assert result.returncode == 2
     assert "topics.0.terms.1" in result.stderr and "no word in it" in result.stderr
+
+
+def test_cmbuild_run_watches_before_it_pushes(tmp_path: Path) -> None:
+    with FeedServer() as feeds, FaultServer() as alerts, FaultServer() as hook:
+        alert_url = f"json://127.0.0.1:{alerts.httpd.server_address[1]}/alert"
+        root = _site(tmp_path, hook.url, _watch_toml(f"{feeds.url}/rss", alert_url))
+        result = cli(root, "run", "--now", NOW, "--skip", "collect", env=environ(**ENV))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.index("halted campaign launch") < result.stdout.index("veille: grève")
+    assert [json.loads(s.body)["variant"]["text"] for s in hook.seen] == [
+        "other on hook at 2026-12-01T08:40:00Z"
+    ]
