@@ -18,6 +18,7 @@ import click
 from cmbuild.cli.options import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, NOW, root_option
 
 if TYPE_CHECKING:
+    from cmbuild.load.watch import SensitivePost
     from cmbuild.watch.run import WatchResult
 
 
@@ -48,7 +49,7 @@ def watch(root: Path, now: str | None, dry_run: bool) -> None:
 
     moment = parse_now(now or os.environ.get("CMBUILD_NOW")) or now_utc()
     try:
-        config = load_watch(root, campaigns_of(root))
+        config = load_watch(root, *campaigns_of(root))
         if config is None:
             click.echo(f"error: no {WATCH_FILE}: nothing to listen to", err=True)
             sys.exit(EXIT_INPUT)
@@ -72,24 +73,31 @@ def listening(root: Path, now: datetime | None) -> Callable[[], WatchResult] | N
         return None
 
     def step() -> WatchResult:
-        config = load_watch(root, campaigns_of(root))
+        config = load_watch(root, *campaigns_of(root))
         assert config is not None
         return watching(WatchSettings(root, now or now_utc(), dict(os.environ)), config)
 
     return step
 
 
-def campaigns_of(root: Path) -> set[str]:
-    """The campaigns of the posts, and of the last build's manifest (what push would publish)."""
+def campaigns_of(root: Path) -> tuple[set[str], list[SensitivePost]]:
+    """The campaigns of the posts and of the last build's manifest (what push would publish),
+    and the posts' `sensitive:` topics."""
     from cmbuild.layout import DEFAULT_OUTPUT, MANIFEST_FILE, post_files
     from cmbuild.load.posts import read_post
     from cmbuild.manifest.reader import read_manifest
 
-    found = {read_post(root, path).post.campaign for path in post_files(root)}
+    posts = [read_post(root, path).post for path in post_files(root)]
+    found = {post.campaign for post in posts}
     manifest = root / DEFAULT_OUTPUT / MANIFEST_FILE
     if manifest.is_file():
         found |= {entry.campaign for entry in read_manifest(manifest, str(manifest))}
-    return {campaign for campaign in found if campaign}
+    sensitive = [
+        (post.source, dict(post.key_lines).get("sensitive"), post.sensitive)
+        for post in posts
+        if post.sensitive
+    ]
+    return {campaign for campaign in found if campaign}, sensitive
 
 
 def show_watch(result: WatchResult, *, dry_run: bool) -> None:
