@@ -44,12 +44,12 @@ def run_steps(
     """Each step of STEPS not in `skip`, in order, with one publisher per channel for all.
 
     `watch` is the listening step, None when the repository has no brand/watch.toml (then it is
-    reported as skipped).
+    not run, and not listed as skipped: there is nothing to skip).
     """
     shared: dict[str, Publisher] = {} if publishers is None else publishers
     if watch is None:
         skip = (*skip, "watch")
-    report = RunReport(skipped=[s for s in STEPS if s in skip])
+    report = RunReport(skipped=[s for s in STEPS if s in skip and (s != "watch" or watch)])
     steps: dict[str, Callable[[], None]] = {
         "watch": lambda: setattr(report, "watch", watch() if watch else None),
         "push": lambda: setattr(report, "push", push(push_settings, shared)),
