@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -21,7 +20,7 @@ from cmbuild.errors import ErrorCollector, InputError, did_you_mean
 from cmbuild.load.tomlfile import nearest_line, read_toml
 from cmbuild.load.validation import describe
 from cmbuild.text.terms import Phrases
-from cmbuild.watch.sources import KINDS, Interval, Source
+from cmbuild.watch.sources import KINDS, Source
 
 WATCH_FILE = "brand/watch.toml"
 Severity = Literal["info", "watch", "crisis"]
@@ -52,7 +51,6 @@ class _WatchFile(BaseModel):
 
     auto_halt: bool = False
     spike_k: float = Field(default=3.0, gt=0)
-    max_watch_age: Interval | None = None
     languages: list[str] = Field(default_factory=lambda: ["fr", "en"])
     sources: list[dict[str, Any]] = Field(default_factory=list)
     topics: list[_TopicModel] = Field(default_factory=list)
@@ -80,14 +78,23 @@ class Watch:
     alert_urls: tuple[str, ...]  # with `{ENV}` references still unresolved
     spike_k: float
     languages: tuple[str, ...]
-    max_watch_age: timedelta | None
+    sensitive: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # topic → post sources
 
 
 _SOURCES: TypeAdapter[Source] = TypeAdapter(Source)
 
 
-def load_watch(root: Path, campaigns: Iterable[str]) -> Watch | None:
-    """Read brand/watch.toml (None when it does not exist); InputErrors name line and key."""
+# A post's `sensitive:` topics: (its source, the line of the key, the topics).
+SensitivePost = tuple[str, int | None, tuple[str, ...]]
+
+
+def load_watch(
+    root: Path, campaigns: Iterable[str], posts: Iterable[SensitivePost] = ()
+) -> Watch | None:
+    """Read brand/watch.toml (None when it does not exist); InputErrors name line and key.
+
+    `posts` are the posts' `sensitive:` lists, checked against the topics here.
+    """
     if not (root / WATCH_FILE).exists():
         return None
     data, lines = read_toml(root / WATCH_FILE, WATCH_FILE)
@@ -118,6 +125,7 @@ def load_watch(root: Path, campaigns: Iterable[str]) -> Watch | None:
         Phrases({}, parsed.languages)
     except ValueError as exc:
         add("languages", str(exc))
+    sensitive = _sensitive(posts, [t.name for t in topics], errors)
     errors.raise_if_any()
     return Watch(
         sources=sources,
@@ -125,8 +133,30 @@ def load_watch(root: Path, campaigns: Iterable[str]) -> Watch | None:
         alert_urls=tuple(parsed.alerts.urls),
         spike_k=parsed.spike_k,
         languages=tuple(parsed.languages),
-        max_watch_age=parsed.max_watch_age,
+        sensitive=sensitive,
     )
+
+
+def _sensitive(
+    posts: Iterable[SensitivePost], topics: list[str], errors: ErrorCollector
+) -> dict[str, tuple[str, ...]]:
+    held: dict[str, list[str]] = {}
+    for source, line, names in posts:
+        for name in names:
+            if name not in topics:
+                errors.add(
+                    InputError(
+                        source,
+                        f"sensitive: no topic named {name!r} in {WATCH_FILE}"
+                        f"{did_you_mean(name, topics)}",
+                        line=line,
+                        key="sensitive",
+                        hint="use the `name` of a [[topics]] table",
+                    )
+                )
+            else:
+                held.setdefault(name, []).append(source)
+    return {name: tuple(sorted(sources)) for name, sources in held.items()}
 
 
 def _key(loc: Iterable[int | str]) -> str:
@@ -143,12 +173,11 @@ def _sources(raw: list[dict[str, Any]], add: Any) -> tuple[Source, ...]:
             source = _SOURCES.validate_python(table)
         except ValidationError as exc:
             for error in exc.errors():
-                hint = (
-                    f"kind is one of {', '.join(KINDS)}"
-                    if error["type"] == "union_tag_invalid"
-                    else None
-                )
-                add(_key((where, *error["loc"])) or where, describe(error), hint)
+                loc = error["loc"]
+                hint = None
+                if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
+                    loc, hint = ("kind",), f"kind is one of {', '.join(KINDS)}"
+                add(_key((where, *loc)), describe(error), hint)
             continue
         if source.name in names:
             add(f"{where}.name", f"two sources are named {source.name!r}", "give each its own name")
@@ -161,12 +190,12 @@ def _topics(parsed: _WatchFile, campaigns: list[str], add: Any) -> tuple[Topic, 
     topics: list[Topic] = []
     for index, model in enumerate(parsed.topics):
         where = f"topics.{index}"
-        for field in ("terms", "exclude"):
-            for number, term in enumerate(getattr(model, field)):
+        for listed in ("terms", "exclude"):
+            for number, term in enumerate(getattr(model, listed)):
                 try:
                     Phrases({model.name: [term]}, parsed.languages)
                 except ValueError as exc:
-                    add(f"{where}.{field}.{number}", str(exc))
+                    add(f"{where}.{listed}.{number}", str(exc))
         for number, campaign in enumerate(model.halt):
             if campaign not in campaigns:
                 add(
