@@ -35,8 +35,6 @@ def watch(root: Path, now: str | None, dry_run: bool) -> None:
     """
     from cmbuild.cli.push import parse_now
     from cmbuild.errors import InputError, InputErrors
-    from cmbuild.layout import post_files
-    from cmbuild.load.posts import read_post
     from cmbuild.load.watch import WATCH_FILE, load_watch
     from cmbuild.stores.ledger import now_utc
     from cmbuild.watch.run import WatchSettings
@@ -44,8 +42,7 @@ def watch(root: Path, now: str | None, dry_run: bool) -> None:
 
     moment = parse_now(now or os.environ.get("CMBUILD_NOW")) or now_utc()
     try:
-        campaigns = {read_post(root, path).post.campaign for path in post_files(root)}
-        config = load_watch(root, {c for c in campaigns if c})
+        config = load_watch(root, _campaigns(root))
         if config is None:
             click.echo(f"error: no {WATCH_FILE}: nothing to listen to", err=True)
             sys.exit(EXIT_INPUT)
@@ -56,6 +53,19 @@ def watch(root: Path, now: str | None, dry_run: bool) -> None:
         sys.exit(EXIT_INPUT)
     _show(result, dry_run)
     sys.exit(EXIT_FINDINGS if result.crisis else EXIT_OK)
+
+
+def _campaigns(root: Path) -> set[str]:
+    """The campaigns of the posts, and of the last build's manifest (what push would publish)."""
+    from cmbuild.layout import DEFAULT_OUTPUT, MANIFEST_FILE, post_files
+    from cmbuild.load.posts import read_post
+    from cmbuild.manifest.reader import read_manifest
+
+    found = {read_post(root, path).post.campaign for path in post_files(root)}
+    manifest = root / DEFAULT_OUTPUT / MANIFEST_FILE
+    if manifest.is_file():
+        found |= {entry.campaign for entry in read_manifest(manifest, str(manifest))}
+    return {campaign for campaign in found if campaign}
 
 
 def _show(result: object, dry_run: bool) -> None:

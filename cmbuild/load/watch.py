@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -21,7 +20,7 @@ from cmbuild.errors import ErrorCollector, InputError, did_you_mean
 from cmbuild.load.tomlfile import nearest_line, read_toml
 from cmbuild.load.validation import describe
 from cmbuild.text.terms import Phrases
-from cmbuild.watch.sources import KINDS, Interval, Source
+from cmbuild.watch.sources import KINDS, Source
 
 WATCH_FILE = "brand/watch.toml"
 Severity = Literal["info", "watch", "crisis"]
@@ -52,7 +51,6 @@ class _WatchFile(BaseModel):
 
     auto_halt: bool = False
     spike_k: float = Field(default=3.0, gt=0)
-    max_watch_age: Interval | None = None
     languages: list[str] = Field(default_factory=lambda: ["fr", "en"])
     sources: list[dict[str, Any]] = Field(default_factory=list)
     topics: list[_TopicModel] = Field(default_factory=list)
@@ -80,7 +78,6 @@ class Watch:
     alert_urls: tuple[str, ...]  # with `{ENV}` references still unresolved
     spike_k: float
     languages: tuple[str, ...]
-    max_watch_age: timedelta | None
 
 
 _SOURCES: TypeAdapter[Source] = TypeAdapter(Source)
@@ -125,7 +122,6 @@ def load_watch(root: Path, campaigns: Iterable[str]) -> Watch | None:
         alert_urls=tuple(parsed.alerts.urls),
         spike_k=parsed.spike_k,
         languages=tuple(parsed.languages),
-        max_watch_age=parsed.max_watch_age,
     )
 
 
@@ -143,12 +139,11 @@ def _sources(raw: list[dict[str, Any]], add: Any) -> tuple[Source, ...]:
             source = _SOURCES.validate_python(table)
         except ValidationError as exc:
             for error in exc.errors():
-                hint = (
-                    f"kind is one of {', '.join(KINDS)}"
-                    if error["type"] == "union_tag_invalid"
-                    else None
-                )
-                add(_key((where, *error["loc"])) or where, describe(error), hint)
+                loc = error["loc"]
+                hint = None
+                if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
+                    loc, hint = ("kind",), f"kind is one of {', '.join(KINDS)}"
+                add(_key((where, *loc)), describe(error), hint)
             continue
         if source.name in names:
             add(f"{where}.name", f"two sources are named {source.name!r}", "give each its own name")

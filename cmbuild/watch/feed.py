@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
+from xml.sax import SAXException
 
 import feedparser
 import httpx
@@ -27,6 +28,7 @@ from cmbuild.watch.sources import FeedSource, Heard, ListenContext, Listened, Li
 MAX_REDIRECTS = 5
 USER_AGENT = f"cmbuild/{__version__} (veille)"
 _RETRY_STATUSES = {429, 503}
+_REDIRECTS = {301, 302, 303, 307, 308}  # not 304, which httpx counts as one
 
 
 def listen(source: FeedSource, cursor: Mapping[str, str], context: ListenContext) -> Listened:
@@ -40,9 +42,11 @@ def listen(source: FeedSource, cursor: Mapping[str, str], context: ListenContext
     if status == 304:
         return Listened((), dict(cursor))
     parsed = feedparser.parse(body, response_headers=dict(answer_headers))
-    if parsed.bozo and not parsed.entries:
-        problem = getattr(parsed, "bozo_exception", None) or "not a feed"
-        raise ListenError(f"the feed is malformed and has no item to read: {problem}")
+    problem = parsed.get("bozo_exception")
+    # feedparser also reads broken XML loosely, guessing where items end: a guess could drop or
+    # cut a user's words without a word, so a feed that is not well-formed is refused, named.
+    if isinstance(problem, SAXException) or (parsed.bozo and not parsed.entries):
+        raise ListenError(f"the feed is malformed XML and was skipped: {problem or 'not a feed'}")
     kept = {
         "etag": answer_headers.get("etag"),
         "last_modified": answer_headers.get("last-modified"),
@@ -61,7 +65,7 @@ def _fetch(
         for _hop in range(MAX_REDIRECTS + 1):
             try:
                 with client.stream("GET", url, headers=headers) as response:
-                    if response.is_redirect:
+                    if response.status_code in _REDIRECTS:
                         url = _next_hop(url, response.headers.get("location", ""))
                         continue
                     _refuse(response)
