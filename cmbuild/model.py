@@ -133,6 +133,7 @@ class Post:
     sponsored: bool
     lang: str | None
     key_lines: tuple[tuple[str, int], ...] = ()  # front matter key -> line, for findings
+    sensitive: tuple[str, ...] = ()  # veille topics whose crisis holds this post (brand/watch.toml)
 
     def override(self, channel: str) -> ChannelOverride:
         for name, override in self.overrides:

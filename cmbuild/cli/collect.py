@@ -55,9 +55,13 @@ def collect(root: Path, channels: tuple[str, ...], now: str | None, dry_run: boo
 @click.command(name="run")
 @root_option
 @NOW
-@click.option("--skip", multiple=True, type=click.Choice(["push", "collect"]), help="Skip a step.")
+@click.option(
+    "--skip", multiple=True, type=click.Choice(["watch", "push", "collect"]), help="Skip a step."
+)
 def run_scheduled(root: Path, now: str | None, skip: tuple[str, ...]) -> None:
-    """The scheduled steps in order, push then collect, logging in once per account.
+    """The scheduled steps in order, watch, push then collect, logging in once per account.
+
+    watch runs when brand/watch.toml exists; a crisis it finds halts before push runs.
 
     \b
     Examples:
@@ -66,16 +70,20 @@ def run_scheduled(root: Path, now: str | None, skip: tuple[str, ...]) -> None:
     """
     from cmbuild.cli.push import parse_now
     from cmbuild.cli.show import push_report
+    from cmbuild.cli.watch import listening, show_watch
     from cmbuild.collect.run import CollectSettings
     from cmbuild.push.session import PushSettings
     from cmbuild.scheduled import run_steps
 
     moment = parse_now(now)
     chosen = (PushSettings(root=root, now=moment), CollectSettings(root, moment))
+    watch = listening(root, moment)
     with _progress() as progress:
-        code, report = _guard(lambda: run_steps(*chosen, skip=skip, progress=progress))
+        code, report = _guard(lambda: run_steps(*chosen, skip=skip, progress=progress, watch=watch))
     if report is not None:
         failed = False
+        if report.watch is not None:
+            show_watch(report.watch, dry_run=False)
         if report.push is not None:
             push_report(report.push, click.echo)
             failed = failed or report.push.failed

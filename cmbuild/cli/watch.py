@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from cmbuild.cli.options import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, NOW, root_option
+
+if TYPE_CHECKING:
+    from cmbuild.load.watch import SensitivePost
+    from cmbuild.watch.run import WatchResult
 
 
 @click.command()
@@ -42,7 +49,7 @@ def watch(root: Path, now: str | None, dry_run: bool) -> None:
 
     moment = parse_now(now or os.environ.get("CMBUILD_NOW")) or now_utc()
     try:
-        config = load_watch(root, _campaigns(root))
+        config = load_watch(root, *campaigns_of(root))
         if config is None:
             click.echo(f"error: no {WATCH_FILE}: nothing to listen to", err=True)
             sys.exit(EXIT_INPUT)
@@ -51,27 +58,50 @@ def watch(root: Path, now: str | None, dry_run: bool) -> None:
     except (InputErrors, InputError) as errors:
         click.echo(f"error: {errors}", err=True)
         sys.exit(EXIT_INPUT)
-    _show(result, dry_run)
+    show_watch(result, dry_run=dry_run)
     sys.exit(EXIT_FINDINGS if result.crisis else EXIT_OK)
 
 
-def _campaigns(root: Path) -> set[str]:
-    """The campaigns of the posts, and of the last build's manifest (what push would publish)."""
+def listening(root: Path, now: datetime | None) -> Callable[[], WatchResult] | None:
+    """The watch step of `cmbuild run`: None when there is no brand/watch.toml."""
+    from cmbuild.load.watch import WATCH_FILE, load_watch
+    from cmbuild.stores.ledger import now_utc
+    from cmbuild.watch.run import WatchSettings
+    from cmbuild.watch.run import watch as watching
+
+    if not (root / WATCH_FILE).exists():
+        return None
+
+    def step() -> WatchResult:
+        config = load_watch(root, *campaigns_of(root))
+        assert config is not None
+        return watching(WatchSettings(root, now or now_utc(), dict(os.environ)), config)
+
+    return step
+
+
+def campaigns_of(root: Path) -> tuple[set[str], list[SensitivePost]]:
+    """The campaigns of the posts and of the last build's manifest (what push would publish),
+    and the posts' `sensitive:` topics."""
     from cmbuild.layout import DEFAULT_OUTPUT, MANIFEST_FILE, post_files
     from cmbuild.load.posts import read_post
     from cmbuild.manifest.reader import read_manifest
 
-    found = {read_post(root, path).post.campaign for path in post_files(root)}
+    posts = [read_post(root, path).post for path in post_files(root)]
+    found = {post.campaign for post in posts}
     manifest = root / DEFAULT_OUTPUT / MANIFEST_FILE
     if manifest.is_file():
         found |= {entry.campaign for entry in read_manifest(manifest, str(manifest))}
-    return {campaign for campaign in found if campaign}
+    sensitive = [
+        (post.source, dict(post.key_lines).get("sensitive"), post.sensitive)
+        for post in posts
+        if post.sensitive
+    ]
+    return {campaign for campaign in found if campaign}, sensitive
 
 
-def _show(result: object, dry_run: bool) -> None:
-    from cmbuild.watch.run import WatchResult
-
-    assert isinstance(result, WatchResult)
+def show_watch(result: WatchResult, *, dry_run: bool) -> None:
+    """What one watch did: sources, mentions, spikes, alerts, halts."""
     for notice in result.notices:
         click.echo(f"warning: {notice}", err=True)
     for name, problem in result.failed:

@@ -84,6 +84,7 @@ class FrontMatter(BaseModel):
     sponsored: bool = False
     lang: str | None = None
     slug: str | None = None
+    sensitive: list[str] = Field(default_factory=list)  # veille topics, checked by `cmbuild watch`
 
     @field_validator("timezone")
     @classmethod
@@ -402,6 +403,7 @@ def _to_post(
         sponsored=model.sponsored,
         lang=model.lang,
         key_lines=tuple(sorted(lines.items())),
+        sensitive=tuple(model.sensitive),
     )
 
 

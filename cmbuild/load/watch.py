@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -78,13 +78,23 @@ class Watch:
     alert_urls: tuple[str, ...]  # with `{ENV}` references still unresolved
     spike_k: float
     languages: tuple[str, ...]
+    sensitive: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # topic → post sources
 
 
 _SOURCES: TypeAdapter[Source] = TypeAdapter(Source)
 
 
-def load_watch(root: Path, campaigns: Iterable[str]) -> Watch | None:
-    """Read brand/watch.toml (None when it does not exist); InputErrors name line and key."""
+# A post's `sensitive:` topics: (its source, the line of the key, the topics).
+SensitivePost = tuple[str, int | None, tuple[str, ...]]
+
+
+def load_watch(
+    root: Path, campaigns: Iterable[str], posts: Iterable[SensitivePost] = ()
+) -> Watch | None:
+    """Read brand/watch.toml (None when it does not exist); InputErrors name line and key.
+
+    `posts` are the posts' `sensitive:` lists, checked against the topics here.
+    """
     if not (root / WATCH_FILE).exists():
         return None
     data, lines = read_toml(root / WATCH_FILE, WATCH_FILE)
@@ -115,6 +125,7 @@ def load_watch(root: Path, campaigns: Iterable[str]) -> Watch | None:
         Phrases({}, parsed.languages)
     except ValueError as exc:
         add("languages", str(exc))
+    sensitive = _sensitive(posts, [t.name for t in topics], errors)
     errors.raise_if_any()
     return Watch(
         sources=sources,
@@ -122,7 +133,30 @@ def load_watch(root: Path, campaigns: Iterable[str]) -> Watch | None:
         alert_urls=tuple(parsed.alerts.urls),
         spike_k=parsed.spike_k,
         languages=tuple(parsed.languages),
+        sensitive=sensitive,
     )
+
+
+def _sensitive(
+    posts: Iterable[SensitivePost], topics: list[str], errors: ErrorCollector
+) -> dict[str, tuple[str, ...]]:
+    held: dict[str, list[str]] = {}
+    for source, line, names in posts:
+        for name in names:
+            if name not in topics:
+                errors.add(
+                    InputError(
+                        source,
+                        f"sensitive: no topic named {name!r} in {WATCH_FILE}"
+                        f"{did_you_mean(name, topics)}",
+                        line=line,
+                        key="sensitive",
+                        hint="use the `name` of a [[topics]] table",
+                    )
+                )
+            else:
+                held.setdefault(name, []).append(source)
+    return {name: tuple(sorted(sources)) for name, sources in held.items()}
 
 
 def _key(loc: Iterable[int | str]) -> str:
@@ -156,12 +190,12 @@ def _topics(parsed: _WatchFile, campaigns: list[str], add: Any) -> tuple[Topic, 
     topics: list[Topic] = []
     for index, model in enumerate(parsed.topics):
         where = f"topics.{index}"
-        for field in ("terms", "exclude"):
-            for number, term in enumerate(getattr(model, field)):
+        for listed in ("terms", "exclude"):
+            for number, term in enumerate(getattr(model, listed)):
                 try:
                     Phrases({model.name: [term]}, parsed.languages)
                 except ValueError as exc:
-                    add(f"{where}.{field}.{number}", str(exc))
+                    add(f"{where}.{listed}.{number}", str(exc))
         for number, campaign in enumerate(model.halt):
             if campaign not in campaigns:
                 add(

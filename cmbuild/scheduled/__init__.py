@@ -16,15 +16,17 @@ from cmbuild.platforms.shared.publisher import Publisher
 from cmbuild.push.apply import push
 from cmbuild.push.report import Report
 from cmbuild.push.session import PushSettings
+from cmbuild.watch.run import WatchResult
 
-# The steps, in the order a scheduled run takes them. Listening (`watch`, before push: a crisis
-# halts a campaign before its next post) and the community inbox (`inbox`, after collect) come
-# in here when cmbuild has them.
-STEPS = ("push", "collect")
+# The steps, in the order a scheduled run takes them. Listening comes first: a crisis halts a
+# campaign before its next post goes out. The community inbox (`inbox`, after collect) comes in
+# here when cmbuild has it.
+STEPS = ("watch", "push", "collect")
 
 
 @dataclass
 class RunReport:
+    watch: WatchResult | None = None
     push: Report | None = None
     collect: CollectReport | None = None
     skipped: list[str] = field(default_factory=list)
@@ -37,11 +39,19 @@ def run_steps(
     skip: Sequence[str] = (),
     progress: Progress | None = None,
     publishers: dict[str, Publisher] | None = None,
+    watch: Callable[[], WatchResult] | None = None,
 ) -> RunReport:
-    """Each step of STEPS not in `skip`, in order, with one publisher per channel for all."""
+    """Each step of STEPS not in `skip`, in order, with one publisher per channel for all.
+
+    `watch` is the listening step, None when the repository has no brand/watch.toml (then it is
+    reported as skipped).
+    """
     shared: dict[str, Publisher] = {} if publishers is None else publishers
+    if watch is None:
+        skip = (*skip, "watch")
     report = RunReport(skipped=[s for s in STEPS if s in skip])
     steps: dict[str, Callable[[], None]] = {
+        "watch": lambda: setattr(report, "watch", watch() if watch else None),
         "push": lambda: setattr(report, "push", push(push_settings, shared)),
         "collect": lambda: setattr(report, "collect", collect(collect_settings, shared, progress)),
     }

@@ -29,7 +29,8 @@ from cmbuild.load.tomlfile import nearest_line, read_toml
 from cmbuild.load.validation import errors_from_validation
 from cmbuild.manifest.reader import read_manifest
 
-Scope = Literal["all", "campaign", "channel"]
+# "post": one post (its source path) held by veille because it is `sensitive:` to a topic in crisis.
+Scope = Literal["all", "campaign", "channel", "post"]
 
 _HEADER = """\
 # Publishing halted: `cmbuild push` publishes nothing that an entry below matches.
@@ -65,6 +66,8 @@ class Halted(Protocol):
     def channel(self) -> str: ...
     @property
     def campaign(self) -> str | None: ...
+    @property
+    def source(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,8 @@ class Halt:
             return True
         if self.scope == "campaign":
             return item.campaign == self.name
+        if self.scope == "post":
+            return item.source == self.name
         return item.channel == self.name
 
     @property

@@ -11,8 +11,9 @@ French feminine past participles ("annulée", "annulées") are written "annulee"
 French stemmer only knows their accented form, so a folded "-ee"/"-ees" ending is read as "-e"
 first, which gives "annulé", "annulée" and "annulees" the same stem.
 
-An item is tokenised and stemmed once per language, and phrases are indexed by the stem of their
-first word: finding 500 terms in a text costs one dictionary look-up per word.
+An item is tokenised and stemmed once per language (stems are cached); one set intersection tells
+whether any phrase starts with one of its words, and phrases are indexed by the stems of their
+first one or two words, so 500 terms cost little more than 5.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ import snowballstemmer
 # Letters and digits, with their combining marks; apostrophes, hyphens and punctuation split words
 # ("l'annulation" is "l" and "annulation").
 _WORD = regex.compile(r"[\p{L}\p{N}\p{M}]+")
+_MARKS = regex.compile(r"\p{M}+")
 # Letters NFKD leaves whole.
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ı": "i"})
+_LIGATURES = (("œ", "oe"), ("æ", "ae"), ("ø", "o"), ("ł", "l"), ("đ", "d"), ("ı", "i"))
 _SNOWBALL = {
     "fr": "french",
     "en": "english",
@@ -42,9 +44,14 @@ _SNOWBALL = {
 
 def fold(text: str) -> str:
     """`text` without case or accents: "Grève ŒUVRE" → "greve oeuvre"."""
-    lowered = text.casefold().translate(_LIGATURES)
+    lowered = text.casefold()
+    if lowered.isascii():
+        return lowered
+    for letter, written in _LIGATURES:  # str.replace is much faster than str.translate here
+        lowered = lowered.replace(letter, written)
     decomposed = unicodedata.normalize("NFKD", lowered)
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    folded: str = _MARKS.sub("", decomposed)
+    return folded
 
 
 def tokens(text: str) -> list[str]:
@@ -87,10 +94,13 @@ class Phrases:
     ) -> None:
         """ValueError naming the phrase when one has no word in it (empty, only punctuation)."""
         self._stemmers = [stemmer_for(language) for language in languages]
-        # Per language: stem of the first word → (stems of the whole phrase, key, phrase as written)
-        self._index: list[dict[str, list[tuple[tuple[str, ...], str, str]]]] = [
+        # Per language: the stems of a phrase's first word, or of its first two words → (stems of
+        # the whole phrase, key, phrase as written). Two words narrow the candidates of phrases
+        # that start with a common word ("rappel produit", "rappel conso").
+        self._index: list[dict[tuple[str, ...], list[tuple[tuple[str, ...], str, str]]]] = [
             {} for _ in self._stemmers
         ]
+        self._firsts: list[set[str]] = [set() for _ in self._stemmers]
         self._keys = {key: rank for rank, key in enumerate(phrases)}
         self._written = {key: tuple(written) for key, written in phrases.items()}
         for key, written in phrases.items():
@@ -100,17 +110,23 @@ class Phrases:
                     raise ValueError(
                         f"the term {phrase!r} has no word in it: write letters or digits"
                     )
-                for stem, index in zip(self._stemmers, self._index, strict=True):
+                for stem, index, firsts in zip(
+                    self._stemmers, self._index, self._firsts, strict=True
+                ):
                     stems = tuple(stem(word) for word in words)
-                    index.setdefault(stems[0], []).append((stems, key, phrase))
+                    index.setdefault(stems[:2], []).append((stems, key, phrase))
+                    firsts.add(stems[0])
 
     def find(self, text: str) -> dict[str, tuple[str, ...]]:
         """Key → the phrases, as written, found in `text` (keys and phrases in the given order)."""
         words = tokens(text)
         found: dict[str, set[str]] = {}
-        for stem, index in zip(self._stemmers, self._index, strict=True):
+        for stem, index, firsts in zip(self._stemmers, self._index, self._firsts, strict=True):
             stems = [stem(word) for word in words]
-            for key, phrase in _matches(stems, index):
+            present = firsts.intersection(stems)  # in C: most items share no word with a term
+            if not present:
+                continue
+            for key, phrase in _matches(stems, present, index):
                 found.setdefault(key, set()).add(phrase)
         return {
             key: tuple(phrase for phrase in self._written[key] if phrase in found[key])
@@ -119,9 +135,16 @@ class Phrases:
 
 
 def _matches(
-    stems: list[str], index: Mapping[str, list[tuple[tuple[str, ...], str, str]]]
+    stems: list[str],
+    present: set[str],
+    index: Mapping[tuple[str, ...], list[tuple[tuple[str, ...], str, str]]],
 ) -> Iterable[tuple[str, str]]:
     for start, first in enumerate(stems):
-        for wanted, key, phrase in index.get(first, ()):
-            if len(wanted) == 1 or tuple(stems[start : start + len(wanted)]) == wanted:
-                yield key, phrase
+        if first not in present:
+            continue
+        for _, key, phrase in index.get((first,), ()):
+            yield key, phrase
+        if start + 1 < len(stems):
+            for wanted, key, phrase in index.get((first, stems[start + 1]), ()):
+                if len(wanted) == 2 or tuple(stems[start : start + len(wanted)]) == wanted:
+                    yield key, phrase

@@ -10,10 +10,12 @@ feed that is not XML at all is a ListenError naming what is wrong; the others go
 
 from __future__ import annotations
 
+import ssl
 import time
 from calendar import timegm
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 from xml.sax import SAXException
@@ -61,7 +63,7 @@ def _fetch(
     url: str, headers: dict[str, str], context: ListenContext
 ) -> tuple[int, httpx.Headers, bytes]:
     deadline = time.monotonic() + context.timeout * 3
-    with httpx.Client(timeout=context.timeout, follow_redirects=False) as client:
+    with httpx.Client(timeout=context.timeout, follow_redirects=False, verify=_tls()) as client:
         for _hop in range(MAX_REDIRECTS + 1):
             try:
                 with client.stream("GET", url, headers=headers) as response:
@@ -79,6 +81,12 @@ def _fetch(
             except httpx.HTTPError as exc:
                 raise ListenError(f"could not be reached: {exc}") from exc
     raise ListenError(f"more than {MAX_REDIRECTS} redirects: the address may be wrong")
+
+
+@cache
+def _tls() -> ssl.SSLContext:
+    # Building a TLS context loads the CA store (~0.2 s): once per process, not once per feed.
+    return ssl.create_default_context()
 
 
 def _next_hop(url: str, location: str) -> str:

@@ -216,26 +216,32 @@ def _spike_mention(spike: Spike, now: datetime) -> Mention:
 
 
 def _halt(config: Watch, settings: WatchSettings, result: WatchResult) -> None:
-    from cmbuild.stores.halts import Halt, add_halt
+    """Hold what a new crisis clashes with: the topic's campaigns and its sensitive posts."""
+    from cmbuild.stores.halts import Halt, Scope, add_halt
 
     path = settings.root / HALT_FILE
     topics = {t.name: t for t in config.topics}
-    done: set[str] = set()
+    done: set[tuple[Scope, str]] = set()
     for mention in result.mentions:
         topic = topics[mention.topic]
         if topic.severity != "crisis":
             continue
         reason = f"veille: {topic.name}: {mention.title} ({mention.url or mention.uri})"
-        for campaign in topic.halt:
-            if campaign in done:
+        held: list[tuple[Scope, str]] = [("post", p) for p in config.sensitive.get(topic.name, ())]
+        held += [("campaign", campaign) for campaign in topic.halt]
+        for scope, name in held:
+            if (scope, name) in done:
                 continue
-            done.add(campaign)
+            done.add((scope, name))
             if topic.auto_halt:
-                add_halt(path, HALT_FILE, Halt("campaign", campaign, reason, iso_utc(settings.now)))
-                result.halts_written.append(f"campaign {campaign}: {reason}")
+                add_halt(path, HALT_FILE, Halt(scope, name, reason, iso_utc(settings.now)))
+                result.halts_written.append(f"{scope} {name}: {reason}")
+            elif scope == "post":
+                # `cmbuild halt` holds campaigns and channels: a single post is held by veille only.
+                result.halt_commands.append(f"hold {name} (sensitive: {topic.name}) by hand")
             else:
                 result.halt_commands.append(
-                    f"cmbuild halt --campaign {_quoted(campaign)} --reason {_quoted(reason)}"
+                    f"cmbuild halt --campaign {_quoted(name)} --reason {_quoted(reason)}"
                 )
 
 

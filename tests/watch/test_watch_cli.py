@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tests.push.fixtures import cli
 from tests.push.servers import Fault, FaultServer, environ
-from tests.push.sites import make_site, variant
+from tests.push.sites import make_site, variant, write_manifest
 from tests.push.test_faults import channels
 from tests.watch.feeds import RSS, FeedServer
 
@@ -169,3 +169,49 @@ def test_an_invalid_term_is_refused_at_its_line(tmp_path: Path) -> None:
     result = cli(root, "watch", "--now", NOW)
     assert result.returncode == 2
     assert "topics.0.terms.1" in result.stderr and "no word in it" in result.stderr
+
+
+def test_cmbuild_run_watches_before_it_pushes(tmp_path: Path) -> None:
+    with FeedServer() as feeds, FaultServer() as alerts, FaultServer() as hook:
+        alert_url = f"json://127.0.0.1:{alerts.httpd.server_address[1]}/alert"
+        root = _site(tmp_path, hook.url, _watch_toml(f"{feeds.url}/rss", alert_url))
+        result = cli(root, "run", "--now", NOW, "--skip", "collect", env=environ(**ENV))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.index("halted campaign launch") < result.stdout.index("veille: grève")
+    assert [json.loads(s.body)["variant"]["text"] for s in hook.seen] == [
+        "other on hook at 2026-12-01T08:40:00Z"
+    ]
+
+
+def _sensitive_post(root: Path, topic: str) -> None:
+    (root / "posts").mkdir(exist_ok=True)
+    (root / "posts" / "fete.md").write_text(
+        f"---\ntitle: Fête\nchannels: [hook]\nsensitive: [{topic}]\n---\nOn fait la fête !\n",
+        encoding="utf-8",
+    )
+
+
+def test_a_sensitive_post_is_held_whatever_its_campaign(tmp_path: Path) -> None:
+    with FeedServer() as feeds, FaultServer() as hook:
+        root = _site(tmp_path, hook.url, _watch_toml(f"{feeds.url}/rss", "json://127.0.0.1:9/x"))
+        _sensitive_post(root, "grève")
+        entries = [
+            variant("hook", "x", "2026-12-01T08:40:00Z", slug="fete", campaign=None),
+            variant("hook", "x", "2026-12-02T08:30:00Z", slug="promo", campaign="launch"),
+        ]
+        write_manifest(root, entries)
+        watched = cli(root, "watch", "--now", NOW, env=environ(**ENV))
+        assert "halted post posts/fete.md: veille: grève:" in watched.stdout, watched.stderr
+        pushed = cli(root, "push", "--now", NOW, env=environ(**ENV))
+    assert pushed.returncode == 0
+    assert "halted (post posts/fete.md)" in pushed.stdout
+    assert hook.seen == []
+
+
+def test_a_sensitive_topic_that_does_not_exist_is_named_at_the_post(tmp_path: Path) -> None:
+    root = _site(tmp_path, "http://127.0.0.1:9", _watch_toml("https://e.org/rss", "json://h/x"))
+    _sensitive_post(root, "greve")
+    result = cli(root, "watch", "--now", NOW)
+    assert result.returncode == 2
+    assert "posts/fete.md:4" in result.stderr and "'greve'" in result.stderr
+    assert "grève" in result.stderr
