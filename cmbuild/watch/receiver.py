@@ -28,6 +28,7 @@ from cmbuild.watch.dropped import parse_item
 
 TOKEN_HEADER = "X-Cmbuild-Token"
 DEFAULT_MAX_BYTES = 1_000_000
+_DRAIN = 16_000_000  # the largest refused body read away
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer(411, {"error": "a Content-Length is required"})
             return
         if int(length) > settings.max_bytes:
+            self._discard(int(length))
             self._answer(413, {"error": f"over {settings.max_bytes:,} bytes"})
             return
         body = self.rfile.read(int(length))
@@ -104,6 +106,18 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer(400, {"error": str(error)})
             return
         self._answer(200, {"stored": self.server.store(body)})
+
+    def _discard(self, length: int) -> None:
+        """Read a refused body away (never kept), so the sender reads the 413 rather than a
+        connection reset; past `_DRAIN` bytes the connection is closed instead."""
+        self.close_connection = True
+        if length > _DRAIN:
+            return
+        while length > 0:
+            chunk = self.rfile.read(min(length, 65536))
+            if not chunk:
+                return
+            length -= len(chunk)
 
     def do_GET(self) -> None:
         self._answer(405, {"error": "POST an Apprise JSON notification"})

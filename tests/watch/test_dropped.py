@@ -156,3 +156,28 @@ def test_the_watch_receive_command_receives_until_stopped(tmp_path: Path) -> Non
         process.terminate()
         process.wait(timeout=10)
     assert "tok-123" not in first
+
+
+def test_cmbuild_watch_hears_each_dropped_file_once(tmp_path: Path) -> None:
+    from tests.push.fixtures import cli
+    from tests.push.servers import environ
+    from tests.push.sites import make_site
+
+    root = make_site(tmp_path / "site", '[defaults]\ntimezone = "UTC"\n', [])
+    (root / "brand" / "watch.toml").write_text(
+        '[[sources]]\nkind = "inbox"\nname = "pages"\nfolder = "state/watch/inbox"\n'
+        'interval = "1m"\n\n[[topics]]\nname = "grève"\nterms = ["grève"]\nseverity = "info"\n',
+        encoding="utf-8",
+    )
+    inbox = root / "state/watch/inbox"
+    inbox.mkdir(parents=True)
+    note = {"version": "1.0", "title": "Page changed", "message": "Les grèves continuent"}
+    (inbox / "1.json").write_text(json.dumps(note), encoding="utf-8")
+    first = cli(root, "watch", "--now", "2026-12-01T09:00:00Z", env=environ())
+    assert first.returncode == 0, first.stdout + first.stderr
+    mentions = (root / "state/watch/mentions.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(mentions) == 1 and "Page changed" in mentions[0]
+    again = cli(root, "watch", "--now", "2026-12-01T09:05:00Z", env=environ())
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert (inbox / "done/1.json").is_file() and not (inbox / "1.json").exists()
+    assert len((root / "state/watch/mentions.jsonl").read_text().splitlines()) == 1
