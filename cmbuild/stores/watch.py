@@ -1,0 +1,128 @@
+"""state/watch/: what veille has heard, matched and alerted, and how each source is doing.
+
+- `seen.jsonl`: one line per item heard (its uri, source, when), so an item is matched once.
+- `mentions.jsonl`: one line per item that matched a topic: the item, the topic, the terms.
+- `alerts.jsonl`: one line per alert sent (uri and topic). A crisis mention without its line here
+  is a pending alert: it is sent again on the next watch until a target takes it.
+- `sources.json`: per source, when it was last read, its last error and its cursor (replaced
+  atomically; it is state, not history), and when the last watch ran.
+
+The three JSON Lines files follow cmbuild.stores.jsonl: one write and fsync per line; a torn last
+line is set aside in `<name>.torn`, and said, never dropped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cmbuild.files import write_atomic
+from cmbuild.stores.jsonl import append, read_lines, set_aside
+
+WATCH_DIR = "state/watch"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One item heard that matched one topic."""
+
+    at: str  # when watch heard it, ISO UTC
+    source: str
+    uri: str
+    url: str | None
+    title: str
+    topic: str
+    severity: str
+    terms: tuple[str, ...]
+    published: str | None = None
+
+
+@dataclass
+class SourceState:
+    """How one source is doing."""
+
+    last_read: str | None = None  # the last attempt, ISO UTC
+    last_ok: str | None = None  # the last successful read
+    error: str | None = None  # the last attempt's problem, None when it went well
+    cursor: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Store:
+    """The files of state/watch/ under one root."""
+
+    folder: Path
+
+    @classmethod
+    def at(cls, root: Path) -> Store:
+        return cls(root / WATCH_DIR)
+
+    def _rows(self, name: str, notices: list[str]) -> list[dict[str, Any]]:
+        path = self.folder / name
+        raw = read_lines(path)
+        rows = []
+        for number, line in enumerate(raw.lines, start=1):
+            if line.strip():
+                try:
+                    rows.append(json.loads(line))
+                except ValueError:
+                    notices.append(f"{path}:{number}: not a JSON line, left as it is and skipped")
+        if raw.tail:
+            try:
+                rows.append(json.loads(raw.tail))
+                append(path, b"\n")  # a complete line whose newline was lost: finish it
+            except ValueError:
+                aside = set_aside(path, raw.tail, raw.size - len(raw.tail))
+                notices.append(
+                    f"{path}:{raw.tail_line}: the last line was cut short (an interrupted"
+                    f" write); set aside in {aside.name}, the rest is read"
+                )
+        return rows
+
+    def seen(self, notices: list[str]) -> set[str]:
+        return {str(row.get("uri")) for row in self._rows("seen.jsonl", notices)}
+
+    def mentions(self, notices: list[str]) -> list[Mention]:
+        rows = self._rows("mentions.jsonl", notices)
+        return [Mention(**{**row, "terms": tuple(row.get("terms", ()))}) for row in rows]
+
+    def alerted(self, notices: list[str]) -> set[tuple[str, str]]:
+        return {
+            (str(r.get("uri")), str(r.get("topic"))) for r in self._rows("alerts.jsonl", notices)
+        }
+
+    def add_seen(self, rows: Iterable[Mapping[str, str]]) -> None:
+        _append_rows(self.folder / "seen.jsonl", rows)
+
+    def add_mentions(self, mentions: Iterable[Mention]) -> None:
+        _append_rows(self.folder / "mentions.jsonl", (asdict(m) for m in mentions))
+
+    def add_alerted(self, uri: str, topic: str, at: str) -> None:
+        _append_rows(self.folder / "alerts.jsonl", [{"uri": uri, "topic": topic, "at": at}])
+
+    def sources(self) -> tuple[str | None, dict[str, SourceState]]:
+        """When the last watch ran, and each source's state."""
+        path = self.folder / "sources.json"
+        try:
+            data = json.loads(path.read_bytes())
+        except FileNotFoundError:
+            return None, {}
+        states = {name: SourceState(**value) for name, value in data.get("sources", {}).items()}
+        return data.get("watched_at"), states
+
+    def save_sources(self, watched_at: str, states: Mapping[str, SourceState]) -> None:
+        data = {
+            "watched_at": watched_at,
+            "sources": {name: asdict(states[name]) for name in sorted(states)},
+        }
+        text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        write_atomic(self.folder / "sources.json", text.encode("utf-8"))
+
+
+def _append_rows(path: Path, rows: Iterable[Mapping[str, Any]]) -> None:
+    for row in rows:
+        line = json.dumps(row, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        append(path, line.encode("utf-8") + b"\n")

@@ -1,0 +1,142 @@
+"""The feed listener: an RSS or Atom feed read over HTTP, politely and defensively.
+
+A conditional GET (the ETag and Last-Modified the feed gave last time, kept in the cursor) lets a
+feed that has not changed answer 304 with no body. httpx fetches (timeouts, gzip) with redirects
+followed by hand, so that each hop is checked: http(s) only, at most MAX_REDIRECTS. The body is
+read in chunks and abandoned past `context.max_bytes`, decoded (a gzip bomb counts decoded), and
+parsed by feedparser, which reads every RSS and Atom dialect, strips a BOM, and sanitises HTML. A
+feed that is not XML at all is a ListenError naming what is wrong; the others go on.
+"""
+
+from __future__ import annotations
+
+import time
+from calendar import timegm
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+from xml.sax import SAXException
+
+import feedparser
+import httpx
+
+from cmbuild import __version__
+from cmbuild.text.html import read_html
+from cmbuild.watch.sources import FeedSource, Heard, ListenContext, Listened, ListenError
+
+MAX_REDIRECTS = 5
+USER_AGENT = f"cmbuild/{__version__} (veille)"
+_RETRY_STATUSES = {429, 503}
+_REDIRECTS = {301, 302, 303, 307, 308}  # not 304, which httpx counts as one
+
+
+def listen(source: FeedSource, cursor: Mapping[str, str], context: ListenContext) -> Listened:
+    """The feed's items (all of them: watch deduplicates), or none when it answers 304."""
+    headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"}
+    if "etag" in cursor:
+        headers["If-None-Match"] = cursor["etag"]
+    if "last_modified" in cursor:
+        headers["If-Modified-Since"] = cursor["last_modified"]
+    status, answer_headers, body = _fetch(source.url, headers, context)
+    if status == 304:
+        return Listened((), dict(cursor))
+    parsed = feedparser.parse(body, response_headers=dict(answer_headers))
+    problem = parsed.get("bozo_exception")
+    # feedparser also reads broken XML loosely, guessing where items end: a guess could drop or
+    # cut a user's words without a word, so a feed that is not well-formed is refused, named.
+    if isinstance(problem, SAXException) or (parsed.bozo and not parsed.entries):
+        raise ListenError(f"the feed is malformed XML and was skipped: {problem or 'not a feed'}")
+    kept = {
+        "etag": answer_headers.get("etag"),
+        "last_modified": answer_headers.get("last-modified"),
+    }
+    return Listened(
+        tuple(_heard(entry, source.url) for entry in parsed.entries),
+        {key: value for key, value in kept.items() if value},
+    )
+
+
+def _fetch(
+    url: str, headers: dict[str, str], context: ListenContext
+) -> tuple[int, httpx.Headers, bytes]:
+    deadline = time.monotonic() + context.timeout * 3
+    with httpx.Client(timeout=context.timeout, follow_redirects=False) as client:
+        for _hop in range(MAX_REDIRECTS + 1):
+            try:
+                with client.stream("GET", url, headers=headers) as response:
+                    if response.status_code in _REDIRECTS:
+                        url = _next_hop(url, response.headers.get("location", ""))
+                        continue
+                    _refuse(response)
+                    return (
+                        response.status_code,
+                        response.headers,
+                        _body(response, context.max_bytes, deadline),
+                    )
+            except httpx.TimeoutException as exc:
+                raise ListenError(f"no answer within {context.timeout:g} s") from exc
+            except httpx.HTTPError as exc:
+                raise ListenError(f"could not be reached: {exc}") from exc
+    raise ListenError(f"more than {MAX_REDIRECTS} redirects: the address may be wrong")
+
+
+def _next_hop(url: str, location: str) -> str:
+    target = urljoin(url, location)
+    if urlsplit(target).scheme not in ("http", "https"):
+        raise ListenError(f"redirected to {target!r}, which is not a web address: not followed")
+    return target
+
+
+def _refuse(response: httpx.Response) -> None:
+    status = response.status_code
+    if status == 304 or 200 <= status < 300:
+        return
+    retry = None
+    if status in _RETRY_STATUSES:
+        value = response.headers.get("retry-after", "")
+        retry = float(value) if value.isdigit() else None
+    if status in (401, 403):
+        raise ListenError(f"the site refused access (HTTP {status}): the feed may need a login")
+    if status == 429:
+        raise ListenError("the site asks us to slow down (HTTP 429)", retry_after=retry)
+    if status >= 500:
+        raise ListenError(f"the site is failing (HTTP {status}); tried again next run", retry)
+    raise ListenError(f"the site answered HTTP {status}: check the feed's address")
+
+
+def _body(response: httpx.Response, max_bytes: int, deadline: float) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise ListenError(f"the feed is larger than {max_bytes // 1_000_000 or 1} MB: not read")
+        if time.monotonic() > deadline:
+            raise ListenError("the feed arrives too slowly: abandoned")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _heard(entry: Any, feed_url: str) -> Heard:
+    link = entry.get("link") or None
+    title = _plain(entry.get("title") or "")
+    text = _plain(entry.get("summary") or "")
+    uri = entry.get("id") or link or f"{feed_url}#{title}"
+    return Heard(
+        uri=str(uri),
+        url=str(link) if link else None,
+        title=title,
+        text=text,
+        author=entry.get("author") or None,
+        published=_when(entry.get("published_parsed") or entry.get("updated_parsed")),
+    )
+
+
+def _plain(html: str) -> str:
+    # Google Alerts and many news sites put <b> and entities in titles; one line of words remains.
+    return " ".join(read_html(html).visible.split())
+
+
+def _when(parsed: time.struct_time | None) -> datetime | None:
+    return datetime.fromtimestamp(timegm(parsed), UTC) if parsed else None
