@@ -37,6 +37,7 @@ def main() -> int:
             target.write_bytes(data)
         print(f"tests/golden/{site}: {len(files)} files")
     _write_report_golden()
+    _write_inbox_golden()
     _write_metrics_doc()
     return 0
 
@@ -53,6 +54,17 @@ def _write_report_golden() -> None:
         (golden / relative).parent.mkdir(parents=True, exist_ok=True)
         (golden / relative).write_bytes(data)
     print(f"tests/golden/report: {len(files)} files")
+
+
+def _write_inbox_golden() -> None:
+    """tests/golden/inbox/inbox.html: the page of tests/preview/inbox_fixture.py's inbox."""
+    from tests.preview.inbox_fixture import GOLDEN, inbox_html
+
+    with tempfile.TemporaryDirectory() as temp:
+        page = inbox_html(Path(temp))
+    GOLDEN.parent.mkdir(parents=True, exist_ok=True)
+    GOLDEN.write_bytes(page)
+    print("tests/golden/inbox: 1 file")
 
 
 def _write_metrics_doc() -> None:

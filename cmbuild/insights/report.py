@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cmbuild.errors import InputError
 from cmbuild.insights.catalogue import Catalogue
@@ -23,10 +24,12 @@ from cmbuild.insights.figures import (
 )
 from cmbuild.insights.period import Period, previous, split
 from cmbuild.insights.readings import Readings
-from cmbuild.insights.response import ResponseRow
-from cmbuild.load.kpis import LABELS, Kpi
+from cmbuild.load.kpis import LABELS, LOWER_IS_BETTER, Kpi
 
 TREND_PERIODS = 5  # earlier periods shown beside the report's own
+if TYPE_CHECKING:
+    from cmbuild.insights.response import ResponseRow
+
 LISTED_POSTS = 5  # top and bottom
 
 STATUSES = ("met", "below target", "alert", "not measured")
@@ -203,11 +206,13 @@ def _evaluate(kpi: Kpi, index: _Index, followers: Followers, period: Period) -> 
     rows = []
     for label, chosen, span in spans:
         actual = _value(kpi, chosen, followers, span)
-        rows.append(KpiRow(label, actual, _status(kpi, actual)))
+        rows.append(KpiRow(label, actual, kpi_status(kpi, actual)))
     return KpiResult(kpi, tuple(rows))
 
 
 def _value(kpi: Kpi, posts: list[PostFigures], followers: Followers, span: Period) -> float | None:
+    if kpi.metric in LOWER_IS_BETTER:
+        return None  # from the inbox, not the metrics: cmbuild.insights.response
     if kpi.metric == "followers_growth":
         names = [kpi.channel] if kpi.channel else followers.channels()
         if kpi.campaign:
@@ -218,9 +223,13 @@ def _value(kpi: Kpi, posts: list[PostFigures], followers: Followers, span: Perio
     return value
 
 
-def _status(kpi: Kpi, actual: float | None) -> str:
+def kpi_status(kpi: Kpi, actual: float | None) -> str:
     if actual is None:
         return "not measured"
+    if kpi.metric in LOWER_IS_BETTER:
+        if actual <= kpi.target:
+            return "met"
+        return "alert" if kpi.warn_above is not None and actual > kpi.warn_above else "below target"
     if actual >= kpi.target:
         return "met"
     if kpi.warn_below is not None and actual < kpi.warn_below:

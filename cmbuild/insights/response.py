@@ -10,12 +10,14 @@ the triggers of brand/replies.toml give ("none" when no trigger matched).
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from cmbuild.inbox.classify import classifier
-from cmbuild.insights.period import Period
+from cmbuild.insights.period import Period, split
+from cmbuild.insights.report import KpiResult, KpiRow, kpi_status
+from cmbuild.load.kpis import LOWER_IS_BETTER
 from cmbuild.load.replies import Wording
 from cmbuild.stores.inbox import InboxItem
 
@@ -106,3 +108,25 @@ def _hours(value: float | None) -> str:
     if value < 1:
         return f"{round(value * 60)} min"
     return f"{value:.1f} h"
+
+
+def response_kpis(
+    results: Iterable[KpiResult],
+    period: Period,
+    items: Sequence[InboxItem],
+    answered: Mapping[str, datetime],
+    wording: Wording,
+) -> tuple[KpiResult, ...]:
+    """`results` with each `response_hours` target measured: the median per week or month."""
+    evaluated = []
+    for result in results:
+        kpi = result.kpi
+        if kpi.metric not in LOWER_IS_BETTER:
+            evaluated.append(result)
+            continue
+        rows = []
+        for span in split(period, kpi.period):
+            actual = overall_median(response_times(items, answered, wording, span), kpi.channel)
+            rows.append(KpiRow(span.label, actual, kpi_status(kpi, actual)))
+        evaluated.append(KpiResult(kpi, tuple(rows)))
+    return tuple(evaluated)

@@ -12,7 +12,7 @@ from cmbuild.insights.output import write_report
 from cmbuild.insights.period import Period, month_of, parse_period, range_period
 from cmbuild.insights.readings import AT, Readings, read_readings
 from cmbuild.insights.report import Report, Scope, build_report
-from cmbuild.insights.response import ResponseRow, response_times
+from cmbuild.insights.response import response_kpis, response_times
 from cmbuild.layout import DEFAULT_OUTPUT, INBOX_FILE, LEDGER_FILE, STATE_DIR
 from cmbuild.load.config import default_timezone, load_channels
 from cmbuild.load.kpis import load_kpis
@@ -52,7 +52,7 @@ def make_report(root: Path, request: Request, output: Path | None = None) -> tup
     scope = Scope(request.channel, request.campaign)
     platforms = {c.name: c.platform for c in channels}
     report = build_report(period, readings, catalogue, kpis, platforms, output, scope)
-    report = replace(report, responses=_responses(root, period, request.channel))
+    report = _with_inbox(root, report, request.channel)
     charts = output / CACHE / "charts"
     from cmbuild.planning.heatmap import heatmaps  # matplotlib only where a channel has data
 
@@ -60,18 +60,24 @@ def make_report(root: Path, request: Request, output: Path | None = None) -> tup
     return report, write_report(output, report, charts, shown)
 
 
-def _responses(root: Path, period: Period, channel: str | None) -> tuple[ResponseRow, ...]:
-    """Time to first answer of what people said in the period (nothing without an inbox)."""
+def _with_inbox(root: Path, report: Report, channel: str | None) -> Report:
+    """The report with response times and `response_hours` targets (state/inbox.jsonl)."""
     inbox = root / INBOX_FILE
     if not inbox.exists():
-        return ()
+        return report
     items = read_items(inbox, INBOX_FILE).items
     if channel is not None:
         items = tuple(item for item in items if item.channel == channel)
     ledger = (
         read_ledger(root / LEDGER_FILE, LEDGER_FILE).lines if (root / LEDGER_FILE).exists() else ()
     )
-    return response_times(items, answered(items, ledger), load_replies(root), period)
+    first = answered(items, ledger)
+    wording = load_replies(root)
+    return replace(
+        report,
+        responses=response_times(items, first, wording, report.period),
+        kpis=response_kpis(report.kpis, report.period, items, first, wording),
+    )
 
 
 def _period(request: Request, readings: Readings, zone: str) -> Period:

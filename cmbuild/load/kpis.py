@@ -28,7 +28,10 @@ METRICS = (
     "visits",
     "conversions",
     "revenue",
+    "response_hours",
 )
+# Targets that are a most, not a least: the median time to first answer, in hours.
+LOWER_IS_BETTER = ("response_hours",)
 RATES = ("engagement_rate", "click_through_rate")
 PERIODS = ("week", "month", "campaign")
 LABELS = {
@@ -40,6 +43,7 @@ LABELS = {
     "visits": "visits to the site",
     "conversions": "conversions",
     "revenue": "revenue",
+    "response_hours": "hours to first answer (median)",
 }
 
 Number = StrictFloat  # whole numbers too; not text, not true/false
@@ -57,6 +61,7 @@ class Kpi:
     campaign: str | None = None
     name: str | None = None
     line: int | None = None  # of its [[kpi]] header, for messages
+    warn_above: float | None = None  # for LOWER_IS_BETTER metrics: alert over this
 
     @property
     def scope(self) -> str:
@@ -81,6 +86,7 @@ class _KpiModel(BaseModel):
     campaign: str | None = None
     target: Number
     warn_below: Number | None = None
+    warn_above: Number | None = None
 
 
 class _KpisFile(BaseModel):
@@ -180,13 +186,43 @@ def _problems(
             'period = "campaign" needs the campaign it covers',
             'add `campaign = "..."`, or measure per week or month',
         )
-    if model.warn_below is not None and model.warn_below > model.target:
+    _direction_problems(model, add)
+    return found
+
+
+def _direction_problems(model: _KpiModel, add: Callable[[str, str, str], None]) -> None:
+    """A time to answer is aimed at from above: `warn_above`, not `warn_below`; and back."""
+    lower = model.metric in LOWER_IS_BETTER
+    if not lower and model.warn_below is not None and model.warn_below > model.target:
         add(
             "warn_below",
             f"warn_below ({model.warn_below:g}) is above the target ({model.target:g})",
             "warn_below is the level under which the report alerts: keep it under the target",
         )
-    return found
+    if lower and model.warn_below is not None:
+        add(
+            "warn_below",
+            f"{model.metric} is a most to stay under: warn_below does not apply",
+            "write warn_above = N: the report alerts when the time goes over N hours",
+        )
+    if not lower and model.warn_above is not None:
+        add(
+            "warn_above",
+            f"warn_above applies to {', '.join(LOWER_IS_BETTER)} only",
+            "use warn_below",
+        )
+    if lower and model.warn_above is not None and model.warn_above < model.target:
+        add(
+            "warn_above",
+            f"warn_above ({model.warn_above:g}) is under the target ({model.target:g})",
+            "warn_above is the time over which the report alerts: keep it over the target",
+        )
+    if lower and model.campaign is not None:
+        add(
+            "campaign",
+            "response times are measured per channel or for the whole brand",
+            "use channel, or neither",
+        )
 
 
 def _kpi(model: _KpiModel, line: int | None) -> Kpi:
@@ -195,6 +231,7 @@ def _kpi(model: _KpiModel, line: int | None) -> Kpi:
         period=model.period,
         target=float(model.target),
         warn_below=None if model.warn_below is None else float(model.warn_below),
+        warn_above=None if model.warn_above is None else float(model.warn_above),
         channel=model.channel,
         campaign=model.campaign,
         name=model.name,

@@ -72,7 +72,13 @@ def test_the_report_has_response_times_from_the_inbox_and_the_ledger(
     )
     with (root / "state" / "ledger.jsonl").open("ab") as ledger:
         ledger.write(reply.to_json())
-    cli("report", "--root", str(root), "--period", "2026-12")
+    (root / "brand" / "kpis.toml").write_text(
+        '[[kpi]]\nname = "Answer fast"\nmetric = "response_hours"\nchannel = "x-test"\n'
+        "target = 1\nwarn_above = 1.5\n",
+        encoding="utf-8",
+    )
+    run = cli("report", "--root", str(root), "--period", "2026-12")
+    assert run.code == 1 and "alert  Answer fast" in run.out  # 2 h: over warn_above
     written = (root / "output" / "report" / "2026-12" / "report.md").read_text(encoding="utf-8")
     assert "## Response times" in written
     assert "| x-test | complaint | 2 | 1 | 1 | 2.0 h | 2.0 h |" in written

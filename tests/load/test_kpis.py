@@ -104,3 +104,20 @@ def test_an_unknown_key_and_a_missing_target(tmp_path: Path) -> None:
 def test_warn_below_above_the_target(tmp_path: Path) -> None:
     (error,) = errors(tmp_path, '[[kpi]]\nmetric = "clicks"\ntarget = 3\nwarn_below = 5\n')
     assert (error.line, error.key) == (4, "kpi.0.warn_below")
+
+
+def test_a_response_time_target_is_a_most(tmp_path: Path) -> None:
+    (kpi,) = load(tmp_path, '[[kpi]]\nmetric = "response_hours"\ntarget = 2\nwarn_above = 6\n')
+    assert (kpi.target, kpi.warn_above, kpi.warn_below) == (2.0, 6.0, None)
+    found = errors(
+        tmp_path,
+        '[[kpi]]\nmetric = "response_hours"\ntarget = 2\nwarn_below = 1\n\n'
+        '[[kpi]]\nmetric = "clicks"\ntarget = 2\nwarn_above = 1\n\n'
+        '[[kpi]]\nmetric = "response_hours"\ntarget = 2\nwarn_above = 1\n',
+    )
+    assert [(e.line, e.key) for e in found] == [
+        (4, "kpi.0.warn_below"),
+        (9, "kpi.1.warn_above"),
+        (14, "kpi.2.warn_above"),
+    ]
+    assert "warn_above" in (found[0].hint or "")

@@ -1,0 +1,76 @@
+"""Alerts for complaint and crisis items: each item alerts its intent's `escalate_to`, once.
+
+`escalate_to` names environment variables holding Apprise URLs (the URLs carry secrets). An item
+is alerted once: the ids already alerted are kept in state/inbox-alerts.jsonl (one line per item
+whose alert every target took). A target that is down leaves the item out of that file, so the
+next run tries again; what failed is described by scheme and host only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from cmbuild.inbox.listing import InboxRow
+from cmbuild.stores import jsonl
+
+ALERTS_FILE = "state/inbox-alerts.jsonl"
+Send = Callable[[Sequence[str], str, str], list[str]]  # cmbuild.notify.send
+
+
+@dataclass(frozen=True)
+class Escalated:
+    """What one run alerted, what it could not, and the variables it did not find."""
+
+    alerted: tuple[str, ...]  # item ids
+    failures: tuple[str, ...]  # "<item id>: <target>: <why>", without secrets
+    unset: tuple[str, ...]  # escalate_to variables not set in the environment
+
+
+def alerted_ids(path: Path) -> set[str]:
+    """The item ids already alerted (a torn last line is left for the next append to set aside)."""
+    if not path.exists():
+        return set()
+    return {json.loads(line)["item"] for line in jsonl.read_lines(path).lines}
+
+
+def escalate(rows: Iterable[InboxRow], env: Mapping[str, str], path: Path, send: Send) -> Escalated:
+    """Alert each unanswered row whose intent escalates and that was not alerted before."""
+    done = alerted_ids(path)
+    alerted: list[str] = []
+    failures: list[str] = []
+    unset: set[str] = set()
+    for row in rows:
+        intent = row.intent
+        if intent is None or not intent.escalate_to or row.item.id in done:
+            continue
+        if row.answered_at is not None:
+            continue
+        names = [name for name in intent.escalate_to if env.get(name)]
+        unset.update(name for name in intent.escalate_to if not env.get(name))
+        if not names:
+            continue
+        failed = send([env[name] for name in names], _title(row), _body(row))
+        if failed:
+            failures.extend(f"{row.item.id}: {failure}" for failure in failed)
+            continue
+        jsonl.append(path, json.dumps({"item": row.item.id}).encode() + b"\n")
+        done.add(row.item.id)
+        alerted.append(row.item.id)
+    return Escalated(tuple(alerted), tuple(failures), tuple(sorted(unset)))
+
+
+def _title(row: InboxRow) -> str:
+    assert row.intent is not None
+    return (
+        f"[{row.intent.name}] {row.item.channel}: {row.item.author_name or row.item.author_handle}"
+    )
+
+
+def _body(row: InboxRow) -> str:
+    lines = [row.item.text, "", row.item.url or row.item.id]
+    if row.command:
+        lines += ["", f"Suggested answer: {row.command}"]
+    return "\n".join(lines)

@@ -1,0 +1,67 @@
+"""output/inbox.html: the inbox per intent, with the approved replies and how to send each.
+
+Drawn from the rows of `cmbuild.inbox.listing` by `cmbuild inbox` (not by the build: the inbox
+is read from the platforms, not from the repository). Intents come in the order of
+brand/replies.toml, then the items no trigger matched. Same rows, same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from cmbuild.inbox.compose import item_values
+from cmbuild.inbox.listing import InboxRow, reply_command
+from cmbuild.load.replies import Approved, Wording
+from cmbuild.stores.inbox import InboxItem
+
+INBOX_PAGE = "inbox.html"  # in the output folder, beside index.html
+STYLE = "preview/style.css"
+
+
+@dataclass(frozen=True)
+class _Group:
+    key: str
+    title: str
+    escalate: tuple[str, ...]
+    rows: tuple[InboxRow, ...]
+
+
+def inbox_page(rows: Sequence[InboxRow], wording: Wording, brand: str) -> bytes:
+    """The page's bytes for `rows` (in the order `list_inbox` gives them)."""
+    groups = []
+    for intent in wording.intents:
+        chosen = tuple(
+            row for row in rows if row.intent is not None and row.intent.name == intent.name
+        )
+        if chosen:
+            title = intent.name.capitalize()
+            groups.append(_Group(intent.name, title, intent.escalate_to, chosen))
+    unmatched = tuple(row for row in rows if row.intent is None)
+    if unmatched:
+        groups.append(_Group("none", "No intent recognised", (), unmatched))
+    env = Environment(
+        loader=PackageLoader("cmbuild.preview", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    text = env.get_template("inbox.html.j2").render(
+        brand=brand,
+        style=STYLE,
+        groups=groups,
+        total=len(rows),
+        waiting=sum(row.answered_at is None for row in rows),
+        command=reply_command,
+        missing=_missing,
+    )
+    return text.encode("utf-8")
+
+
+def _missing(item: InboxItem, reply: Approved) -> list[str]:
+    given = item_values(item)
+    return [name for name in reply.placeholders if name not in given]
