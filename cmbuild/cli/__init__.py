@@ -8,6 +8,7 @@
     report.py     report
     collect.py    collect, run (the scheduled steps)
     analytics.py  import-analytics
+    inbox.py      inbox, reply (the community inbox)
     show.py       a build's summary (plain, rich, JSON) and a push's table
 
 Exit codes: 0 fine; 1 findings at error level (or warnings, with --strict), or a push that failed
@@ -26,7 +27,7 @@ from typing import NoReturn
 import click
 
 from cmbuild import __version__
-from cmbuild.cli import analytics, build, collect, push, report, serve, tools
+from cmbuild.cli import analytics, build, collect, inbox, push, report, serve, tools
 from cmbuild.cli.group import Group
 from cmbuild.cli.options import EXIT_PIPE
 
@@ -69,6 +70,8 @@ for _command in (
     collect.collect,
     collect.run_scheduled,
     analytics.import_analytics,
+    inbox.inbox,
+    inbox.reply,
 ):
     main.add_command(_command)
 del _command

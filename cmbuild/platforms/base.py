@@ -55,6 +55,11 @@ class Platform(ABC):
     # Reading figures back (`cmbuild collect`): a "module:attribute" reference to the platform's
     # MetricsReader (cmbuild.platforms.shared.metrics), which works through its publisher.
     metrics: ClassVar[str | None] = None
+    # The community inbox (`cmbuild inbox`, `cmbuild reply`): "module:attribute" references to
+    # the platform's InboxReader and ReplySender (cmbuild.platforms.shared.inbox), which work
+    # through its publisher.
+    inbox: ClassVar[str | None] = None
+    reply: ClassVar[str | None] = None
 
     # The `cmbuild init` starter template: a file beside the module that defines the platform,
     # copied to brand/templates/<name>.j2 (.html.j2 for HTML platforms). None: no starter.

@@ -37,6 +37,8 @@ class Bluesky(Platform):
         alt_text_limit=2000,  # the official app's cap; the protocol sets none
     )
     metrics = "cmbuild.platforms.bluesky.metrics:BlueskyMetrics"
+    inbox = "cmbuild.platforms.bluesky.inbox:BlueskyInbox"
+    reply = "cmbuild.platforms.bluesky.reply:BlueskyReply"
     publisher = PublisherSpec(
         "cmbuild.platforms.bluesky.publisher:BlueskyPublisher",
         "cmbuild.platforms.bluesky.options:BlueskyOptions",
