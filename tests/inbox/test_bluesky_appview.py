@@ -6,8 +6,6 @@ twice, even when the process dies between the send and the ledger's line."""
 
 from __future__ import annotations
 
-import itertools
-import os
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -23,16 +21,12 @@ from cmbuild.push.report import Report
 from cmbuild.push.retry import RetryPolicy
 from cmbuild.push.session import PushSettings
 from cmbuild.stores.ledger import LedgerWriter
+from tests.collect.test_bluesky_appview import name, refs
 from tests.platforms.bluesky.appview import BlueskyNetwork
 from tests.push.sites import ledger_lines, make_site, variant
 
 pytestmark = pytest.mark.appview
 NOW = "2026-12-01T09:00:00Z"
-_names = itertools.count(1)
-
-
-def name(prefix: str) -> str:
-    return f"{prefix}{os.getpid() % 10000}i{next(_names)}"
 
 
 def site(root: Path, network: BlueskyNetwork) -> Path:
@@ -43,11 +37,6 @@ def site(root: Path, network: BlueskyNetwork) -> Path:
         'app_password = "CMB_BLUESKY_APP_PASSWORD" }\n'
     )
     return make_site(root, channels, [variant("bsky", "bluesky", NOW, text="Notre nouveauté")])
-
-
-def strong(client: Any, uri: str) -> Any:
-    did, _, rkey = uri.removeprefix("at://").split("/")
-    return models.create_strong_ref(client.get_post(rkey, profile_identify=did))
 
 
 def read(root: Path, env: dict[str, str]) -> Any:
@@ -72,7 +61,7 @@ def test_inbox_stores_the_reply_and_mention_and_the_answer_threads_under_it(
     assert [r.outcome for r in run_push(root, NOW, brand.env).rows] == ["published"]
     (sent_post,) = [line for line in ledger_lines(root) if line["kind"] == "published"]
     post_uri = sent_post["remote_id"]
-    post = strong(fan, post_uri)
+    post = refs(fan, post_uri)
     asked = fan.send_post(
         "Où est ma commande ?", reply_to=models.AppBskyFeedPost.ReplyRef(parent=post, root=post)
     )
@@ -133,3 +122,19 @@ def _mention(text: str, handle: str, did: str) -> list[Any]:
             features=[models.AppBskyRichtextFacet.Mention(did=did)],
         )
     ]
+
+
+def test_refused_credentials_name_the_variable_and_store_nothing(
+    tmp_path: Path, bluesky_network: BlueskyNetwork
+) -> None:
+    brand = bluesky_network.make_account(name("brand"))
+    root = site(tmp_path / "site", bluesky_network)
+    env = {**brand.env, "CMB_BLUESKY_APP_PASSWORD": "wrong-wrong-wrong-wrong"}
+    settings = InboxSettings(
+        root, channels=("bsky",), environ=env, retry=RetryPolicy(sleep=lambda _: None)
+    )
+    run = read_inbox(settings)
+    assert run.failed and run.channels["bsky"].written == 0
+    error = run.channels["bsky"].error or ""
+    assert "CMB_BLUESKY_APP_PASSWORD" in error and "wrong-wrong" not in error
+    assert not (root / "state" / "inbox.jsonl").exists()
