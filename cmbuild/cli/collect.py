@@ -55,9 +55,11 @@ def collect(root: Path, channels: tuple[str, ...], now: str | None, dry_run: boo
 @click.command(name="run")
 @root_option
 @NOW
-@click.option("--skip", multiple=True, type=click.Choice(["push", "collect"]), help="Skip a step.")
+@click.option(
+    "--skip", multiple=True, type=click.Choice(["push", "collect", "inbox"]), help="Skip a step."
+)
 def run_scheduled(root: Path, now: str | None, skip: tuple[str, ...]) -> None:
-    """The scheduled steps in order, push then collect, logging in once per account.
+    """The scheduled steps in order, push, collect, inbox, logging in once per account.
 
     \b
     Examples:
@@ -82,6 +84,11 @@ def run_scheduled(root: Path, now: str | None, skip: tuple[str, ...]) -> None:
         if report.collect is not None:
             _show_collect(report.collect)
             failed = failed or report.collect.failed
+        if report.inbox is not None:
+            from cmbuild.cli.show import show_inbox
+
+            show_inbox(report.inbox, click.echo)
+            failed = failed or report.inbox.failed
         for step in report.skipped:
             click.echo(f"{step}: skipped")
         code = EXIT_FAILED if failed else EXIT_OK

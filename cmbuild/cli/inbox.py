@@ -9,14 +9,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from cmbuild.cli.options import EXIT_FAILED, EXIT_OK, root_option
-
-if TYPE_CHECKING:
-    from cmbuild.inbox.fetch import InboxRun
 
 
 @click.command()
@@ -42,7 +38,9 @@ def inbox(
     settings = InboxSettings(root, channels, parse_now(since), dry_run=dry_run, fetch=not no_fetch)
     code, run = _guard(lambda: read_inbox(settings))
     if run is not None:
-        _show(run)
+        from cmbuild.cli.show import show_inbox
+
+        show_inbox(run, click.echo)
         code = EXIT_FAILED if run.failed else EXIT_OK
     sys.exit(code)
 
@@ -78,21 +76,3 @@ def reply(root: Path, item: str, text: str, private: bool, dry_run: bool) -> Non
         failed = sent.outcome in ("failed", "gone")  # type: ignore[attr-defined]
         code = EXIT_FAILED if failed else EXIT_OK
     sys.exit(code)
-
-
-def _show(run: InboxRun) -> None:
-    verb = "read (dry run, not stored)" if run.dry_run else "new"
-    for problem in run.contents.errors:
-        click.echo(f"warning: {problem}")
-    for name, result in run.channels.items():
-        count = result.read if run.dry_run else result.written
-        line = f"  {name}: {count} items {verb}"
-        click.echo(line + (f"; stopped: {result.error}" if result.error else ""))
-    if run.unread:
-        click.echo(f"  not read (cmbuild cannot read their inbox yet): {', '.join(run.unread)}")
-    items = sorted(run.contents.items, key=lambda i: (i.id in run.answered, -i.at.timestamp()))
-    for found in items:
-        state = "answered" if found.id in run.answered else "to answer"
-        said = " ".join(found.text.split())[:80]
-        click.echo(f"{found.at:%Y-%m-%d %H:%MZ}  {state:9}  {found.kind:7}  {found.id}")
-        click.echo(f"    @{found.author_handle}: {said}")
