@@ -11,6 +11,7 @@
     watch.py      watch (veille)
     receive.py    watch-receive (Apprise notifications into a veille inbox)
     slots.py      slots (each channel's best hours, learned from its history)
+    inbox.py      inbox, reply (the community inbox)
     show.py       a build's summary (plain, rich, JSON) and a push's table
 
 Exit codes: 0 fine; 1 findings at error level (or warnings, with --strict), or a push that failed
@@ -33,6 +34,7 @@ from cmbuild.cli import (
     analytics,
     build,
     collect,
+    inbox,
     push,
     receive,
     report,
@@ -86,6 +88,8 @@ for _command in (
     watch.watch,
     receive.watch_receive,
     slots.slots,
+    inbox.inbox,
+    inbox.reply,
 ):
     main.add_command(_command)
 del _command

@@ -57,10 +57,13 @@ def collect(root: Path, channels: tuple[str, ...], now: str | None, dry_run: boo
 @root_option
 @NOW
 @click.option(
-    "--skip", multiple=True, type=click.Choice(["watch", "push", "collect"]), help="Skip a step."
+    "--skip",
+    multiple=True,
+    type=click.Choice(["watch", "push", "collect", "inbox"]),
+    help="Skip a step.",
 )
 def run_scheduled(root: Path, now: str | None, skip: tuple[str, ...]) -> None:
-    """The scheduled steps in order, watch, push then collect, logging in once per account.
+    """The scheduled steps in order, watch, push, collect then inbox, logging in once per account.
 
     watch runs when brand/watch.toml exists; a crisis it finds halts before push runs.
 
@@ -91,6 +94,11 @@ def run_scheduled(root: Path, now: str | None, skip: tuple[str, ...]) -> None:
         if report.collect is not None:
             _show_collect(report.collect)
             failed = failed or report.collect.failed
+        if report.inbox is not None:
+            from cmbuild.cli.show import show_inbox
+
+            show_inbox(report.inbox, click.echo)
+            failed = failed or report.inbox.failed
         for step in report.skipped:
             click.echo(f"{step}: skipped")
         code = EXIT_FAILED if failed else EXIT_OK

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from cmbuild.build.summary import Summary
     from cmbuild.errors import InputError
+    from cmbuild.inbox.fetch import InboxRun
     from cmbuild.model import Finding
     from cmbuild.push.report import Report
 
@@ -141,3 +142,22 @@ def push_report(report: Report, show: Write) -> None:
 
 def as_json(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def show_inbox(run: InboxRun, echo: Write) -> None:
+    """An inbox reading per channel, then the items: to answer first, newest first."""
+    verb = "read (dry run, not stored)" if run.dry_run else "new"
+    for problem in run.contents.errors:
+        echo(f"warning: {problem}")
+    for name, result in run.channels.items():
+        count = result.read if run.dry_run else result.written
+        line = f"  {name}: {count} items {verb}"
+        echo(line + (f"; stopped: {result.error}" if result.error else ""))
+    if run.unread:
+        echo(f"  not read (cmbuild cannot read their inbox yet): {', '.join(run.unread)}")
+    items = sorted(run.contents.items, key=lambda i: (i.id in run.answered, -i.at.timestamp()))
+    for found in items:
+        state = "answered" if found.id in run.answered else "to answer"
+        said = " ".join(found.text.split())[:80]
+        echo(f"{found.at:%Y-%m-%d %H:%MZ}  {state:9}  {found.kind:7}  {found.id}")
+        echo(f"    @{found.author_handle}: {said}")

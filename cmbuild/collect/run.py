@@ -87,7 +87,7 @@ def collect(
     progress: Progress | None = None,
 ) -> CollectReport:
     """Read and store every reading due now; `publishers` are shared with a run's other steps."""
-    channels = _channels(settings)
+    channels = chosen_channels(settings)
     now = (settings.now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     ledger = settings.root / LEDGER_FILE
     records = fold(read_ledger(ledger, LEDGER_FILE).lines)
@@ -213,7 +213,7 @@ def _snapshot(
     )
 
 
-def _channels(settings: CollectSettings) -> dict[str, Channel]:
+def chosen_channels(settings: CollectSettings) -> dict[str, Channel]:
     channels = {c.name: c for c in load_channels(settings.root)}
     unknown = [c for c in settings.channels if c not in channels]
     if unknown:

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from cmbuild.model import Channel
     from cmbuild.platforms.options import ChannelOptions
     from cmbuild.platforms.shared.activity import ActivityReader
+    from cmbuild.platforms.shared.inbox import InboxReader, ReplySender
     from cmbuild.platforms.shared.metrics import MetricsReader
     from cmbuild.platforms.shared.publisher import Publisher
 
@@ -195,6 +196,30 @@ def activity_reader_class(channel: Channel) -> type[ActivityReader[Any]] | None:
     found = _load(platform.activity)
     if not (isinstance(found, type) and issubclass(found, ActivityReader)):
         raise PlatformRegistryError(f"{platform.activity} is not an ActivityReader subclass")
+def inbox_reader_class(channel: Channel) -> type[InboxReader[Any]] | None:
+    """The inbox reader of `channel`'s platform, imported now; None if it has none (or the
+    channel publishes through another publisher, whose session the reader could not use)."""
+    from cmbuild.platforms.shared.inbox import InboxReader
+
+    found: type[InboxReader[Any]] | None = _piece(channel, get(channel.platform).inbox, InboxReader)
+    return found
+
+
+def reply_sender_class(channel: Channel) -> type[ReplySender[Any]] | None:
+    """The reply sender of `channel`'s platform, imported now; None if it has none."""
+    from cmbuild.platforms.shared.inbox import ReplySender
+
+    found: type[ReplySender[Any]] | None = _piece(channel, get(channel.platform).reply, ReplySender)
+    return found
+
+
+def _piece(channel: Channel, target: str | None, base: type[Any]) -> Any:
+    chosen = dict(channel.options).get("publisher")
+    if target is None or chosen not in (None, channel.platform):
+        return None
+    found = _load(target)
+    if not (isinstance(found, type) and issubclass(found, base)):
+        raise PlatformRegistryError(f"{target} is not a {base.__name__} subclass")
     return found
 
 

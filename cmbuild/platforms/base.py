@@ -61,6 +61,11 @@ class Platform(ABC):
     # Whether an answer to someone can go in a direct message (an approved reply with
     # `private = true`); where not, the intent's approved public reply is sent instead.
     direct_messages: ClassVar[bool] = False
+    # The community inbox (`cmbuild inbox`, `cmbuild reply`): "module:attribute" references to
+    # the platform's InboxReader and ReplySender (cmbuild.platforms.shared.inbox), which work
+    # through its publisher.
+    inbox: ClassVar[str | None] = None
+    reply: ClassVar[str | None] = None
 
     # The `cmbuild init` starter template: a file beside the module that defines the platform,
     # copied to brand/templates/<name>.j2 (.html.j2 for HTML platforms). None: no starter.

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from cmbuild.collect.run import CollectReport, CollectSettings, Progress, collect
+from cmbuild.inbox.fetch import InboxRun, InboxSettings, read_inbox
 from cmbuild.platforms.shared.publisher import Publisher
 from cmbuild.push.apply import push
 from cmbuild.push.report import Report
@@ -19,9 +20,8 @@ from cmbuild.push.session import PushSettings
 from cmbuild.watch.run import WatchResult
 
 # The steps, in the order a scheduled run takes them. Listening comes first: a crisis halts a
-# campaign before its next post goes out. The community inbox (`inbox`, after collect) comes in
-# here when cmbuild has it.
-STEPS = ("watch", "push", "collect")
+# campaign before its next post goes out; the community inbox comes last, after collect.
+STEPS = ("watch", "push", "collect", "inbox")
 
 
 @dataclass
@@ -29,6 +29,7 @@ class RunReport:
     watch: WatchResult | None = None
     push: Report | None = None
     collect: CollectReport | None = None
+    inbox: InboxRun | None = None
     skipped: list[str] = field(default_factory=list)
     logins: int = 0  # publishers built, each at most one login
 
@@ -54,9 +55,20 @@ def run_steps(
         "watch": lambda: setattr(report, "watch", watch() if watch else None),
         "push": lambda: setattr(report, "push", push(push_settings, shared)),
         "collect": lambda: setattr(report, "collect", collect(collect_settings, shared, progress)),
+        "inbox": lambda: setattr(report, "inbox", read_inbox(_inbox(collect_settings), shared)),
     }
     for name in STEPS:
         if name not in skip:
             steps[name]()
     report.logins = len(shared)
     return report
+
+
+def _inbox(settings: CollectSettings) -> InboxSettings:
+    return InboxSettings(
+        settings.root,
+        now=settings.now,
+        timeout=settings.timeout,
+        retry=settings.retry,
+        environ=settings.environ,
+    )

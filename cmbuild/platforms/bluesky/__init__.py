@@ -38,6 +38,8 @@ class Bluesky(Platform):
     )
     metrics = "cmbuild.platforms.bluesky.metrics:BlueskyMetrics"
     activity = "cmbuild.platforms.bluesky.activity:BlueskyActivity"
+    inbox = "cmbuild.platforms.bluesky.inbox:BlueskyInbox"
+    reply = "cmbuild.platforms.bluesky.reply:BlueskyReply"
     publisher = PublisherSpec(
         "cmbuild.platforms.bluesky.publisher:BlueskyPublisher",
         "cmbuild.platforms.bluesky.options:BlueskyOptions",

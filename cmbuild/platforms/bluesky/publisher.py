@@ -71,7 +71,7 @@ class BlueskyPublisher(Publisher):
             raise PublishError(f"Bluesky attaches at most {_MAX_IMAGES} images, not {len(media)}")
         _check_sizes(media)
         api = self._client()
-        created = self._created.setdefault(entry.idempotency_key, _now())
+        created = self.created_at(entry.idempotency_key)
         record: dict[str, Any] = {"$type": COLLECTION, "text": entry.text, "createdAt": created}
         if entry.lang:
             record["langs"] = [entry.lang]
@@ -83,16 +83,29 @@ class BlueskyPublisher(Publisher):
                 "$type": "app.bsky.embed.images",
                 "images": [self._image(api, item, entry) for item in media],
             }
-        rkey = record_key(entry.idempotency_key)
+        return self.put_post(record, entry.idempotency_key)
+
+    def put_post(self, record: dict[str, Any], key: str, what: str = "post") -> Receipt:
+        """Write the post `record` under the record key of `key` (a repeat rewrites it)."""
+        api = self._client()
+        rkey = record_key(key)
         data = models.ComAtprotoRepoPutRecord.Data(
             repo=self._did, collection=COLLECTION, rkey=rkey, record=record, validate_=True
         )
-        answer = self._call("post", lambda: api.com.atproto.repo.put_record(data))
-        return Receipt(str(answer.uri), self._url(rkey), _parse_time(created))
+        answer = self._call(what, lambda: api.com.atproto.repo.put_record(data))
+        return Receipt(str(answer.uri), self._url(rkey), _parse_time(record.get("createdAt")))
+
+    def created_at(self, key: str) -> str:
+        """When the post of `key` was first attempted in this session (its `createdAt`)."""
+        return self._created.setdefault(key, _now())
 
     def find(self, lookup: Lookup) -> Receipt | None:
+        return self.find_post(lookup.key)
+
+    def find_post(self, key: str) -> Receipt | None:
+        """The post written under the record key of `key`, if the account has it."""
         api = self._client()
-        rkey = record_key(lookup.key)
+        rkey = record_key(key)
         params = models.ComAtprotoRepoGetRecord.Params(
             repo=self._did, collection=COLLECTION, rkey=rkey
         )

@@ -1,0 +1,35 @@
+"""`cmbuild inbox --no-fetch` lists the store (to answer first, newest first); `cmbuild reply`
+names an item that is not in the inbox, with the closest one, and sends nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from cmbuild.stores import inbox
+from tests.helpers import cli
+from tests.push.sites import make_site
+from tests.stores.test_inbox import AT, item
+
+CHANNELS = '[channels.bsky]\nplatform = "bluesky"\n'
+
+
+def test_inbox_without_fetch_lists_what_is_stored_newest_first(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site", CHANNELS, [])
+    older = item("at://did:plc:fan/app.bsky.feed.post/old", text="Premier message")
+    newer = item("at://did:plc:fan/app.bsky.feed.post/new", text="Second", at=AT + timedelta(1))
+    inbox.append_items(root / "state" / "inbox.jsonl", [older, newer])
+    run = cli("inbox", "--root", str(root), "--no-fetch")
+    assert run.code == 0, run.err
+    assert run.out.index("Second") < run.out.index("Premier message")
+    assert run.out.count("to answer") == 2 and newer.id in run.out
+
+
+def test_reply_to_an_item_not_in_the_inbox_names_the_closest(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site", CHANNELS, [])
+    stored = item("at://did:plc:fan/app.bsky.feed.post/abc")
+    inbox.append_items(root / "state" / "inbox.jsonl", [stored])
+    run = cli("reply", "--root", str(root), stored.id + "x", "--text", "Merci")
+    assert run.code == 2
+    assert "state/inbox.jsonl: no item" in run.err and f"did you mean '{stored.id}'" in run.err
+    assert not (root / "state" / "ledger.jsonl").exists()
