@@ -189,13 +189,12 @@ def activity_reader_class(channel: Channel) -> type[ActivityReader[Any]] | None:
     `metrics_reader_class`."""
     from cmbuild.platforms.shared.activity import ActivityReader
 
-    platform = get(channel.platform)
-    chosen = dict(channel.options).get("publisher")
-    if platform.activity is None or chosen not in (None, platform.name):
-        return None
-    found = _load(platform.activity)
-    if not (isinstance(found, type) and issubclass(found, ActivityReader)):
-        raise PlatformRegistryError(f"{platform.activity} is not an ActivityReader subclass")
+    found: type[ActivityReader[Any]] | None = _piece(
+        channel, get(channel.platform).activity, ActivityReader
+    )
+    return found
+
+
 def inbox_reader_class(channel: Channel) -> type[InboxReader[Any]] | None:
     """The inbox reader of `channel`'s platform, imported now; None if it has none (or the
     channel publishes through another publisher, whose session the reader could not use)."""
