@@ -22,10 +22,12 @@ from cmbuild.images.facts import describe_image
 from cmbuild.incremental.index import Index, PostEntry, RequestRecord
 from cmbuild.incremental.inputs import Stat, stat_of
 from cmbuild.incremental.shards import Shard, Shards, local_time, variant_to_dict
-from cmbuild.layout import resolve_image
-from cmbuild.model import Channel, Media, Post
+from cmbuild.layout import HALT_FILE, resolve_image
+from cmbuild.model import Charter, Media, Post
 from cmbuild.render.variant import RenderContext
-from cmbuild.schedule.slots import Request, requests_for, schedule
+from cmbuild.schedule.queue import Plan, Rules
+from cmbuild.schedule.slots import Request, requests_for, schedule_plan
+from cmbuild.stores.halts import read_halts
 
 Times = Mapping[str, Mapping[str, datetime]]  # post source -> channel -> aware datetime
 
@@ -37,10 +39,12 @@ class Scheduled:
     requests: dict[str, list[Request]]
     times: Times
     reused: bool  # no request changed: the times are those of the last build
+    plan: Plan | None = None  # the queue's placements and the posts it left out
 
 
-def schedule_posts(posts: Posts, index: Index, channels: Mapping[str, Channel]) -> Scheduled:
+def schedule_posts(root: Path, posts: Posts, index: Index, config: Configuration) -> Scheduled:
     """Every post's times: those of the last build when no post's requests changed."""
+    channels = config.by_name()
     requests = {s: requests_for(post) for s, post in posts.parsed.items()}
     reused = set(index.posts) == set(posts.sources) and all(
         s in index.posts
@@ -49,14 +53,38 @@ def schedule_posts(posts: Posts, index: Index, channels: Mapping[str, Channel]) 
         and {r.channel for r in found} == {row.channel for row in index.posts[s].rows}
         for s, found in requests.items()
     )
-    if reused:
-        return Scheduled(requests, _IndexedTimes(index), True)
     every = [r for s in posts.sources for r in requests.get(s) or _requests(s, posts.cached[s])]
-    return Scheduled(requests, schedule(every, channels), False)
+    # The queue's placements depend on every post's times and on the halts: placed again each
+    # time; a post whose placement did not change keeps its render key, so it is not re-rendered.
+    if reused and not any(r.queued for r in every):
+        return Scheduled(requests, _IndexedTimes(index), True)
+    times, plan = schedule_plan(every, channels, queue_rules(root, config.charter))
+    return Scheduled(requests, times, False, plan)
+
+
+def queue_rules(root: Path, charter: Charter) -> Rules:
+    """What the queue keeps clear of beside each channel's rules: the charter's complementarity
+    window and exempt groups, and the halts in state/halt.toml."""
+    halts = read_halts(root / HALT_FILE, HALT_FILE)
+    return Rules(
+        window_hours=charter.complementarity_window_hours,
+        exempt=charter.complementarity_exempt,
+        halted={halt.what: halt.reason for halt in halts},
+    )
 
 
 def _record(request: Request) -> RequestRecord:
-    return RequestRecord(request.channel, request.raw, request.zone, request.line, request.key)
+    return RequestRecord(
+        request.channel,
+        request.raw,
+        request.zone,
+        request.line,
+        request.key,
+        request.queued,
+        request.campaign,
+        request.own_text,
+        request.event,
+    )
 
 
 def _requests(source: str, entry: PostEntry) -> list[Request]:

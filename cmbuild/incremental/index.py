@@ -56,6 +56,10 @@ class RequestRecord(NamedTuple):
     zone: str | None
     line: int | None
     key: str
+    queued: bool = False
+    campaign: str | None = None
+    own_text: bool = False
+    event: bool = False
 
 
 @dataclass

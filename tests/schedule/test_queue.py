@@ -1,0 +1,168 @@
+"""The queue: background posts placed into free slots under each rule, and never against one."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cmbuild.model import Channel, QueueRules, Utm
+from cmbuild.schedule.queue import Rules, Wanted, place
+from cmbuild.schedule.slots import Request, schedule_plan
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def channel(
+    name: str = "x",
+    slots: tuple[str, ...] = ("09:00", "12:30", "18:00"),
+    scores: tuple[float | None, ...] = (),
+    **queue: object,
+) -> Channel:
+    rules = QueueRules(**queue)  # type: ignore[arg-type]
+    return Channel(
+        name, "x", "x.j2", "Europe/Paris", "fr", None, Utm("x"), slots=slots,
+        slot_scores=scores, queue=rules,
+    )  # fmt: skip
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=PARIS)
+
+
+def want(source: str, first: str = "2026-12-07", name: str = "x", **extra: object) -> Wanted:
+    return Wanted(source, name, date.fromisoformat(first), 3, **extra)  # type: ignore[arg-type]
+
+
+def local(plan_when: datetime) -> str:
+    return plan_when.strftime("%Y-%m-%d %H:%M")
+
+
+def test_the_best_free_slot_is_taken_and_says_so() -> None:
+    chan = channel(slots=("Mon 12:30", "09:00"), scores=(0.82, 0.5))
+    plan = place([want("posts/a.md")], {}, {"x": chan}, Rules())
+    placed = plan.placed[("posts/a.md", "x", 0)]
+    assert local(placed.when) == "2026-12-07 12:30"  # a Monday
+    assert placed.reason == "best free slot: Mon 12:30, score 0.82"
+
+
+def test_a_taken_slot_gives_the_next_choice_with_the_reason() -> None:
+    chan = channel(slots=("09:00", "12:30", "18:00"), min_gap_hours=0)
+    fixed = {"posts/fixed.md": {"x": at("2026-12-07 09:00")}}
+    plan = place([want("posts/a.md")], fixed, {"x": chan}, Rules())
+    placed = plan.placed[("posts/a.md", "x", 0)]
+    assert local(placed.when) == "2026-12-07 12:30"
+    assert placed.reason == "2nd choice: 12:30; 09:00 taken"
+
+
+def test_min_gap_keeps_posts_apart() -> None:
+    chan = channel(slots=("09:00", "10:00", "18:00"), min_gap_hours=3)
+    fixed = {"posts/fixed.md": {"x": at("2026-12-07 09:00")}}
+    plan = place([want("posts/a.md")], fixed, {"x": chan}, Rules())
+    placed = plan.placed[("posts/a.md", "x", 0)]
+    assert local(placed.when) == "2026-12-07 18:00"
+    assert "10:00 within 3 h of another post" in placed.reason
+
+
+def test_a_full_day_moves_the_post_to_the_next_day_and_says_where() -> None:
+    chan = channel(max_per_day=1, min_gap_hours=0)
+    fixed = {"posts/fixed.md": {"x": at("2026-12-07 18:00")}}
+    plan = place([want("posts/a.md")], fixed, {"x": chan}, Rules())
+    placed = plan.placed[("posts/a.md", "x", 0)]
+    assert local(placed.when) == "2026-12-08 09:00"
+    assert "moved on: 2026-12-07 is full (1 a day)" in placed.reason
+
+
+def test_blackout_around_an_event() -> None:
+    chan = channel(blackout_hours=24)
+    rules = Rules(events=[at("2026-12-07 12:00")])
+    plan = place([want("posts/a.md")], {}, {"x": chan}, rules)
+    assert local(plan.placed[("posts/a.md", "x", 0)].when) == "2026-12-08 12:30"
+
+
+def test_public_holidays_of_the_country_are_skipped() -> None:
+    chan = channel(country="FR")
+    plan = place([want("posts/a.md", first="2026-12-25")], {}, {"x": chan}, Rules())
+    placed = plan.placed[("posts/a.md", "x", 0)]
+    assert local(placed.when) == "2026-12-26 09:00"
+    assert "2026-12-25 is a public holiday" in placed.reason
+
+
+def test_halted_campaign_is_not_placed_and_is_listed() -> None:
+    rules = Rules(halted={"campaign tips": "crisis"})
+    plan = place([want("posts/a.md", campaign="tips")], {}, {"x": channel()}, rules)
+    assert not plan.placed
+    (finding,) = plan.findings
+    assert finding.message == "not placed on x: campaign tips is halted (crisis)"
+    assert (finding.file, finding.line) == ("posts/a.md", 3)
+
+
+def test_complementarity_keeps_the_same_text_apart_across_channels() -> None:
+    channels = {"x": channel("x"), "y": channel("y")}
+    plan = place(
+        [want("posts/a.md", name="x"), want("posts/a.md", name="y")], {}, channels, Rules()
+    )
+    gap = plan.placed[("posts/a.md", "y", 0)].when - plan.placed[("posts/a.md", "x", 0)].when
+    assert gap > timedelta(hours=24)
+    exempt = place(
+        [want("posts/a.md", name="x"), want("posts/a.md", name="y")],
+        {},
+        channels,
+        Rules(exempt=(("x", "y"),)),
+    )
+    assert exempt.placed[("posts/a.md", "y", 0)].when == exempt.placed[("posts/a.md", "x", 0)].when
+
+
+def test_posts_beyond_the_horizon_are_findings_never_dropped() -> None:
+    chan = channel(slots=("09:00",), horizon_weeks=1)
+    wanted = [want(f"posts/{n:02}.md") for n in range(9)]
+    plan = place(wanted, {}, {"x": chan}, Rules())
+    assert len(plan.placed) == 7
+    assert [f.file for f in plan.findings] == ["posts/07.md", "posts/08.md"]
+    assert "no free slot from 2026-12-07 to 2026-12-13" in plan.findings[0].message
+
+
+def test_the_build_schedule_places_queued_dated_posts_instead_of_failing() -> None:
+    chan = channel(slots=("09:00",), min_gap_hours=0)
+    requests = [
+        Request("posts/a.md", "x", "2026-12-07", None, 3, "publish"),
+        Request("posts/b.md", "x", "2026-12-07", None, 3, "publish", queued=True),
+        Request("posts/e.md", "x", "2026-12-09 09:00", None, 3, "publish", event=True),
+    ]
+    times, plan = schedule_plan(requests, {"x": chan}, Rules())
+    assert local(times["posts/a.md"]["x"]) == "2026-12-07 09:00"
+    # The 8th is full of nothing but is within 24 h of the event on the 9th: the 10th is not.
+    assert local(times["posts/b.md"]["x"]) == "2026-12-11 09:00"
+    assert not plan.findings
+
+
+_DAY = st.sampled_from(["2026-12-07", "2026-12-08", "2026-12-10", "2026-12-14"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    wanted=st.lists(st.tuples(_DAY, st.sampled_from(["x", "y"]), st.integers(0, 5)), max_size=25),
+    events=st.lists(st.sampled_from(["2026-12-08 12:00", "2026-12-11 18:00"]), max_size=2),
+    most=st.integers(1, 3),
+    gap=st.sampled_from([0.0, 2.0, 4.0]),
+)
+def test_no_placement_breaks_a_rule(
+    wanted: list[tuple[str, str, int]], events: list[str], most: int, gap: float
+) -> None:
+    queue = {"max_per_day": most, "min_gap_hours": gap, "blackout_hours": 12, "horizon_weeks": 2}
+    channels = {n: channel(n, ("09:00", "11:00", "12:30", "18:00"), **queue) for n in "xy"}
+    firsts = {(name, n): day for day, name, n in wanted}  # one ask per (post, channel)
+    asks = [want(f"posts/{n}.md", first=day, name=name) for (name, n), day in firsts.items()]
+    instants = [at(e) for e in events]
+    plan = place(asks, {}, channels, Rules(events=instants, window_hours=6))
+    placed = sorted(plan.placed.items(), key=lambda kv: kv[1].when)
+    assert len(plan.placed) + len(plan.findings) == len(asks)  # none dropped
+    for (source, name, _), one in placed:
+        assert all(abs(one.when - e) > timedelta(hours=12) for e in instants)
+        same = [p.when for (s, n, _), p in placed if n == name and p is not one]
+        assert all(abs(one.when - t) >= timedelta(hours=gap) and t != one.when for t in same)
+        assert sum(t.date() == one.when.date() for t in same) < most
+        twins = [p.when for (s, n, _), p in placed if s == source and n != name]
+        assert all(abs(one.when - t) > timedelta(hours=6) for t in twins)
