@@ -81,6 +81,9 @@ class _Board:
         self.instants: dict[str, list[datetime]] = defaultdict(list)
         self.per_day: dict[tuple[str, date], int] = defaultdict(int)
         self.of_post: dict[str, list[tuple[str, datetime, bool]]] = defaultdict(list)
+        # Per channel, the first day not known to be full or a holiday: days only fill up, so a
+        # later post starts its search there instead of walking every full day again.
+        self.open_from: dict[str, date] = {}
 
     def take(self, source: str, channel: str, when: datetime, own_text: bool) -> None:
         bisect.insort(self.instants[channel], when)
@@ -134,16 +137,20 @@ def _first_free(
     settings = channel.queue
     zone = channel.timezone or "UTC"
     passed: list[str] = []
-    for offset in range(settings.horizon_weeks * 7):
-        day = want.first + timedelta(days=offset)
-        if settings.country and day in _holidays(settings.country, day.year):
-            passed.append(f"{day.isoformat()} is a public holiday")
+    end = want.first + timedelta(weeks=settings.horizon_weeks)
+    begin = want.first
+    known = board.open_from.get(want.channel, begin)
+    if known > begin:
+        passed.append(f"{(known - begin).days} days full or holidays")
+        begin = known
+    for day in (begin + timedelta(days=n) for n in range((end - begin).days)):
+        closed = _closed(channel, day, board.per_day[(want.channel, day)])
+        if closed is not None:
+            passed.append(closed)
+            if board.open_from.get(want.channel, day) == day:
+                board.open_from[want.channel] = day + timedelta(days=1)
             continue
         slots = slots_of_day(channel, day)
-        most = settings.max_per_day if settings.max_per_day is not None else len(slots)
-        if board.per_day[(want.channel, day)] >= most:
-            passed.append(f"{day.isoformat()} is full ({most} a day)")
-            continue
         taken: list[str] = []
         for rank, (text, score) in enumerate(slots):
             try:
@@ -155,8 +162,21 @@ def _first_free(
             if problem is None:
                 return Placement(when, _reason(rank, text, score, taken, passed)), ""
             taken.append(f"{text} {problem}")
-    last = (want.first + timedelta(weeks=settings.horizon_weeks, days=-1)).isoformat()
+    last = (end - timedelta(days=1)).isoformat()
     return None, f"no free slot from {want.first.isoformat()} to {last}"
+
+
+def _closed(channel: Channel, day: date, count: int) -> str | None:
+    """Why no background post may go out on `day` at all (a holiday, a full day), else None."""
+    settings = channel.queue
+    if settings.country and day in _holidays(settings.country, day.year):
+        return f"{day.isoformat()} is a public holiday"
+    most = (
+        settings.max_per_day
+        if settings.max_per_day is not None
+        else len(slots_of_day(channel, day))
+    )
+    return f"{day.isoformat()} is full ({most} a day)" if count >= most else None
 
 
 def _problem(

@@ -117,7 +117,8 @@ def schedule_plan(
             times[request.source][request.channel] = when
     _assign_slots(dated, channels, times, errors)
     errors.raise_if_any()
-    plan = _place_queue(requests, wanted, times, channels, rules)
+    plan = _place_queue(requests, wanted, times, channels, rules, errors)
+    errors.raise_if_any()
     resolved = {
         source: {name: in_channel_zone(when, channels[name]) for name, when in by_channel.items()}
         for source, by_channel in times.items()
@@ -131,6 +132,7 @@ def _place_queue(
     times: Times,
     channels: Mapping[str, Channel],
     rules: Rules,
+    errors: ErrorCollector,
 ) -> Plan:
     """The queue's plan around the timed posts, its placements put into `times`."""
     events = [
@@ -141,6 +143,19 @@ def _place_queue(
     plan = place(wanted, times, channels, replace(rules, events=[*rules.events, *events]))
     for (source, name, _), placement in plan.placed.items():
         times[source][name] = placement.when
+    # A variant needs a time: until the build can carry a post without one, a post the queue
+    # could not place stops the build with its reason (never dropped silently).
+    for finding in plan.findings:
+        errors.add(
+            InputError(
+                finding.file,
+                finding.message,
+                line=finding.line,
+                key="publish",
+                hint=finding.hint,
+                channel=finding.channel,
+            )
+        )
     return plan
 
 

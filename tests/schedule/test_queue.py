@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
@@ -11,6 +13,7 @@ from hypothesis import strategies as st
 from cmbuild.model import Channel, QueueRules, Utm
 from cmbuild.schedule.queue import Rules, Wanted, place
 from cmbuild.schedule.slots import Request, schedule_plan
+from tests.helpers import cli, edit
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -166,3 +169,38 @@ def test_no_placement_breaks_a_rule(
         assert sum(t.date() == one.when.date() for t in same) < most
         twins = [p.when for (s, n, _), p in placed if s == source and n != name]
         assert all(abs(one.when - t) > timedelta(hours=6) for t in twins)
+
+
+def test_a_build_places_an_evergreen_post_and_keeps_its_channels_apart(basic: Path) -> None:
+    post = basic / "posts/2026-12-05-conseil.md"
+    edit(post, "publish: 2026-12-05", "publish: 2026-12-05\nkind: evergreen")
+    charter = basic / "brand/charter.toml"
+    edit(charter, 'exempt = [["x-test", "bluesky-test", "mastodon-test"]]', "exempt = []")
+    result = cli("build", "--root", str(basic))
+    assert result.code in (0, 1), result.err
+    manifest = json.loads((basic / "output/manifest.json").read_text(encoding="utf-8"))
+    times = {
+        v["channel"]: datetime.fromisoformat(v["scheduled"])
+        for v in manifest["variants"]
+        if v["source"] == "posts/2026-12-05-conseil.md"
+    }
+    # The same text on x and mastodon: more than the charter's window apart.
+    assert abs(times["x-test"] - times["mastodon-test"]) > timedelta(hours=24)
+
+
+def test_a_post_the_queue_cannot_place_is_named_not_dropped(basic: Path) -> None:
+    (basic / "state").mkdir(exist_ok=True)
+    (basic / "state/halt.toml").write_text(
+        '[[halt]]\nscope = "campaign"\nname = "conseils"\nreason = "crise"\n'
+        'since = "2026-12-01T00:00:00Z"\n',
+        encoding="utf-8",
+    )
+    post = basic / "posts/2026-12-05-conseil.md"
+    edit(post, "publish: 2026-12-05", "publish: 2026-12-05\nseries: conseils")
+    result = cli("build", "--root", str(basic))
+    assert result.code == 2
+    assert (
+        "posts/2026-12-05-conseil.md:3: publish: not placed on mastodon-test: "
+        "campaign conseils is halted (crise)"
+    ) in result.err + result.out
+    assert "Traceback" not in result.err
