@@ -48,7 +48,7 @@ def schedule_posts(root: Path, posts: Posts, index: Index, config: Configuration
     requests = {s: requests_for(post) for s, post in posts.parsed.items()}
     reused = set(index.posts) == set(posts.sources) and all(
         s in index.posts
-        and [_record(r) for r in found] == index.posts[s].requests
+        and [request_record(r) for r in found] == index.posts[s].requests
         # The times its variants were rendered with are in its rows.
         and {r.channel for r in found} == {row.channel for row in index.posts[s].rows}
         for s, found in requests.items()
@@ -73,7 +73,9 @@ def queue_rules(root: Path, charter: Charter) -> Rules:
     )
 
 
-def _record(request: Request) -> RequestRecord:
+def request_record(request: Request) -> RequestRecord:
+    """What the index keeps of a request: every field but its source, so a cached post is
+    scheduled (and queued) as if read again."""
     return RequestRecord(
         request.channel,
         request.raw,

@@ -204,3 +204,28 @@ def test_a_post_the_queue_cannot_place_is_named_not_dropped(basic: Path) -> None
         "campaign conseils is halted (crise)"
     ) in result.err + result.out
     assert "Traceback" not in result.err
+
+
+def test_a_new_halt_is_seen_by_the_next_build_and_a_resume_too(basic: Path) -> None:
+    post = basic / "posts/2026-12-05-conseil.md"
+    edit(post, "publish: 2026-12-05", "publish: 2026-12-05\nseries: conseils")
+    first = cli("build", "--root", str(basic))
+    assert first.code in (0, 1), first.err
+    again = cli("build", "--root", str(basic))
+    assert again.code in (0, 1), again.err
+    (basic / "state").mkdir(exist_ok=True)
+    halt = basic / "state/halt.toml"
+    halt.write_text(
+        '[[halt]]\nscope = "campaign"\nname = "conseils"\nreason = "crise"\n'
+        'since = "2026-12-01T00:00:00Z"\n',
+        encoding="utf-8",
+    )
+    # The build after the halt is not a no-op: the post is taken off its slots, and named.
+    halted = cli("build", "--root", str(basic))
+    assert halted.code == 2, halted.out
+    assert "campaign conseils is halted (crise)" in halted.err + halted.out
+    halt.unlink()
+    resumed = cli("build", "--root", str(basic))
+    assert resumed.code in (0, 1), resumed.err
+    manifest = json.loads((basic / "output/manifest.json").read_text(encoding="utf-8"))
+    assert any(v["source"] == "posts/2026-12-05-conseil.md" for v in manifest["variants"])
