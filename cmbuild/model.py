@@ -235,6 +235,8 @@ class Variant:
     unit: str = "characters"
     findings: tuple[Finding, ...] = field(default=())
     content_hash: str = ""  # digest of what would be published (see write.manifest.content_hash)
+    kind: str = "news"  # the post's kind: news, event or evergreen (background, with a series)
+    plan: str | None = None  # why the queue placed it there (background posts only)
 
     @property
     def timestamp(self) -> float:

@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
 from cmbuild.build.read import Configuration, LazyPosts, Posts
@@ -40,6 +41,20 @@ class Scheduled:
     times: Times
     reused: bool  # no request changed: the times are those of the last build
     plan: Plan | None = None  # the queue's placements and the posts it left out
+
+    def plans(self, source: str) -> dict[str, str]:
+        """Channel -> why the queue placed `source` there (empty for a post with its own time)."""
+        return self._reasons.get(source, {})
+
+    @cached_property
+    def _reasons(self) -> dict[str, dict[str, str]]:
+        found: dict[str, dict[str, str]] = {}
+        for (source, channel, occurrence), placement in (
+            self.plan.placed if self.plan else {}
+        ).items():
+            if occurrence == 0:
+                found.setdefault(source, {})[channel] = placement.reason
+        return found
 
 
 def schedule_posts(root: Path, posts: Posts, index: Index, config: Configuration) -> Scheduled:
@@ -165,18 +180,24 @@ def render_keys(
             keys[s] = entry.key
         else:
             media = [images.media[p] for p in images.of_post[s]]
-            keys[s] = _render_key(posts.shas[s], config_hash, scheduled.times.get(s, {}), media)
+            times, plans = scheduled.times.get(s, {}), scheduled.plans(s)
+            keys[s] = _render_key(posts.shas[s], config_hash, times, media, plans)
     return keys
 
 
 def _render_key(
-    sha: str, config_hash: str, times: Mapping[str, datetime], media: list[Media]
+    sha: str,
+    config_hash: str,
+    times: Mapping[str, datetime],
+    media: list[Media],
+    plans: Mapping[str, str],
 ) -> str:
     data = {
         "post": sha,
         "config": config_hash,
         "times": {k: v.isoformat() for k, v in sorted(times.items())},
         "media": [m.sha256 for m in media],
+        "plans": dict(sorted(plans.items())),
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
@@ -198,7 +219,8 @@ def render_changed(
         if entry is not None and entry.key == keys[source]:
             continue
         subset = {p: images.media[p] for p in images.of_post[source]}
-        jobs.append(RenderJob(posts[source], scheduled.times.get(source, {}), subset))
+        times = scheduled.times.get(source, {})
+        jobs.append(RenderJob(posts[source], times, subset, scheduled.plans(source)))
     progress("render", 0, len(jobs))
     ctx = RenderContext(config.by_name(), config.charter, config.env)
     rendered: list[RenderResult] = pool.map_chunks(

@@ -229,3 +229,36 @@ def test_a_new_halt_is_seen_by_the_next_build_and_a_resume_too(basic: Path) -> N
     assert resumed.code in (0, 1), resumed.err
     manifest = json.loads((basic / "output/manifest.json").read_text(encoding="utf-8"))
     assert any(v["source"] == "posts/2026-12-05-conseil.md" for v in manifest["variants"])
+
+
+def test_the_reason_of_a_placement_is_in_the_manifest_and_the_calendar(basic: Path) -> None:
+    post = basic / "posts/2026-12-05-conseil.md"
+    edit(post, "publish: 2026-12-05", "publish: 2026-12-05\nkind: evergreen")
+    result = cli("build", "--root", str(basic))
+    assert result.code in (0, 1), result.err
+    manifest = json.loads((basic / "output/manifest.json").read_text(encoding="utf-8"))
+    placed = [v for v in manifest["variants"] if v["source"] == "posts/2026-12-05-conseil.md"]
+    assert placed and all(v["kind"] == "evergreen" for v in placed)
+    assert all(v["plan"].startswith(("best free slot: ", "2nd choice: ")) for v in placed)
+    others = [v for v in manifest["variants"] if v["source"] != "posts/2026-12-05-conseil.md"]
+    assert all("plan" not in v for v in others)
+    calendar = (basic / "output/calendar.ics").read_text(encoding="utf-8")
+    assert "background" in calendar and "DESCRIPTION:[" in calendar.replace("\r\n ", "")
+
+
+def test_the_preview_shows_the_plan_with_its_lanes_and_reasons(basic: Path) -> None:
+    post = basic / "posts/2026-12-05-conseil.md"
+    edit(post, "publish: 2026-12-05", "publish: 2026-12-05\nkind: evergreen")
+    assert cli("build", "--root", str(basic)).code in (0, 1)
+    manifest = json.loads((basic / "output/manifest.json").read_text(encoding="utf-8"))
+    reasons = {v["plan"] for v in manifest["variants"] if "plan" in v}
+    calendar = (basic / "output/index.html").read_text(encoding="utf-8")
+    assert "lane-evergreen" in calendar and '<h3 class="legend-title">Plan</h3>' in calendar
+    assert all(f'title="{reason}"' in calendar for reason in reasons)
+    page = next((basic / "output").glob("preview/posts/*conseil*.html")).read_text(encoding="utf-8")
+    assert all(f'<span class="plan-why">{reason}</span>' in page for reason in reasons)
+    # The next build after an unrelated edit keeps the reasons (read back from the index).
+    edit(basic / "posts/2026-12-10-brouillon.md", "status:", "status:")
+    (basic / "posts/2026-12-10-brouillon.md").touch()
+    assert cli("build", "--root", str(basic)).code in (0, 1)
+    assert (basic / "output/index.html").read_text(encoding="utf-8") == calendar
