@@ -262,3 +262,21 @@ def test_the_preview_shows_the_plan_with_its_lanes_and_reasons(basic: Path) -> N
     (basic / "posts/2026-12-10-brouillon.md").touch()
     assert cli("build", "--root", str(basic)).code in (0, 1)
     assert (basic / "output/index.html").read_text(encoding="utf-8") == calendar
+
+
+def test_plan_week_marks_queued_posts_with_their_reason(basic: Path) -> None:
+    post = basic / "posts/2026-12-05-conseil.md"
+    edit(post, "publish: 2026-12-05", "publish: 2026-12-05\nkind: evergreen")
+    assert cli("build", "--root", str(basic)).code in (0, 1)
+    manifest = json.loads((basic / "output/manifest.json").read_text(encoding="utf-8"))
+    placed = [v for v in manifest["variants"] if "plan" in v]
+    first = min(datetime.fromisoformat(v["scheduled"].replace("Z", "+00:00")) for v in placed)
+    now = (first - timedelta(hours=1)).isoformat()
+    result = cli("plan", "--root", str(basic), "--week", "--now", now)
+    assert result.code == 0, result.err
+    shown = [
+        v
+        for v in placed
+        if datetime.fromisoformat(v["scheduled_local"]) - first < timedelta(days=7)
+    ]
+    assert shown and all(f"queued: {v['plan']}" in result.out for v in shown)
