@@ -71,6 +71,18 @@ class Utm:
 
 
 @dataclass(frozen=True)
+class QueueRules:
+    """How the queue places background posts on one channel (channels.toml `[queue]`)."""
+
+    max_per_day: int | None = None  # None: as many as the channel has slots that day
+    min_gap_hours: float = 2.0
+    blackout_hours: float = 24.0  # no background post this close to an event post
+    country: str | None = None  # public holidays of this country take no background post
+    horizon_weeks: int = 12  # how far past its first day a post may be moved
+    start: str | None = None  # ISO date: first day for queued posts that give no date
+
+
+@dataclass(frozen=True)
 class Channel:
     """One account on one platform, from channels.toml."""
 
@@ -85,6 +97,8 @@ class Channel:
     stale_after_hours: float | None = None
     credentials: tuple[tuple[str, str], ...] = ()  # (purpose, ENV_VAR_NAME)
     options: tuple[tuple[str, str], ...] = ()  # platform-specific settings (instance URL...)
+    slot_scores: tuple[float | None, ...] = ()  # per slot, the score `cmbuild slots` gave it
+    queue: QueueRules = QueueRules()
 
 
 @dataclass(frozen=True)
@@ -108,6 +122,17 @@ class ChannelOverride:
     images: tuple[ImageRef, ...] | None = None
     lang: str | None = None
     fields: tuple[tuple[str, str], ...] = ()  # platform extra fields (pinterest description...)
+
+
+PostKind = Literal["news", "event", "evergreen"]
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """A background post that recurs: every `weeks` weeks, until `until` (included)."""
+
+    weeks: int
+    until: str  # ISO date, included
 
 
 @dataclass(frozen=True)
@@ -134,6 +159,14 @@ class Post:
     lang: str | None
     key_lines: tuple[tuple[str, int], ...] = ()  # front matter key -> line, for findings
     sensitive: tuple[str, ...] = ()  # veille topics whose crisis holds this post (brand/watch.toml)
+    kind: PostKind = "news"
+    series: str | None = None
+    repeat: Repeat | None = None
+
+    @property
+    def queued(self) -> bool:
+        """Whether the queue places this post (background content: evergreen or a series)."""
+        return self.kind == "evergreen" or self.series is not None
 
     def override(self, channel: str) -> ChannelOverride:
         for name, override in self.overrides:
@@ -203,6 +236,8 @@ class Variant:
     unit: str = "characters"
     findings: tuple[Finding, ...] = field(default=())
     content_hash: str = ""  # digest of what would be published (see write.manifest.content_hash)
+    kind: str = "news"  # the post's kind: news, event or evergreen (background, with a series)
+    plan: str | None = None  # why the queue placed it there (background posts only)
 
     @property
     def timestamp(self) -> float:

@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
 from cmbuild.build.read import Configuration, LazyPosts, Posts
@@ -22,10 +23,12 @@ from cmbuild.images.facts import describe_image
 from cmbuild.incremental.index import Index, PostEntry, RequestRecord
 from cmbuild.incremental.inputs import Stat, stat_of
 from cmbuild.incremental.shards import Shard, Shards, local_time, variant_to_dict
-from cmbuild.layout import resolve_image
-from cmbuild.model import Channel, Media, Post
+from cmbuild.layout import HALT_FILE, resolve_image
+from cmbuild.model import Charter, Media, Post
 from cmbuild.render.variant import RenderContext
-from cmbuild.schedule.slots import Request, requests_for, schedule
+from cmbuild.schedule.queue import Plan, Rules
+from cmbuild.schedule.slots import Request, requests_for, schedule_plan
+from cmbuild.stores.halts import read_halts
 
 Times = Mapping[str, Mapping[str, datetime]]  # post source -> channel -> aware datetime
 
@@ -37,26 +40,68 @@ class Scheduled:
     requests: dict[str, list[Request]]
     times: Times
     reused: bool  # no request changed: the times are those of the last build
+    plan: Plan | None = None  # the queue's placements and the posts it left out
+
+    def plans(self, source: str) -> dict[str, str]:
+        """Channel -> why the queue placed `source` there (empty for a post with its own time)."""
+        return self._reasons.get(source, {})
+
+    @cached_property
+    def _reasons(self) -> dict[str, dict[str, str]]:
+        found: dict[str, dict[str, str]] = {}
+        for (source, channel, occurrence), placement in (
+            self.plan.placed if self.plan else {}
+        ).items():
+            if occurrence == 0:
+                found.setdefault(source, {})[channel] = placement.reason
+        return found
 
 
-def schedule_posts(posts: Posts, index: Index, channels: Mapping[str, Channel]) -> Scheduled:
+def schedule_posts(root: Path, posts: Posts, index: Index, config: Configuration) -> Scheduled:
     """Every post's times: those of the last build when no post's requests changed."""
+    channels = config.by_name()
     requests = {s: requests_for(post) for s, post in posts.parsed.items()}
     reused = set(index.posts) == set(posts.sources) and all(
         s in index.posts
-        and [_record(r) for r in found] == index.posts[s].requests
+        and [request_record(r) for r in found] == index.posts[s].requests
         # The times its variants were rendered with are in its rows.
         and {r.channel for r in found} == {row.channel for row in index.posts[s].rows}
         for s, found in requests.items()
     )
-    if reused:
-        return Scheduled(requests, _IndexedTimes(index), True)
     every = [r for s in posts.sources for r in requests.get(s) or _requests(s, posts.cached[s])]
-    return Scheduled(requests, schedule(every, channels), False)
+    # The queue's placements depend on every post's times and on the halts: placed again each
+    # time; a post whose placement did not change keeps its render key, so it is not re-rendered.
+    if reused and not any(r.queued for r in every):
+        return Scheduled(requests, _IndexedTimes(index), True)
+    times, plan = schedule_plan(every, channels, queue_rules(root, config.charter))
+    return Scheduled(requests, times, False, plan)
 
 
-def _record(request: Request) -> RequestRecord:
-    return RequestRecord(request.channel, request.raw, request.zone, request.line, request.key)
+def queue_rules(root: Path, charter: Charter) -> Rules:
+    """What the queue keeps clear of beside each channel's rules: the charter's complementarity
+    window and exempt groups, and the halts in state/halt.toml."""
+    halts = read_halts(root / HALT_FILE, HALT_FILE)
+    return Rules(
+        window_hours=charter.complementarity_window_hours,
+        exempt=charter.complementarity_exempt,
+        halted={halt.what: halt.reason for halt in halts},
+    )
+
+
+def request_record(request: Request) -> RequestRecord:
+    """What the index keeps of a request: every field but its source, so a cached post is
+    scheduled (and queued) as if read again."""
+    return RequestRecord(
+        request.channel,
+        request.raw,
+        request.zone,
+        request.line,
+        request.key,
+        request.queued,
+        request.campaign,
+        request.own_text,
+        request.event,
+    )
 
 
 def _requests(source: str, entry: PostEntry) -> list[Request]:
@@ -135,18 +180,24 @@ def render_keys(
             keys[s] = entry.key
         else:
             media = [images.media[p] for p in images.of_post[s]]
-            keys[s] = _render_key(posts.shas[s], config_hash, scheduled.times.get(s, {}), media)
+            times, plans = scheduled.times.get(s, {}), scheduled.plans(s)
+            keys[s] = _render_key(posts.shas[s], config_hash, times, media, plans)
     return keys
 
 
 def _render_key(
-    sha: str, config_hash: str, times: Mapping[str, datetime], media: list[Media]
+    sha: str,
+    config_hash: str,
+    times: Mapping[str, datetime],
+    media: list[Media],
+    plans: Mapping[str, str],
 ) -> str:
     data = {
         "post": sha,
         "config": config_hash,
         "times": {k: v.isoformat() for k, v in sorted(times.items())},
         "media": [m.sha256 for m in media],
+        "plans": dict(sorted(plans.items())),
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
@@ -168,7 +219,8 @@ def render_changed(
         if entry is not None and entry.key == keys[source]:
             continue
         subset = {p: images.media[p] for p in images.of_post[source]}
-        jobs.append(RenderJob(posts[source], scheduled.times.get(source, {}), subset))
+        times = scheduled.times.get(source, {})
+        jobs.append(RenderJob(posts[source], times, subset, scheduled.plans(source)))
     progress("render", 0, len(jobs))
     ctx = RenderContext(config.by_name(), config.charter, config.env)
     rendered: list[RenderResult] = pool.map_chunks(

@@ -71,7 +71,7 @@ def run(
     with Pool(options.jobs, root, config.channels, config.charter) as pool:
         posts = read_posts(root, inputs, previous, config, pool, options.progress)
         clock.lap("read")
-        scheduled = schedule_posts(posts, previous.index, config.by_name())
+        scheduled = schedule_posts(root, posts, previous.index, config)
         images = image_facts(root, posts, previous.index)
         clock.lap("schedule")
         keys = render_keys(posts, scheduled, images, previous.index, config.digest)

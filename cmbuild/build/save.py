@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 
 from cmbuild.build.finish import Finals, Pictured
 from cmbuild.build.read import Configuration, Posts, Previous
-from cmbuild.build.render import Scheduled, SourceImages
+from cmbuild.build.render import Scheduled, SourceImages, request_record
 from cmbuild.build.summary import Summary
 from cmbuild.files import prune
 from cmbuild.incremental import STATE_DIR
 from cmbuild.incremental.config import save as save_config
-from cmbuild.incremental.index import INDEX_FILE, Index, PostEntry, RequestRecord, write_index
+from cmbuild.incremental.index import INDEX_FILE, Index, PostEntry, write_index
 from cmbuild.incremental.inputs import Stat, stat_of
 from cmbuild.incremental.memo import Memo
 from cmbuild.incremental.rows import Row
@@ -152,7 +152,7 @@ def _entries(made: Made, by_source: Mapping[str, list[Row]]) -> dict[str, PostEn
             sha=posts.shas[s],
             key=made.keys[s],
             requests=(
-                [RequestRecord(r.channel, r.raw, r.zone, r.line, r.key) for r in requests[s]]
+                [request_record(r) for r in requests[s]]
                 if s in requests
                 else posts.cached[s].requests
             ),

@@ -11,7 +11,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
@@ -39,6 +39,7 @@ class RenderJob:
     post: Post
     times: Mapping[str, datetime]
     media: Mapping[str, Media]
+    plans: Mapping[str, str] = field(default_factory=dict)  # channel -> why the queue put it there
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,8 @@ def render_posts(ctx: object, jobs: Sequence[RenderJob]) -> list[RenderResult]:
     for job in jobs:
         rendered = render_post(job.post, ctx, job.times, job.media)
         checked = check_post(rendered.variants, job.post, ctx.channels, ctx.charter)
-        variants = tuple(replace(v, content_hash=content_hash(v)) for v in checked)
+        planned = (replace(v, plan=job.plans.get(v.channel)) for v in checked)
+        variants = tuple(replace(v, content_hash=content_hash(v)) for v in planned)
         events = {
             v.id: event_ics(v, dtstamp=v.scheduled).decode("utf-8")
             for v in variants

@@ -23,4 +23,4 @@ next build slower.
 """
 
 STATE_DIR = ".cmbuild"  # under the output folder
-FORMAT = 2  # of stamp.json and index.json: another format is not read (the build starts over)
+FORMAT = 4  # of stamp.json and index.json: another format is not read (the build starts over)

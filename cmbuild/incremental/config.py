@@ -23,7 +23,7 @@ from cmbuild.files import write_atomic
 from cmbuild.model import Channel, Charter
 
 FILE = "config.pickle"
-_FORMAT = 2  # 2: the charter carries its graphic identity (ImageSettings)
+_FORMAT = 3  # 2: the charter carries its graphic identity (ImageSettings); 3: the queue
 
 Config = tuple[tuple[Channel, ...], Charter]
 

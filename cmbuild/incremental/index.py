@@ -44,6 +44,8 @@ class IndexRow(NamedTuple):
     content_hash: str | None
     campaign: str | None
     tags: list[str]
+    kind: str  # news, event or evergreen: how the preview calendar tells the plan apart
+    plan: str | None  # why the queue placed it there (background posts only)
     manifest: list[int] | None  # (offset, length) of its entry in manifest.json
     event: list[int] | None  # (offset, length) of its event in calendar.ics
 
@@ -56,6 +58,10 @@ class RequestRecord(NamedTuple):
     zone: str | None
     line: int | None
     key: str
+    queued: bool = False
+    campaign: str | None = None
+    own_text: bool = False
+    event: bool = False
 
 
 @dataclass

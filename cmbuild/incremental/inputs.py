@@ -50,7 +50,8 @@ def scan(root: Path) -> dict[str, Stat]:
         stat = stat_of(root / relative)
         if stat is not None:
             found[relative] = stat
-    # The halt file changes what the preview shows (not what is rendered): watched, not digested.
+    # The halt file changes what the preview shows and where the queue places background posts:
+    # watched (a new halt is never a no-op), not digested (it changes no post's rendering).
     halt = stat_of(root / HALT_FILE)
     if halt is not None:
         found[HALT_FILE] = halt

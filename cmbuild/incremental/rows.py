@@ -47,6 +47,8 @@ class Row:
     content_hash: str | None  # its final content hash, when not the one it was rendered with
     campaign: str | None
     tags: tuple[str, ...]
+    kind: str = "news"  # news, event or evergreen (background): the calendar's lanes
+    plan: str | None = None  # why the queue placed it there
     manifest: Span | None = None
     event: Span | None = None
     output_sha: str = ""  # digest of its text file ("" when unchanged since the last build)
@@ -76,6 +78,8 @@ class Row:
             content_hash=data.content_hash,
             campaign=data.campaign,
             tags=tuple(data.tags),
+            kind=data.kind,
+            plan=data.plan,
             manifest=(data.manifest[0], data.manifest[1]) if data.manifest else None,
             event=(data.event[0], data.event[1]) if data.event else None,
             raw=data,
@@ -117,6 +121,8 @@ class Row:
             ),
             campaign=variant.campaign,
             tags=variant.tags,
+            kind=variant.kind,
+            plan=variant.plan,
             output_sha=output_sha,
             variant=variant,
         )
@@ -149,6 +155,8 @@ class Row:
             self.content_hash,
             self.campaign,
             list(self.tags),
+            self.kind,
+            self.plan,
             manifest,
             event,
         )

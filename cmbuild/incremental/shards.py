@@ -141,6 +141,8 @@ def variant_to_dict(v: Variant) -> dict[str, Any]:
         "unit": v.unit,
         "findings": [f.to_dict() for f in v.findings],
         "content_hash": v.content_hash,
+        "kind": v.kind,
+        "plan": v.plan,
     }
 
 
@@ -171,6 +173,8 @@ def variant_from_dict(d: dict[str, Any]) -> Variant:
         unit=d["unit"],
         findings=tuple(Finding.from_dict(f) for f in d["findings"]),
         content_hash=d["content_hash"],
+        kind=d.get("kind", "news"),
+        plan=d.get("plan"),
     )
 
 

@@ -18,6 +18,14 @@ from cmbuild.errors import ErrorCollector, InputError, did_you_mean
 from cmbuild.layout import CHANNELS_FILE, TEMPLATES_DIR
 from cmbuild.load.analytics import AnalyticsModel
 from cmbuild.load.options import secret_options
+from cmbuild.load.queue import (
+    QueueModel,
+    SlotEntry,
+    check_slots,
+    queue_errors,
+    queue_rules,
+    slot_entries,
+)
 from cmbuild.load.tomlfile import nearest_line, read_toml
 from cmbuild.load.validation import errors_from_validation
 from cmbuild.model import (
@@ -28,7 +36,6 @@ from cmbuild.platforms.base import Platform
 from cmbuild.platforms.options import DEFAULT_COLLECT_AGES, check_collect_ages, parse_collect_ages
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_SLOT = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 class _Strict(BaseModel):
@@ -52,22 +59,15 @@ def _check_zone(value: str | None) -> str | None:
     return value
 
 
-def _check_slots(value: list[str] | None) -> list[str] | None:
-    for slot in value or []:
-        if not _SLOT.match(slot):
-            raise ValueError(f"slot {slot!r} is not a 24-hour HH:MM time, e.g. '09:30'")
-    return value
-
-
 class DefaultsModel(_Strict):
     timezone: str | None = None
     lang: str | None = None
-    slots: list[str] = Field(default_factory=list)
+    slots: list[SlotEntry] = Field(default_factory=list)
     stale_after_hours: float | None = None
     collect_ages: str | None = None  # "1h, 24h, 7d, 28d": when collect reads each post
 
     _zone = field_validator("timezone")(_check_zone)
-    _slots = field_validator("slots")(_check_slots)
+    _slots = field_validator("slots")(check_slots)
     _ages = field_validator("collect_ages")(check_collect_ages)
 
 
@@ -77,14 +77,15 @@ class ChannelModel(_Strict):
     timezone: str | None = None
     lang: str | None = None
     handle: str | None = None
-    slots: list[str] | None = None
+    slots: list[SlotEntry] | None = None
+    queue: QueueModel | None = None
     utm: UtmModel = UtmModel()
     stale_after_hours: float | None = None
     credentials: dict[str, str] = Field(default_factory=dict)
     options: dict[str, str | int | float | bool] = Field(default_factory=dict)
 
     _zone = field_validator("timezone")(_check_zone)
-    _slots = field_validator("slots")(_check_slots)
+    _slots = field_validator("slots")(check_slots)
 
     @field_validator("platform")
     @classmethod
@@ -110,6 +111,7 @@ class ChannelModel(_Strict):
 
 class ChannelsFile(_Strict):
     defaults: DefaultsModel = DefaultsModel()
+    queue: QueueModel = QueueModel()  # the brand's queue rules (docs/planning.md)
     channels: dict[str, ChannelModel]
     analytics: AnalyticsModel | None = None  # the site's web analytics (cmbuild/load/analytics.py)
 
@@ -130,7 +132,9 @@ def load_channels(root: Path) -> tuple[Channel, ...]:
         if _NAME.match(name):
             platform = platforms.get(model.platform)
             template = model.template or platform.template_name()
-            channels.append(_channel(name, model, parsed.defaults, template, platform.utm_medium))
+            channel = _channel(name, model, parsed, template, platform.utm_medium)
+            errors.extend(queue_errors(name, channel.queue, model.queue, lines))
+            channels.append(channel)
     errors.raise_if_any()
     return tuple(channels)
 
@@ -182,9 +186,11 @@ def _channel_errors(
 
 
 def _channel(
-    name: str, model: ChannelModel, defaults: DefaultsModel, template: str, medium: str
+    name: str, model: ChannelModel, parsed: ChannelsFile, template: str, medium: str
 ) -> Channel:
     """The channel `name` as the rest of the build sees it, defaults applied."""
+    defaults = parsed.defaults
+    slots, scores = slot_entries(model.slots if model.slots is not None else defaults.slots)
     return Channel(
         name=name,
         platform=model.platform,
@@ -193,7 +199,7 @@ def _channel(
         lang=model.lang or defaults.lang,
         handle=model.handle,
         utm=Utm(source=model.utm.source or model.platform, medium=model.utm.medium or medium),
-        slots=tuple(model.slots if model.slots is not None else defaults.slots),
+        slots=slots,
         stale_after_hours=(
             model.stale_after_hours
             if model.stale_after_hours is not None
@@ -201,6 +207,8 @@ def _channel(
         ),
         credentials=tuple(sorted(model.credentials.items())),
         options=tuple(sorted((k, str(v)) for k, v in model.options.items())),
+        slot_scores=scores if any(score is not None for score in scores) else (),
+        queue=queue_rules(model.queue, parsed.queue),
     )
 
 

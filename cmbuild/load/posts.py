@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from cmbuild.errors import InputError, did_you_mean
 from cmbuild.load.hints import colon_error, colon_in_value, misspelt_keys
+from cmbuild.load.planning import RepeatModel, repeat_of
 from cmbuild.load.times import TimeError, zone
 from cmbuild.load.tomlfile import nearest_line
 from cmbuild.load.validation import FRONT_MATTER_WORDS, errors_from_validation
@@ -85,6 +86,9 @@ class FrontMatter(BaseModel):
     lang: str | None = None
     slug: str | None = None
     sensitive: list[str] = Field(default_factory=list)  # veille topics, checked by `cmbuild watch`
+    kind: Literal["news", "event", "evergreen"] = "news"
+    series: str | None = Field(default=None, min_length=1)
+    repeat: RepeatModel | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -117,6 +121,8 @@ _HINTS = {
     "publish": "write it like 2026-12-01 09:00",
     "image": "write `image:`, then on the next lines, indented: `path: media/photo.jpg` and "
     '`alt: "what the picture shows"`',
+    "kind": "news (the default), event (a launch, a meetup) or evergreen (a tip the queue places)",
+    "repeat": "write `repeat:`, then indented: `every: 2 weeks` and `until: 2027-06-30`",
     "model_type": "write each setting on its own line, indented under the key, "
     "e.g. `text: ...` or `publish: ...`",
 }
@@ -404,6 +410,9 @@ def _to_post(
         lang=model.lang,
         key_lines=tuple(sorted(lines.items())),
         sensitive=tuple(model.sensitive),
+        kind=model.kind,
+        series=model.series,
+        repeat=repeat_of(model.repeat, model.publish, source, lines),
     )
 
 

@@ -63,6 +63,7 @@ class VariantEntry(_Entry):
     sponsored: bool = False
     lang: str | None = None
     content_hash: str = Field(pattern=_HASH)
+    plan: str | None = None  # why the queue placed it there (background posts only)
 
     @property
     def idempotency_key(self) -> str:

@@ -49,6 +49,17 @@ def is_publishable(variant: Placed) -> bool:
 
 
 def entry(variant: Variant) -> dict[str, Any]:
+    found = _fields(variant)
+    # Optional, so that a manifest without the queue reads as before: the kind when it is not
+    # news, and the queue's reason for a background post it placed.
+    if variant.kind != "news":
+        found["kind"] = variant.kind
+    if variant.plan is not None:
+        found["plan"] = variant.plan
+    return found
+
+
+def _fields(variant: Variant) -> dict[str, Any]:
     return {
         "id": variant.id,
         "key": variant.key,

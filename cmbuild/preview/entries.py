@@ -15,6 +15,9 @@ from markupsafe import Markup
 from cmbuild.preview.calendar import Entry
 
 _STATUS = {"draft": "Draft", "review": "In review"}
+# The plan told apart: background content and event communication get their own lane colour and
+# label (the calendar's legend); news, the default, neither.
+LANES = {"evergreen": "Background", "event": "Event"}
 DEFAULT_COLOUR = "#374151"
 
 
@@ -46,9 +49,11 @@ def entry_html(
     classes += " is-draft" if v.status == "draft" else ""
     classes += " is-halted" if halted else ""
     classes += " has-errors" if errors else ""
+    classes += f" lane-{v.kind}" if v.kind in LANES else ""
+    why = f' title="{escape(v.plan)}"' if v.plan else ""
     lines = [
         f'<li class="{classes}" data-variant="{escape(v.id)}" data-channel="{escape(v.channel)}"'
-        f' style="--c: {escape(colour)}">',
+        f' style="--c: {escape(colour)}"{why}>',
         f'  <a href="{escape(path)}#v-{escape(v.id)}">',
         f'    <span class="entry-top"><time datetime="{entry.local.isoformat()}">'
         f"{entry.time}</time> {chip(v.channel, colour)}</span>",
@@ -57,6 +62,10 @@ def entry_html(
     own = entry.own_time if long else None
     if own:
         lines.append(f'    <span class="entry-own">{escape(own)}</span>')
+    if v.kind in LANES:
+        lines.append(f'    <span class="entry-lane">{LANES[v.kind]}</span>')
+    if long and v.plan:
+        lines.append(f'    <span class="entry-plan">{escape(v.plan)}</span>')
     if v.status != "approved" or halted or errors:
         badges = ""
         status = _STATUS.get(v.status)

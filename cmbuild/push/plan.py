@@ -104,10 +104,13 @@ def make_plan(
 
 
 def _upcoming(entry: VariantEntry, halts: tuple[Halt, ...]) -> str:
+    queued = f"queued: {entry.plan}" if entry.plan else ""
     if not entry.publishable:
-        return _unpublishable(entry).replace("not publishable", "will not go out", 1)
-    halt = halted_by(halts, entry)
-    return f"will not go out while {halt.describe()}" if halt is not None else ""
+        why = _unpublishable(entry).replace("not publishable", "will not go out", 1)
+    else:
+        halt = halted_by(halts, entry)
+        why = f"will not go out while {halt.describe()}" if halt is not None else ""
+    return "; ".join(part for part in (why, queued) if part)
 
 
 def _unpublishable(entry: VariantEntry) -> str:

@@ -256,6 +256,7 @@ def _variant(
         length=count.length,
         limit=count.limit,
         unit=count.unit,
+        kind="evergreen" if post.queued and post.kind != "event" else post.kind,
     )
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from cmbuild.errors import ErrorCollector, InputError
 from cmbuild.load.times import DateOnly, TimeError, at_slot, parse_publish
 from cmbuild.model import Channel, Post
+from cmbuild.schedule.queue import Plan, Rules, Wanted, place, slots_of_day
 
 Times = dict[str, dict[str, datetime]]  # post source -> channel -> aware datetime
 
@@ -31,6 +32,10 @@ class Request:
     zone: str | None  # the post's own `timezone`, if any
     line: int | None
     key: str
+    queued: bool = False  # background content: the queue places it when it gives no time
+    campaign: str | None = None
+    own_text: bool = False  # the post gives this channel its own text
+    event: bool = False  # `kind: event`: background posts keep away from it
 
 
 def requests_for(post: Post) -> list[Request]:
@@ -40,17 +45,44 @@ def requests_for(post: Post) -> list[Request]:
         raw = override.publish or post.publish
         key = f"channels.{name}.publish" if override.publish else "publish"
         line = post.line_of(key) or post.publish_line or post.line_of("title")
-        found.append(Request(post.source, name, raw, post.timezone, line, key))
+        found.append(
+            Request(
+                post.source,
+                name,
+                raw,
+                post.timezone,
+                line,
+                key,
+                post.queued,
+                post.campaign,
+                override.text is not None,
+                post.kind == "event",
+            )
+        )
     return found
 
 
-def schedule(requests: Iterable[Request], channels: Mapping[str, Channel]) -> Times:
+def schedule(
+    requests: Iterable[Request], channels: Mapping[str, Channel], rules: Rules | None = None
+) -> Times:
     """Resolve every (post, channel) publish time; raise InputErrors for those that cannot be."""
+    return schedule_plan(requests, channels, rules or Rules())[0]
+
+
+def schedule_plan(
+    requests: Iterable[Request], channels: Mapping[str, Channel], rules: Rules
+) -> tuple[Times, Plan]:
+    """Every publish time, and the queue's plan (its reasons, the posts it could not place)."""
+    requests = list(requests)
     errors = ErrorCollector()
     times: Times = defaultdict(dict)
     dated: list[tuple[Request, date]] = []
+    wanted: list[Wanted] = []
     for request in sorted(requests, key=lambda r: (r.source, r.channel)):
         channel = channels[request.channel]
+        if request.queued and request.raw is None:
+            wanted.extend(_queue_start(request, channel, errors))
+            continue
         if request.raw is None:
             errors.add(
                 InputError(
@@ -77,16 +109,84 @@ def schedule(requests: Iterable[Request], channels: Mapping[str, Channel]) -> Ti
                 )
             )
             continue
-        if isinstance(when, DateOnly):
+        if isinstance(when, DateOnly) and request.queued:
+            wanted.append(_wanted(request, when.day))
+        elif isinstance(when, DateOnly):
             dated.append((request, when.day))
         else:
             times[request.source][request.channel] = when
     _assign_slots(dated, channels, times, errors)
     errors.raise_if_any()
-    return {
+    plan = _place_queue(requests, wanted, times, channels, rules, errors)
+    errors.raise_if_any()
+    resolved = {
         source: {name: in_channel_zone(when, channels[name]) for name, when in by_channel.items()}
         for source, by_channel in times.items()
     }
+    return resolved, plan
+
+
+def _place_queue(
+    requests: list[Request],
+    wanted: list[Wanted],
+    times: Times,
+    channels: Mapping[str, Channel],
+    rules: Rules,
+    errors: ErrorCollector,
+) -> Plan:
+    """The queue's plan around the timed posts, its placements put into `times`."""
+    events = [
+        times[r.source][r.channel]
+        for r in requests
+        if r.event and r.channel in times.get(r.source, {})
+    ]
+    plan = place(wanted, times, channels, replace(rules, events=[*rules.events, *events]))
+    for (source, name, _), placement in plan.placed.items():
+        times[source][name] = placement.when
+    # A variant needs a time: until the build can carry a post without one, a post the queue
+    # could not place stops the build with its reason (never dropped silently).
+    for finding in plan.findings:
+        errors.add(
+            InputError(
+                finding.file,
+                finding.message,
+                line=finding.line,
+                key="publish",
+                hint=finding.hint,
+                channel=finding.channel,
+            )
+        )
+    return plan
+
+
+def _wanted(request: Request, first: date) -> Wanted:
+    return Wanted(
+        request.source, request.channel, first, request.line, request.campaign, request.own_text
+    )
+
+
+def _queue_start(request: Request, channel: Channel, errors: ErrorCollector) -> list[Wanted]:
+    """A queued post without any date starts at the queue's `start`; without one, an error."""
+    if channel.queue.start is None:
+        errors.add(
+            InputError(
+                request.source,
+                f"this background post gives no date, and the queue of {request.channel} "
+                "has no start",
+                line=request.line,
+                key="publish",
+                hint="add `publish: 2026-12-01` (the first day it may go out), "
+                "or `start = 2026-12-01` under [queue] in channels.toml",
+                channel=request.channel,
+            )
+        )
+        return []
+    first = date.fromisoformat(channel.queue.start)
+    return [
+        Wanted(
+            request.source, request.channel, first, request.line, request.campaign, request.own_text
+        )
+    ]
 
 
 def in_channel_zone(when: datetime, channel: Channel) -> datetime:
@@ -128,7 +228,7 @@ def _assign_slots(
             )
             continue
         used = taken[(name, day)]
-        free = [slot for slot in channel.slots if slot not in used]
+        free = [slot[-5:] for slot, _ in slots_of_day(channel, day) if slot[-5:] not in used]
         if not free:
             errors.add(
                 InputError(

@@ -26,6 +26,7 @@ from cmbuild.text.html import read_html
 DURATION = timedelta(minutes=15)
 
 _STATUS = {"review": "TENTATIVE", "approved": "CONFIRMED"}
+_PLAN_CATEGORY = {"evergreen": "background", "event": "event"}
 _END_CALENDAR = b"END:VCALENDAR\r\n"
 
 # RFC 5545 §3.3.11: TEXT admits no control character but HTAB (line breaks are escaped as \n).
@@ -51,6 +52,11 @@ def event_ics(variant: Variant, *, dtstamp: datetime) -> bytes:
     start = variant.scheduled.astimezone(UTC)
     text = _html_to_text(variant.text) if variant.text_format == "html" else variant.text
     categories = [variant.campaign, variant.platform] if variant.campaign else [variant.platform]
+    # The plan told apart: background (evergreen, series) or event communication; news is the
+    # default and adds nothing. A placed post says why it sits there, first in the description.
+    categories += [_PLAN_CATEGORY[variant.kind]] if variant.kind in _PLAN_CATEGORY else []
+    if variant.plan:
+        text = f"[{variant.plan}]\n\n{text}"
     lines = [
         ("SUMMARY", vText(_clean(f"[{variant.channel}] {variant.title}")).to_ical()),
         _time_line("DTSTART", start, variant.timezone),

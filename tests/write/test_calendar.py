@@ -605,3 +605,18 @@ def test_without_a_brand_zone_the_calendar_takes_the_zone_most_variants_use() ->
         "America/New_York",
         "Europe/Paris",
     ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "extra"), [("news", []), ("event", ["event"]), ("evergreen", ["background"])]
+)
+def test_the_plan_is_told_apart_in_categories(kind: str, extra: list[str]) -> None:
+    event = parse_event(event_ics(make_variant(kind=kind), dtstamp=DTSTAMP))
+    assert categories(event) == ["automne-2026", "instagram", *extra]
+
+
+def test_a_placed_post_says_why_in_its_description() -> None:
+    reason = "2nd choice: Tue 12:30, score 0.82; 09:00 taken"
+    variant = make_variant(kind="evergreen", plan=reason)
+    event = parse_event(event_ics(variant, dtstamp=DTSTAMP))
+    assert str(event["DESCRIPTION"]) == f"[{reason}]\n\n{variant.text}"
