@@ -11,16 +11,20 @@ French feminine past participles ("annulée", "annulées") are written "annulee"
 French stemmer only knows their accented form, so a folded "-ee"/"-ees" ending is read as "-e"
 first, which gives "annulé", "annulée" and "annulees" the same stem.
 
-An item is tokenised and stemmed once per language (stems are cached); one set intersection tells
-whether any phrase starts with one of its words, and phrases are indexed by the stems of their
-first one or two words, so 500 terms cost little more than 5.
+Speed: a text is split on white space (which folding never joins nor turns into a letter, so the
+words are the same as folding the whole text), and each piece's folded words and their stems are
+cached, since people write the same words again and again. One set intersection tells whether any
+phrase starts with one of an item's words, and phrases are indexed by the stems of their first
+one or two words, so 500 terms cost little more than 5.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from itertools import chain, pairwise
 
 import regex
 import snowballstemmer
@@ -56,8 +60,13 @@ def fold(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """The folded words of `text`, in order."""
-    words: list[str] = _WORD.findall(fold(text))
-    return words
+    return list(chain.from_iterable(map(_piece_tokens, text.split())))
+
+
+@lru_cache(maxsize=200_000)
+def _piece_tokens(piece: str) -> tuple[str, ...]:
+    """The folded words of a piece of text without white space."""
+    return tuple(_WORD.findall(fold(piece)))
 
 
 def stemmer_for(language: str) -> Callable[[str], str]:
@@ -86,6 +95,50 @@ def _stem_function(name: str) -> Callable[[str], str]:
     return stem
 
 
+# A phrase's stems, its key and the phrase as written.
+_Phrase = tuple[tuple[str, ...], str, str]
+
+
+@dataclass
+class _Index:
+    """One language's phrases: those of one word by its stem, the longer ones by their first two."""
+
+    singles: dict[str, list[_Phrase]] = field(default_factory=dict)
+    pairs: dict[tuple[str, str], list[_Phrase]] = field(default_factory=dict)
+
+    def add(self, stems: tuple[str, ...], key: str, phrase: str) -> None:
+        if len(stems) == 1:
+            self.singles.setdefault(stems[0], []).append((stems, key, phrase))
+        else:
+            self.pairs.setdefault((stems[0], stems[1]), []).append((stems, key, phrase))
+
+    def collect(self, stems: list[str], found: dict[str, set[str]]) -> None:
+        """Add to `found` the phrases that occur in `stems`."""
+        # Set intersections run in C: most items share no word, or no two words, with a phrase.
+        for first in self.singles.keys() & stems:
+            for _, key, phrase in self.singles[first]:
+                found.setdefault(key, set()).add(phrase)
+        hits = self.pairs.keys() & pairwise(stems)
+        if not hits:
+            return
+        trigrams = set(zip(stems, stems[1:], stems[2:], strict=False))
+        for pair in hits:
+            for wanted, key, phrase in self.pairs[pair]:
+                if len(wanted) == 2 or (wanted[:3] in trigrams and _occurs(wanted, stems)):
+                    found.setdefault(key, set()).add(phrase)
+
+
+def _occurs(wanted: tuple[str, ...], stems: list[str]) -> bool:
+    size = len(wanted)
+    if size == 3:  # the caller checked its three words
+        return True
+    return any(
+        tuple(stems[start : start + size]) == wanted
+        for start in range(len(stems) - size + 1)
+        if stems[start] == wanted[0]
+    )
+
+
 class Phrases:
     """Phrases to look for, grouped under keys (a topic, an intent): `find` tells which matched."""
 
@@ -93,14 +146,11 @@ class Phrases:
         self, phrases: Mapping[str, Sequence[str]], languages: Sequence[str] = ("fr", "en")
     ) -> None:
         """ValueError naming the phrase when one has no word in it (empty, only punctuation)."""
-        self._stemmers = [stemmer_for(language) for language in languages]
-        # Per language: the stems of a phrase's first word, or of its first two words → (stems of
-        # the whole phrase, key, phrase as written). Two words narrow the candidates of phrases
-        # that start with a common word ("rappel produit", "rappel conso").
-        self._index: list[dict[tuple[str, ...], list[tuple[tuple[str, ...], str, str]]]] = [
-            {} for _ in self._stemmers
-        ]
-        self._firsts: list[set[str]] = [set() for _ in self._stemmers]
+        stemmers = [stemmer_for(language) for language in languages]
+        self._piece_stems = [_piece_stems_function(stem) for stem in stemmers]
+        # Per language. Two words narrow the candidates of phrases that start with a common word
+        # ("rappel produit", "rappel conso").
+        self._index = [_Index() for _ in stemmers]
         self._keys = {key: rank for rank, key in enumerate(phrases)}
         self._written = {key: tuple(written) for key, written in phrases.items()}
         for key, written in phrases.items():
@@ -110,41 +160,25 @@ class Phrases:
                     raise ValueError(
                         f"the term {phrase!r} has no word in it: write letters or digits"
                     )
-                for stem, index, firsts in zip(
-                    self._stemmers, self._index, self._firsts, strict=True
-                ):
-                    stems = tuple(stem(word) for word in words)
-                    index.setdefault(stems[:2], []).append((stems, key, phrase))
-                    firsts.add(stems[0])
+                for stem, index in zip(stemmers, self._index, strict=True):
+                    index.add(tuple(stem(word) for word in words), key, phrase)
 
     def find(self, text: str) -> dict[str, tuple[str, ...]]:
         """Key → the phrases, as written, found in `text` (keys and phrases in the given order)."""
-        words = tokens(text)
+        pieces = text.split()
         found: dict[str, set[str]] = {}
-        for stem, index, firsts in zip(self._stemmers, self._index, self._firsts, strict=True):
-            stems = [stem(word) for word in words]
-            present = firsts.intersection(stems)  # in C: most items share no word with a term
-            if not present:
-                continue
-            for key, phrase in _matches(stems, present, index):
-                found.setdefault(key, set()).add(phrase)
+        for piece_stems, index in zip(self._piece_stems, self._index, strict=True):
+            index.collect(list(chain.from_iterable(map(piece_stems, pieces))), found)
         return {
             key: tuple(phrase for phrase in self._written[key] if phrase in found[key])
             for key in sorted(found, key=self._keys.__getitem__)
         }
 
 
-def _matches(
-    stems: list[str],
-    present: set[str],
-    index: Mapping[tuple[str, ...], list[tuple[tuple[str, ...], str, str]]],
-) -> Iterable[tuple[str, str]]:
-    for start, first in enumerate(stems):
-        if first not in present:
-            continue
-        for _, key, phrase in index.get((first,), ()):
-            yield key, phrase
-        if start + 1 < len(stems):
-            for wanted, key, phrase in index.get((first, stems[start + 1]), ()):
-                if len(wanted) == 2 or tuple(stems[start : start + len(wanted)]) == wanted:
-                    yield key, phrase
+@cache
+def _piece_stems_function(stem: Callable[[str], str]) -> Callable[[str], tuple[str, ...]]:
+    @lru_cache(maxsize=200_000)
+    def piece_stems(piece: str) -> tuple[str, ...]:
+        return tuple(stem(word) for word in _piece_tokens(piece))
+
+    return piece_stems
