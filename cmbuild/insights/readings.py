@@ -41,13 +41,13 @@ class Readings:
 
     def merge(self, other: Readings) -> None:
         posts = self.posts
-        if not posts:
-            posts.update(other.posts)
-        else:
-            for key, row in other.posts.items():
-                best = posts.get(key)
-                if best is None or _rank(row) > _rank(best):
-                    posts[key] = row
+        # A variant read in both: keep the better reading (the earlier one on a tie). Keys keep
+        # their first position, as a loop of assignments would leave them.
+        before = {key: posts[key] for key in posts.keys() & other.posts.keys()}
+        posts.update(other.posts)
+        for key, row in before.items():
+            if not _rank(posts[key]) > _rank(row):
+                posts[key] = row
         for channel, rows in other.channels.items():
             self.channels.setdefault(channel, []).extend(rows)
         self.problems.extend(other.problems)
