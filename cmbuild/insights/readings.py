@@ -9,19 +9,17 @@ the file's size and modification time, so the next report reads only the months 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from cmbuild.errors import InputError
 from cmbuild.insights.vocabulary import absent, measure
 from cmbuild.platforms.shared.metrics import GONE
 from cmbuild.stores import metrics
+from cmbuild.stores.summaries import cached_summary
 
 CACHE_VERSION = 3
 
@@ -43,13 +41,13 @@ class Readings:
 
     def merge(self, other: Readings) -> None:
         posts = self.posts
-        if not posts:
-            posts.update(other.posts)
-        else:
-            for key, row in other.posts.items():
-                best = posts.get(key)
-                if best is None or _rank(row) > _rank(best):
-                    posts[key] = row
+        # A variant read in both: keep the better reading (the earlier one on a tie). Keys keep
+        # their first position, as a loop of assignments would leave them.
+        before = {key: posts[key] for key in posts.keys() & other.posts.keys()}
+        posts.update(other.posts)
+        for key, row in before.items():
+            if not _rank(posts[key]) > _rank(row):
+                posts[key] = row
         for channel, rows in other.channels.items():
             self.channels.setdefault(channel, []).extend(rows)
         self.problems.extend(other.problems)
@@ -73,23 +71,7 @@ def _rank(row: Row) -> tuple[float, str]:
 
 
 def _month(path: Path, cache_dir: Path | None) -> Readings:
-    stat = path.stat()
-    stamp = [CACHE_VERSION, stat.st_size, stat.st_mtime_ns]
-    cached = cache_dir / f"{path.stem}.json" if cache_dir is not None else None
-    if cached is not None:
-        try:
-            data = orjson.loads(cached.read_bytes())
-        except (OSError, orjson.JSONDecodeError):
-            data = None
-        if isinstance(data, dict) and data.get("stamp") == stamp:
-            return _from_cache(data)
-    readings = _summarise(path)
-    if cached is not None:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cached.with_suffix(".tmp")
-        temporary.write_bytes(orjson.dumps(_to_cache(readings, stamp)))
-        os.replace(temporary, cached)
-    return readings
+    return cached_summary(path, cache_dir, CACHE_VERSION, _summarise, _to_cache, _from_cache)
 
 
 def _summarise(path: Path) -> Readings:

@@ -3,7 +3,8 @@
 Posts come from the metrics store through the report's streaming summary
 (cmbuild/insights/readings.py: each variant's newest reading, cached per month), so `slots` and
 `report` read the store the same way and share the cache. Interactions come from
-state/activity/, only the month files the window touches, line by line.
+state/activity/, only the month files the window touches, through their per-month summary
+(cmbuild/planning/audience.py, cached under output/.cmbuild/activity/).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from cmbuild.errors import InputError
 from cmbuild.insights.readings import CHANNEL, FIGURES, PUBLISHED, SOURCE, read_readings
+from cmbuild.planning.audience import from_microseconds, microseconds, read_month
 from cmbuild.stores import activity, metrics
 
 ENGAGEMENTS = FIGURES.start + 1  # (impressions, engagements, ...): a post's interactions
@@ -36,7 +38,7 @@ class Histories:
 
 def read_histories(
     state_dir: Path,
-    cache_dir: Path | None,
+    cache_dir: Path | None,  # output/.cmbuild/: the stores' per-month summaries (None: none)
     start: datetime,
     end: datetime,
     channels: Iterable[str],
@@ -45,7 +47,7 @@ def read_histories(
     found = {name: History() for name in channels}
     low, high = _iso(start), _iso(end)
     months = _months(start, end)
-    readings = read_readings(state_dir, cache_dir, months)
+    readings = read_readings(state_dir, cache_dir and cache_dir / "insights", months)
     for row in readings.posts.values():
         history = found.get(row[CHANNEL])
         engagements = row[ENGAGEMENTS]
@@ -55,18 +57,19 @@ def read_histories(
         if low <= published < high:
             history.posts.append((_utc(published), float(engagements)))
     problems = list(readings.problems)
+    low_us, high_us = microseconds(start), microseconds(end)
+    audience_cache = cache_dir and cache_dir / "activity"
     for path in activity.month_files(state_dir):
         if path.stem not in months:
             continue
-        for record in activity.iter_records(path):
-            if isinstance(record, InputError):
-                problems.append(record)
-                continue
-            history = found.get(record["channel"])
+        audience = read_month(path, audience_cache)
+        problems.extend(audience.problems)
+        for name, times in audience.times.items():
+            history = found.get(name)
             if history is not None:
-                at = _utc(record["at"])
-                if start <= at < end:
-                    history.interactions.append(at)
+                history.interactions.extend(
+                    from_microseconds(t) for t in times if low_us <= t < high_us
+                )
     for history in found.values():
         history.posts.sort()
         history.interactions.sort()

@@ -15,10 +15,10 @@ from cmbuild.model import Channel
 from cmbuild.planning.defaults import GENERIC, default_name, default_weights
 from cmbuild.planning.history import read_histories
 from cmbuild.planning.scores import MIN_INTERACTIONS, MIN_POSTS, Scores, score_cells
-from cmbuild.planning.week import exposure
+from cmbuild.planning.week import Calendar, calendar, exposure
 
 MAX_WEEKS = 260  # five years: more would mostly measure an audience that has moved on
-CACHE = Path("output") / ".cmbuild" / "insights"  # the report's cache of the metrics store
+CACHE = Path("output") / ".cmbuild"  # the stores' per-month summaries (the report's included)
 
 
 @dataclass(frozen=True)
@@ -76,13 +76,16 @@ def slots(root: Path, names: Sequence[str], weeks: int, now: datetime) -> SlotsR
     state = (root / LEDGER_FILE).parent
     histories = read_histories(state, root / CACHE, start, end, (c.name for c in channels))
     scored = []
+    # The window's real hours per cell and its quarters' cells, per zone: worked out once.
+    lived: dict[str, tuple[list[int], Calendar]] = {}
     for channel in channels:
         zone = ZoneInfo(channel.timezone or "UTC")
         history = histories.channels[channel.name]
-        hours = exposure(start, end, zone)
-        scores = score_cells(
-            history.posts, history.interactions, hours, zone, default_weights(channel.platform)
-        )
+        if zone.key not in lived:
+            lived[zone.key] = (exposure(start, end, zone), calendar(start, end, zone))
+        hours, window = lived[zone.key]
+        weights = default_weights(channel.platform)
+        scores = score_cells(history.posts, history.interactions, hours, zone, weights, window)
         notes = _notes(channel, scores, hours, weeks)
         scored.append(
             ChannelSlots(channel, zone.key, scores, default_name(channel.platform), notes)

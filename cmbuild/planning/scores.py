@@ -26,10 +26,14 @@ import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from cmbuild.planning.week import CELLS, cell_of, label
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+from numpy.typing import NDArray
+
+from cmbuild.planning.week import CELLS, Calendar, calendar, label
 
 MEDIAN_SPAN = 10  # posts on each side of a post in its rolling median
 POSTS_PRIOR = 4.0  # a cell's performance counts as this many posts at the channel's mean
@@ -38,6 +42,7 @@ MIN_POSTS = 20
 MIN_INTERACTIONS = 200
 EXPLORE_BELOW = 0.25  # a cell under this confidence is thin: a candidate to explore
 EXPLORE_SLOTS = 2
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # the span of a history with no times at all
 BOTTOM_SHARE = 0.10  # `cmbuild check` warns of posts fixed in this share of weakest cells
 
 
@@ -77,12 +82,26 @@ class Scores:
 
 def performance_ratios(posts: Sequence[tuple[datetime, float]]) -> list[float]:
     """Each post's engagements over the rolling median around it (+1 on both: zero-safe)."""
-    values = [engagements for _, engagements in posts]
-    ratios = []
-    for i, value in enumerate(values):
-        around = values[max(0, i - MEDIAN_SPAN) : i + MEDIAN_SPAN + 1]
-        ratios.append((value + 1.0) / (statistics.median(around) + 1.0))
+    values = np.fromiter((engagements for _, engagements in posts), float, count=len(posts))
+    ratios: list[float] = _ratios(values).tolist()
     return ratios
+
+
+def _ratios(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    count = len(values)
+    medians = np.empty(count)
+    width = 2 * MEDIAN_SPAN + 1
+    if count >= width:  # full windows: an odd count, so the median is the middle value itself
+        windows = sliding_window_view(values, width)
+        medians[MEDIAN_SPAN : count - MEDIAN_SPAN] = np.median(windows, axis=1)
+    for i in (
+        *range(min(MEDIAN_SPAN, count)),
+        *range(max(MEDIAN_SPAN, count - MEDIAN_SPAN), count),
+    ):
+        medians[i] = statistics.median(
+            values[max(0, i - MEDIAN_SPAN) : i + MEDIAN_SPAN + 1].tolist()
+        )
+    return (values + 1.0) / (medians + 1.0)
 
 
 def score_cells(
@@ -91,10 +110,14 @@ def score_cells(
     exposure: Sequence[int],
     zone: ZoneInfo,
     defaults: Sequence[float],
+    window: Calendar | None = None,  # the cells of the window's quarters in `zone`, if known
 ) -> Scores:
     """Score every cell from a channel's posts (oldest first), interactions and exposure."""
-    perf, perf_conf, post_counts = _performance(posts, zone)
-    act, act_conf, act_counts = _activity(interactions, exposure, zone)
+    times = [published for published, _ in posts]
+    every = [*times, *interactions]
+    window = window or calendar(min(every, default=EPOCH), max(every, default=EPOCH), zone)
+    perf, perf_conf, post_counts = _performance(posts, window.cells(times))
+    act, act_conf, act_counts = _activity(interactions, exposure, window.cells(interactions))
     # The prior of a cell: the platform's default while the channel has little data, moving to
     # the channel's own mean (1) as its data grows to enough.
     grown = min(1.0, max(len(posts) / MIN_POSTS, len(interactions) / MIN_INTERACTIONS))
@@ -127,29 +150,25 @@ def score_cells(
 
 
 def _performance(
-    posts: Sequence[tuple[datetime, float]], zone: ZoneInfo
+    posts: Sequence[tuple[datetime, float]], cells: NDArray[np.intp]
 ) -> tuple[list[float], list[float], list[int]]:
-    ratios = performance_ratios(posts)
-    mean = statistics.fmean(ratios) if ratios else 1.0
-    sums = [0.0] * CELLS
-    counts = [0] * CELLS
-    for (published, _), ratio in zip(posts, ratios, strict=True):
-        cell = cell_of(published, zone)
-        sums[cell] += ratio
-        counts[cell] += 1
-    values = [(sums[c] + POSTS_PRIOR * mean) / (counts[c] + POSTS_PRIOR) for c in range(CELLS)]
+    values = np.fromiter((engagements for _, engagements in posts), float, count=len(posts))
+    ratios = _ratios(values)
+    mean = statistics.fmean(ratios.tolist()) if len(ratios) else 1.0
+    # bincount adds each cell's ratios in order, as a loop over the posts would: same floats.
+    sums = np.bincount(cells, weights=ratios, minlength=CELLS).tolist()
+    counts = np.bincount(cells, minlength=CELLS).tolist()
+    values_ = [(sums[c] + POSTS_PRIOR * mean) / (counts[c] + POSTS_PRIOR) for c in range(CELLS)]
     # As an index around 1, like activity and the defaults: relative to the channel's mean.
-    values = [value / mean for value in values]
+    shrunk = [value / mean for value in values_]
     confidence = [counts[c] / (counts[c] + POSTS_PRIOR) for c in range(CELLS)]
-    return values, confidence, counts
+    return shrunk, confidence, counts
 
 
 def _activity(
-    interactions: Sequence[datetime], exposure: Sequence[int], zone: ZoneInfo
+    interactions: Sequence[datetime], exposure: Sequence[int], cells: NDArray[np.intp]
 ) -> tuple[list[float], list[float], list[int]]:
-    counts = [0] * CELLS
-    for at in interactions:
-        counts[cell_of(at, zone)] += 1
+    counts = np.bincount(cells, minlength=CELLS).tolist()
     hours = sum(exposure)
     rate = len(interactions) / hours if hours else 0.0
     expected = [exposure[c] * rate for c in range(CELLS)]

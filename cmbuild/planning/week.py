@@ -10,8 +10,13 @@ taken per real hour of exposure (`exposure`), so neither week is over- or under-
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
+
+import numpy as np
+from numpy.typing import NDArray
 
 CELLS = 7 * 24
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -24,6 +29,30 @@ def cell_of(at: datetime, zone: ZoneInfo) -> int:
     # Every zone's offset is a whole number of quarter hours, so the local hour is the same
     # through a UTC quarter hour: one conversion per quarter, however many posts and likes.
     return _quarter_cell(int(at.timestamp() // QUARTER), zone)
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """The cell of every UTC quarter hour of a span in one zone, looked up as a table."""
+
+    first: int  # the span's first quarter (quarters since the epoch)
+    table: NDArray[np.intp]  # the cell of quarter first + i
+
+    def cells(self, times: Sequence[datetime]) -> NDArray[np.intp]:
+        """The cell of each of `times` (aware, within the span), as `cell_of` gives it."""
+        seconds = np.fromiter((at.timestamp() for at in times), float, count=len(times))
+        found: NDArray[np.intp] = self.table[
+            np.floor_divide(seconds, QUARTER).astype(np.int64) - self.first
+        ]
+        return found
+
+
+def calendar(start: datetime, end: datetime, zone: ZoneInfo) -> Calendar:
+    """The Calendar of [start, end] in `zone`: one conversion per quarter hour of the span."""
+    first, last = int(start.timestamp() // QUARTER), int(end.timestamp() // QUARTER)
+    count = last - first + 1
+    cells = (_quarter_cell(q, zone) for q in range(first, last + 1))
+    return Calendar(first, np.fromiter(cells, np.intp, count=count))
 
 
 @functools.lru_cache(maxsize=1 << 18)
