@@ -66,8 +66,13 @@ def push(
     from cmbuild.push import apply
 
     options = (root, manifest, ledger, halt_file, now, channels)
+    from cmbuild.cli.inbox import replies_step
+
     chosen = settings(*options, dry_run=dry_run, wait=wait)
-    sys.exit(run(lambda: apply.push(chosen), fails=not dry_run, as_json=as_json))
+    code = run(lambda: apply.push(chosen), fails=not dry_run, as_json=as_json)
+    if code in (EXIT_OK, EXIT_FAILED):  # bad input or a busy ledger: no answer is sent either
+        code = max(code, replies_step(chosen, send=not dry_run, err=as_json))
+    sys.exit(code)
 
 
 @click.command()
@@ -109,7 +114,12 @@ def plan(
     chosen = settings(root, manifest, ledger, halt_file, now, channels)
     horizon = timedelta(days=7) if week else None
     action = lambda: apply.plan(chosen, horizon)  # noqa: E731
-    sys.exit(run(action, fails=False, as_json=as_json, csv_file=csv_file))
+    code = run(action, fails=False, as_json=as_json, csv_file=csv_file)
+    if code == EXIT_OK:
+        from cmbuild.cli.inbox import replies_step
+
+        code = replies_step(chosen, send=False, err=as_json)
+    sys.exit(code)
 
 
 @click.command()

@@ -136,3 +136,40 @@ def test_reply_dry_run_shows_the_composed_answer_and_free_text_warns(tmp_path: P
     assert bad.code == 2 and "name=value" in bad.err
     assert not (root / "state" / "ledger.jsonl").exists()
     assert json.loads((root / "state" / "inbox.jsonl").read_text().splitlines()[0])
+
+
+def write_answer(root: Path, name: str, front: str) -> None:
+    folder = root / "replies"
+    folder.mkdir(exist_ok=True)
+    (folder / f"{name}.md").write_text(f"---\n{front}---\n", encoding="utf-8")
+
+
+def test_plan_and_push_dry_run_list_the_reply_files_and_push_refuses_a_blocked_one(
+    tmp_path: Path,
+) -> None:
+    root = site(tmp_path)
+    question = inbox.item_id("bsky", "at://did:plc:fan/app.bsky.feed.post/q")
+    write_answer(root, "ok", f"in_reply_to: '{question}'\ntemplate: suivi\nvars: {{order: 42}}\n")
+    write_answer(root, "ko", f"in_reply_to: '{question}'\ntemplate: suivi\n")
+    planned = cli("plan", "--root", str(root))
+    assert planned.code == 0, planned.err
+    assert "answers in replies/: 2" in planned.out
+    assert "replies/ok.md  to send  (public reply to " in planned.out
+    assert "Bonjour Fan, votre commande 42 est en route." in planned.out
+    assert "replies/ko.md  blocked" in planned.out
+    assert "replies/ko.md:3: [bsky] error: approved reply 'suivi' uses {order}" in planned.out
+    dry = cli("push", "--root", str(root), "--dry-run")
+    assert dry.code == 0, dry.err and "replies/ok.md  to send" in dry.out
+    assert not (root / "state" / "ledger.jsonl").exists()
+    (root / "replies" / "ok.md").unlink()
+    pushed = cli("push", "--root", str(root))
+    assert pushed.code == 1 and "replies/ko.md  blocked" in pushed.out
+    ledger = root / "state" / "ledger.jsonl"
+    assert not ledger.exists() or "reply:" not in ledger.read_text(encoding="utf-8")
+
+
+def test_a_reply_file_with_a_bad_key_is_named_with_its_line(tmp_path: Path) -> None:
+    root = site(tmp_path)
+    write_answer(root, "bad", "in_reply_to: x\ntemplat: suivi\n")
+    run = cli("plan", "--root", str(root))
+    assert run.code == 2 and "replies/bad.md:3" in run.err and "templat" in run.err
