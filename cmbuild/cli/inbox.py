@@ -23,8 +23,6 @@ if TYPE_CHECKING:
 
     from cmbuild.inbox.escalate import Escalated
     from cmbuild.inbox.fetch import InboxRun
-    from cmbuild.inbox.outbox import Planned
-    from cmbuild.push.session import PushSettings
 
 
 @click.command()
@@ -190,41 +188,3 @@ def _pairs(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
             )
         pairs.append((name.strip(), given))
     return tuple(pairs)
-
-
-def replies_step(settings: PushSettings, *, send: bool, err: bool = False) -> int:
-    """The replies/<id>.md files after a push (`send`) or a plan: shown, sent once; exit code.
-
-    `err` shows them on stderr (beside a JSON report on stdout)."""
-    from cmbuild.cli.build import _check_now
-    from cmbuild.cli.show import finding_line
-    from cmbuild.inbox.outbox import plan_answers, send_answers
-    from cmbuild.load.config import load_channels
-
-    def planned() -> list[Planned]:
-        channels = {c.name: c for c in load_channels(settings.root)}
-        found = plan_answers(settings, channels, (settings.now or _check_now()).date())
-        return found
-
-    code, answers = _guard(planned)
-    if not answers:
-        return code
-    click.echo("", err=err)
-    click.echo(f"answers in replies/: {len(answers)}", err=err)
-    outcome: dict[str, str] = {}
-    if send:
-        channels = {c.name: c for c in load_channels(settings.root)}
-        code, sent = _guard(lambda: send_answers(settings, answers, channels))
-        outcome = {a.name: f"{s.outcome}: {s.detail}" for a, s in sent or []}
-        failed = any(s.outcome in ("failed", "gone") for _, s in sent or [])
-        code = code or (EXIT_FAILED if failed else EXIT_OK)
-    for answer in answers:
-        how = "direct message" if answer.composed.private else "public reply"
-        shown = outcome.get(answer.name, answer.state)
-        click.echo(f"  {answer.source}  {shown}  ({how} to {answer.item_id})", err=err)
-        if answer.composed.text:
-            click.echo(f"    {answer.composed.text}", err=err)
-        for finding in answer.composed.findings:
-            click.echo("    " + finding_line(finding), err=err)
-    blocked = send and any(a.state == "blocked" for a in answers)
-    return code or (EXIT_FAILED if blocked else EXIT_OK)
