@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from cmbuild.cli.options import EXIT_BUSY, EXIT_FAILED, EXIT_INPUT, EXIT_OK, NOW, root_option
+from cmbuild.cli.options import EXIT_FAILED, EXIT_OK, NOW, root_option
+from cmbuild.cli.options import guard as _guard
 
 if TYPE_CHECKING:
     from cmbuild.collect.live import LiveResult
@@ -95,29 +96,13 @@ def run_scheduled(root: Path, now: str | None, skip: tuple[str, ...]) -> None:
             _show_collect(report.collect)
             failed = failed or report.collect.failed
         if report.inbox is not None:
-            from cmbuild.cli.show import show_inbox
+            from cmbuild.cli.inbox import scheduled_inbox
 
-            show_inbox(report.inbox, click.echo)
-            failed = failed or report.inbox.failed
+            failed = scheduled_inbox(root, report.inbox, moment) or failed
         for step in report.skipped:
             click.echo(f"{step}: skipped")
         code = EXIT_FAILED if failed else EXIT_OK
     sys.exit(code)
-
-
-def _guard(action: Callable[[], T]) -> tuple[int, T | None]:
-    from cmbuild.errors import InputError, InputErrors
-    from cmbuild.stores.ledger import LedgerBusy
-
-    try:
-        return EXIT_OK, action()
-    except (InputErrors, InputError) as errors:
-        for error in errors if isinstance(errors, InputErrors) else [errors]:
-            click.echo(f"error: {error}", err=True)
-        return EXIT_INPUT, None
-    except LedgerBusy as busy:
-        click.echo(f"error: {busy}", err=True)
-        return EXIT_BUSY, None
 
 
 @contextmanager

@@ -33,6 +33,7 @@ def inbox_lines(rows: Sequence[InboxRow]) -> list[str]:
         lines.append(f"  {said}")
         if item.url:
             lines.append(f"  {item.url}")
+        lines.append(f"  id: {item.id}")  # what `cmbuild reply` and replies/<id>.md name
         if row.suggested and row.answered_at is None:
             first = row.suggested[0]
             how = "direct message" if first.private else "public reply"

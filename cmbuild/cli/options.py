@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
@@ -12,6 +14,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_BUSY = 0, 1, 2, 3
 EXIT_FAILED = EXIT_FINDINGS
 # A defect of cmbuild itself (EX_SOFTWARE); stdout closed by its reader (128 + SIGPIPE).
 EXIT_INTERNAL, EXIT_PIPE = 70, 141
+T = TypeVar("T")
 
 
 def root_option(function: click.decorators.FC) -> click.decorators.FC:
@@ -97,3 +100,19 @@ JSON = click.option("--json", "as_json", is_flag=True, help="Print the report as
 NOW = click.option(
     "--now", default=None, help="Act as if it were this time (ISO 8601 with zone; default: now)."
 )
+
+
+def guard(action: Callable[[], T]) -> tuple[int, T | None]:
+    """Run `action`; bad input or a busy ledger is shown as an error and its exit code."""
+    from cmbuild.errors import InputError, InputErrors
+    from cmbuild.stores.ledger import LedgerBusy
+
+    try:
+        return EXIT_OK, action()
+    except (InputErrors, InputError) as errors:
+        for error in errors if isinstance(errors, InputErrors) else [errors]:
+            click.echo(f"error: {error}", err=True)
+        return EXIT_INPUT, None
+    except LedgerBusy as busy:
+        click.echo(f"error: {busy}", err=True)
+        return EXIT_BUSY, None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -66,8 +66,14 @@ def push(
     from cmbuild.push import apply
 
     options = (root, manifest, ledger, halt_file, now, channels)
+    from cmbuild.cli.replies import replies_step
+
     chosen = settings(*options, dry_run=dry_run, wait=wait)
-    sys.exit(run(lambda: apply.push(chosen), fails=not dry_run, as_json=as_json))
+    code = run(lambda: apply.push(chosen), fails=not dry_run, as_json=as_json)
+    if code in (EXIT_OK, EXIT_FAILED):  # bad input or a busy ledger: no answer is sent either
+        today = _today(chosen.now)
+        code = max(code, replies_step(chosen, today, send=not dry_run, err=as_json))
+    sys.exit(code)
 
 
 @click.command()
@@ -109,7 +115,12 @@ def plan(
     chosen = settings(root, manifest, ledger, halt_file, now, channels)
     horizon = timedelta(days=7) if week else None
     action = lambda: apply.plan(chosen, horizon)  # noqa: E731
-    sys.exit(run(action, fails=False, as_json=as_json, csv_file=csv_file))
+    code = run(action, fails=False, as_json=as_json, csv_file=csv_file)
+    if code == EXIT_OK:
+        from cmbuild.cli.replies import replies_step
+
+        code = replies_step(chosen, _today(chosen.now), send=False, err=as_json)
+    sys.exit(code)
 
 
 @click.command()
@@ -276,6 +287,13 @@ def settings(
         dry_run=dry_run,
         wait=wait,
     )
+
+
+def _today(now: datetime | None) -> date:
+    """The day answers are judged on (valid_until): --now, else CMBUILD_NOW, else the clock."""
+    import os
+
+    return (now or parse_now(os.environ.get("CMBUILD_NOW")) or datetime.now(UTC)).date()
 
 
 def parse_now(value: str | None) -> datetime | None:

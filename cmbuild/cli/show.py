@@ -144,8 +144,8 @@ def as_json(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-def show_inbox(run: InboxRun, echo: Write) -> None:
-    """An inbox reading per channel, then the items: to answer first, newest first."""
+def show_reading(run: InboxRun, echo: Write) -> None:
+    """What an inbox reading did, per channel (the items are listed by `cli.inbox_list`)."""
     verb = "read (dry run, not stored)" if run.dry_run else "new"
     for problem in run.contents.errors:
         echo(f"warning: {problem}")
@@ -155,9 +155,3 @@ def show_inbox(run: InboxRun, echo: Write) -> None:
         echo(line + (f"; stopped: {result.error}" if result.error else ""))
     if run.unread:
         echo(f"  not read (cmbuild cannot read their inbox yet): {', '.join(run.unread)}")
-    items = sorted(run.contents.items, key=lambda i: (i.id in run.answered, -i.at.timestamp()))
-    for found in items:
-        state = "answered" if found.id in run.answered else "to answer"
-        said = " ".join(found.text.split())[:80]
-        echo(f"{found.at:%Y-%m-%d %H:%MZ}  {state:9}  {found.kind:7}  {found.id}")
-        echo(f"    @{found.author_handle}: {said}")

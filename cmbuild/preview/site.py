@@ -151,6 +151,7 @@ def render_site(
         long_of=long,
         chips_of=_chips(pages, context),
         reports=_reports(root),
+        inbox=root is not None and (root / "inbox.html").is_file(),
     )
     rows = _finding_rows(findings, pages)
     files[FINDINGS] = _page(

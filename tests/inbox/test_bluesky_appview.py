@@ -138,3 +138,56 @@ def test_refused_credentials_name_the_variable_and_store_nothing(
     error = run.channels["bsky"].error or ""
     assert "CMB_BLUESKY_APP_PASSWORD" in error and "wrong-wrong" not in error
     assert not (root / "state" / "inbox.jsonl").exists()
+
+
+def test_the_cli_lists_answers_with_an_approved_reply_and_pushes_a_reply_file_once(
+    tmp_path: Path,
+    bluesky_network: BlueskyNetwork,
+    run_push: Callable[..., Report],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from cmbuild.stores import inbox
+    from tests.helpers import cli
+    from tests.inbox.test_wire import REPLIES, write_answer
+
+    brand = bluesky_network.make_account(name("brand"))
+    fan = bluesky_network.client(bluesky_network.make_account(name("fan")))
+    root = site(tmp_path / "site", bluesky_network)
+    (root / "brand" / "replies.toml").write_text(REPLIES, encoding="utf-8")
+    assert [r.outcome for r in run_push(root, NOW, brand.env).rows] == ["published"]
+    (sent_post,) = [line for line in ledger_lines(root) if line["kind"] == "published"]
+    post = refs(fan, sent_post["remote_id"])
+    under = models.AppBskyFeedPost.ReplyRef(parent=post, root=post)
+    asked = fan.send_post("Où est ma commande ?", reply_to=under, langs=["fr"])
+    angry = fan.send_post("Je veux un remboursement", reply_to=under, langs=["fr"])
+    bluesky_network.process_all()
+    for key, value in brand.env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("SUPPORT_URL", raising=False)
+
+    listed = cli("inbox", "--root", str(root))
+    assert listed.code == 0, listed.err
+    question = inbox.item_id("bsky", asked.uri)
+    complaint = inbox.item_id("bsky", angry.uri)
+    assert f"send it: cmbuild reply {question} --with suivi --var order=..." in listed.out
+    assert "[complaint]" in listed.out and "SUPPORT_URL is not set" in listed.err
+
+    sent = cli("reply", "--root", str(root), question, "--with", "suivi", "--var", "order=42")
+    assert sent.code == 0 and sent.out.startswith(f"sent: reply:{question}"), sent.out + sent.err
+    write_answer(root, "plainte-1", f"in_reply_to: '{complaint}'\ntemplate: plainte\n")
+    assert "replies/plainte-1.md  to send" in cli("plan", "--root", str(root)).out
+    pushed = cli("push", "--root", str(root))
+    assert pushed.code == 0 and "replies/plainte-1.md  sent: " in pushed.out, pushed.out
+    again = cli("push", "--root", str(root))
+    assert again.code == 0 and "replies/plainte-1.md  already sent" in again.out
+    bluesky_network.process_all()
+    who = fan.me.handle  # no display name: {first_name} is the handle
+    for uri, text in (
+        (asked.uri, f"Bonjour {who}, votre commande 42 est en route."),
+        (angry.uri, f"Bonjour {who}, nous sommes désolés : écrivez-nous à contact@example.org."),
+    ):
+        (threaded,) = fan.get_post_thread(uri).thread.replies
+        assert threaded.post.record.reply.parent.uri == uri
+        assert threaded.post.record.text == text
+    waiting = cli("inbox", "--root", str(root), "--no-fetch")
+    assert "0 waiting for an answer" in waiting.out.replace("2 items, ", "")

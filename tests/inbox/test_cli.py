@@ -22,7 +22,7 @@ def test_inbox_without_fetch_lists_what_is_stored_newest_first(tmp_path: Path) -
     run = cli("inbox", "--root", str(root), "--no-fetch")
     assert run.code == 0, run.err
     assert run.out.index("Second") < run.out.index("Premier message")
-    assert run.out.count("to answer") == 2 and newer.id in run.out
+    assert run.out.count("  waiting\n") == 2 and newer.id in run.out
 
 
 def test_reply_to_an_item_not_in_the_inbox_names_the_closest(tmp_path: Path) -> None:
