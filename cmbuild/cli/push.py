@@ -165,24 +165,40 @@ def halt(
 
 @click.command()
 @selector_options
+@click.option(
+    "--post", default=None, help="One post held by veille: its file, its slug or a variant id."
+)
+@click.option("--dry-run", is_flag=True, help="Show what would be lifted; change nothing.")
 def resume(
-    root: Path, halt_file: Path | None, campaign: str | None, channel: str | None, everything: bool
+    root: Path,
+    halt_file: Path | None,
+    campaign: str | None,
+    channel: str | None,
+    everything: bool,
+    post: str | None,
+    dry_run: bool,
 ) -> None:
     """Lift a halt (--all lifts every halt). Variants now stale are reported as missed.
+
+    --post lifts the hold veille put on a `sensitive:` post when its topic was in crisis.
 
     \b
     Examples:
       cmbuild resume --campaign meetup-decembre
+      cmbuild resume --post posts/2026-12-05-fete.md --dry-run
     """
     from cmbuild.errors import InputError, InputErrors
-    from cmbuild.layout import DEFAULT_OUTPUT, HALT_FILE, MANIFEST_FILE
-    from cmbuild.stores.halts import lift
+    from cmbuild.layout import HALT_FILE
+    from cmbuild.stores.halts import lift, read_halts, selected
 
-    scope, name = selector(campaign, channel, everything)
+    scope, name = selector(campaign, channel, everything, post, posts=True)
     path = halt_file or root / HALT_FILE
-    require_target(root, root / DEFAULT_OUTPUT / MANIFEST_FILE, scope, name, path)
     try:
-        lifted = lift(path, str(path), scope, name)
+        name = _target(root, scope, name, path)
+        if dry_run:
+            lifted = selected(read_halts(path, str(path)), scope, name)
+        else:
+            lifted = lift(path, str(path), scope, name)
     except (InputErrors, InputError) as errors:
         click.echo(f"error: {errors}", err=True)
         sys.exit(EXIT_INPUT)
@@ -191,9 +207,24 @@ def resume(
         click.echo(f"nothing to resume: {what} is not halted in {path}")
         sys.exit(EXIT_OK)
     for gone in lifted:
-        click.echo(f"resumed: {gone.describe()}")
+        click.echo(f"{'would resume' if dry_run else 'resumed'}: {gone.describe()}")
+    if dry_run:
+        click.echo(f"dry run: {path} is unchanged")
     click.echo("variants more than stale_after_hours late are reported as missed, not published")
     sys.exit(EXIT_OK)
+
+
+def _target(root: Path, scope: Scope, name: str | None, halt_file: Path) -> str | None:
+    """The name resume lifts: a post's source for --post (its file, slug or variant id), else
+    `name` once checked (exit 2 with a suggestion if it names nothing)."""
+    from cmbuild.layout import DEFAULT_OUTPUT, MANIFEST_FILE
+    from cmbuild.stores.halts import resolve_post
+
+    manifest = root / DEFAULT_OUTPUT / MANIFEST_FILE
+    if scope == "post" and name is not None:
+        return resolve_post(root, manifest, name, halt_file)
+    require_target(root, manifest, scope, name, halt_file)
+    return name
 
 
 @click.command()
@@ -357,16 +388,27 @@ def _show(report: Report, as_json: bool, csv_file: Path | None) -> int:
 
 
 def selector(
-    campaign: str | None, channel: str | None, everything: bool
+    campaign: str | None,
+    channel: str | None,
+    everything: bool,
+    post: str | None = None,
+    *,
+    posts: bool = False,
 ) -> tuple[Scope, str | None]:
-    """The one scope chosen by --campaign, --channel or --all."""
-    chosen = [s for s in (campaign, channel, everything or None) if s]
+    """The one scope chosen by --campaign, --channel, --all (or --post, for resume)."""
+    chosen = [s for s in (campaign, channel, everything or None, post) if s]
     if len(chosen) != 1:
-        raise click.UsageError("give exactly one of --campaign NAME, --channel NAME or --all")
+        raise click.UsageError(
+            "give exactly one of --campaign NAME, --channel NAME or --all"
+            if not posts
+            else "give exactly one of --campaign NAME, --channel NAME, --post FILE or --all"
+        )
     if campaign:
         return "campaign", campaign
     if channel:
         return "channel", channel
+    if post:
+        return "post", post
     return "all", None
 
 

@@ -1,7 +1,8 @@
 """brand/watch.toml: where veille listens, what it listens for, and whom it alerts.
 
 `[[sources]]` (cmbuild.watch.sources models each kind), `[[topics]]` (terms, exclusions, a
-severity, the campaigns a crisis stops), `auto_halt` (a topic may override it), `spike_k` and
+severity, the campaigns a crisis stops), `auto_halt` (a topic may override it), `spike_k`,
+`max_watch_age` (push refuses to run on an older listener: cmbuild.watch.freshness) and
 `[alerts]` (Apprise URLs, whose secrets are written `{ENV_NAME}` and read from the environment
 only). The reference is docs/watch.md; docs/watch.schema.json gives editors completion.
 """
@@ -20,7 +21,7 @@ from cmbuild.errors import ErrorCollector, InputError, did_you_mean
 from cmbuild.load.tomlfile import nearest_line, read_toml
 from cmbuild.load.validation import describe
 from cmbuild.text.terms import Phrases
-from cmbuild.watch.sources import KINDS, Source
+from cmbuild.watch.sources import KINDS, Interval, Source
 
 WATCH_FILE = "brand/watch.toml"
 Severity = Literal["info", "watch", "crisis"]
@@ -50,6 +51,7 @@ class _WatchFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     auto_halt: bool = False
+    max_watch_age: Interval | None = None  # read by push: cmbuild.watch.freshness
     spike_k: float = Field(default=3.0, gt=0)
     languages: list[str] = Field(default_factory=lambda: ["fr", "en"])
     sources: list[dict[str, Any]] = Field(default_factory=list)

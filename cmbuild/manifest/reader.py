@@ -64,6 +64,7 @@ class VariantEntry(_Entry):
     lang: str | None = None
     content_hash: str = Field(pattern=_HASH)
     plan: str | None = None  # why the queue placed it there (background posts only)
+    kind: Literal["news", "event", "evergreen"] = "news"  # written when it is not news
 
     @property
     def idempotency_key(self) -> str:

@@ -23,12 +23,13 @@ from cmbuild.manifest.reader import VariantEntry, read_manifest
 from cmbuild.model import Channel
 from cmbuild.platforms.shared.publisher import Lookup, Publisher, PublishError
 from cmbuild.push.media import load_media
-from cmbuild.push.plan import Plan, make_plan
+from cmbuild.push.plan import Plan, held_by_veille, make_plan
 from cmbuild.push.report import Outcome, Report, Row, plan_report, row_of
 from cmbuild.push.retry import with_retry
 from cmbuild.push.session import PushSettings, Session
 from cmbuild.stores.halts import halted_by, read_halts
 from cmbuild.stores.ledger import LedgerLine, LedgerWriter, Record, fold, locked, read_ledger
+from cmbuild.watch.freshness import stale_watch
 
 
 def inputs(settings: PushSettings) -> tuple[tuple[VariantEntry, ...], dict[str, Channel]]:
@@ -56,10 +57,13 @@ def plan(settings: PushSettings, horizon: timedelta | None = None) -> Report:
     contents = read_ledger(settings.ledger_path, settings.display(settings.ledger_path))
     halts = read_halts(settings.halt_path, settings.display(settings.halt_path))
     now = _now(settings)
-    planned = make_plan(
-        entries, fold(contents.lines), halts, channels, now, settings.channels, horizon=horizon
-    )
+    records = fold(contents.lines)
+    planned = make_plan(entries, records, halts, channels, now, settings.channels, horizon=horizon)
     report = plan_report(planned, "dry run" if settings.dry_run else "plan")
+    report.held = list(held_by_veille(entries, records, halts))
+    stale = stale_watch(settings.root, now)
+    if stale is not None:
+        report.notes.append(f"`cmbuild push` would refuse to run now: {stale}")
     if contents.torn:
         report.notes.append(
             f"{settings.display(settings.ledger_path)}:{contents.torn_line}: the last line was "
@@ -76,6 +80,9 @@ def push(settings: PushSettings, publishers: dict[str, Publisher] | None = None)
         return plan(settings)
     refuse_rehearsal_on_the_real_ledger(settings)
     entries, channels = inputs(settings)
+    stale = stale_watch(settings.root, _now(settings))
+    if stale is not None:  # veille has not listened lately: nothing may go out
+        raise stale
     show = settings.display
     read_halts(settings.halt_path, show(settings.halt_path))  # a bad halt file stops everything
     ledger = settings.ledger_path

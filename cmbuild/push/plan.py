@@ -39,6 +39,36 @@ class Plan:
     upcoming: tuple[Planned, ...] = ()  # within the horizon asked for (`plan --week`), and why not
 
 
+@dataclass(frozen=True)
+class Held:
+    """A halt written by veille, and the posts it holds that are not published yet."""
+
+    halt: Halt
+    posts: tuple[str, ...]  # their sources
+    variants: int
+
+
+def held_by_veille(
+    entries: Sequence[VariantEntry], records: Mapping[str, Record], halts: tuple[Halt, ...]
+) -> tuple[Held, ...]:
+    """Each halt veille wrote (`cmbuild watch`, on a crisis) with what it holds back."""
+    found = []
+    for halt in halts:
+        if halt.veille is None:
+            continue
+        held = [
+            entry
+            for entry in entries
+            if halt.matches(entry)
+            and (entry.id not in records or records[entry.id].state not in _DONE)
+        ]
+        found.append(Held(halt, tuple(sorted({e.source for e in held})), len(held)))
+    return tuple(found)
+
+
+_DONE = ("published", "retracted")
+
+
 def stale_hours(channel: Channel | None) -> float:
     if channel is None or channel.stale_after_hours is None:
         return DEFAULT_STALE_HOURS

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from cmbuild.manifest.reader import VariantEntry
-from cmbuild.push.plan import Plan
+from cmbuild.push.plan import Held, Plan
 
 Outcome = Literal[
     "due",
@@ -47,6 +47,8 @@ class Row:
     platform: str = ""
     timezone: str = ""  # the channel's zone
     moment: datetime | None = None  # the scheduled time, when known
+    kind: str = ""  # the post's kind: news, event, evergreen
+    queued: bool = False  # placed by the queue (a background post with no time of its own)
 
     @property
     def local(self) -> str:
@@ -73,6 +75,7 @@ class Row:
             ),
             "timezone": self.timezone or None,
             "detail": self.detail,
+            "kind": self.kind or None,
         }
 
 
@@ -89,6 +92,8 @@ def row_of(outcome: Outcome, entry: VariantEntry, detail: str = "") -> Row:
         platform=entry.platform,
         timezone=entry.timezone,
         moment=entry.scheduled,
+        kind=entry.kind,
+        queued=entry.plan is not None,
     )
 
 
@@ -102,6 +107,7 @@ class Report:
     counts: dict[str, int] = field(default_factory=dict)  # variants not listed one by one
     command: str = ""  # "plan", "dry run", "push"... for the JSON
     now: datetime | None = None
+    held: list[Held] = field(default_factory=list)  # what veille holds (plan and dry run)
     # The push's redactor, set by its session: every line shown passes through it once more.
     redact: Callable[[str], str] = field(default=str, repr=False)
 
@@ -133,7 +139,22 @@ class Report:
             "notes": list(self.notes),
             "counts": self.totals(),
             "variants": [row.to_dict() for row in _by_time(self.rows)],
+            "held_by_veille": [_held_dict(held) for held in self.held],
         }
+
+
+def _held_dict(held: Held) -> dict[str, Any]:
+    halt, veille = held.halt, held.halt.veille
+    return {
+        "scope": halt.scope,
+        "name": halt.name,
+        "since": halt.since,
+        "topic": veille.topic if veille else None,
+        "item": veille.item if veille else None,
+        "url": veille.url if veille else None,
+        "posts": list(held.posts),
+        "variants": held.variants,
+    }
 
 
 def plan_report(plan: Plan, command: str = "plan") -> Report:
@@ -172,7 +193,8 @@ def lines(report: Report) -> list[str]:
     """
     shown = [f"warning: {note}" for note in report.notes]
     shown.append(report.title)
-    rows = sorted(report.rows, key=lambda r: (_ORDER.index(r.outcome), r.scheduled, r.channel))
+    ordered = sorted(report.rows, key=lambda r: (_ORDER.index(r.outcome), r.scheduled, r.channel))
+    rows = [r for r in ordered if r.outcome != "upcoming"]
     missed = [r for r in rows if r.outcome == "missed"]
     summed = len(missed) > MISSED_LISTED
     listed = [r for r in rows if not (summed and r.outcome == "missed")]
@@ -187,7 +209,45 @@ def lines(report: Report) -> list[str]:
         shown.append(f"  {line}  {row.detail}".rstrip())
     if summed:
         shown.append(_missed_line(missed, widths[0]))
+    shown += _week_lines([r for r in ordered if r.outcome == "upcoming"])
+    shown += _held_lines(report.held)
     shown.append(_summary(report))
+    return shown
+
+
+def _week_lines(upcoming: list[Row]) -> list[str]:
+    """`plan --week`: the coming days channel by channel, each in its own local time."""
+    if not upcoming:
+        return []
+    shown = ["coming up, channel by channel, in each channel's local time:"]
+    for channel in sorted({r.channel for r in upcoming}):
+        rows = [r for r in upcoming if r.channel == channel]
+        shown.append(f"  {channel} ({rows[0].timezone or 'UTC'})")
+        cells = [(r.local, _short(r.title or r.post), _kind(r), r.variant) for r in rows]
+        widths = [max(len(c[i]) for c in cells) for i in range(4)]
+        for row, cell in zip(rows, cells, strict=True):
+            line = "  ".join(text.ljust(width) for text, width in zip(cell, widths, strict=True))
+            shown.append(f"    {line}  {row.detail}".rstrip())
+    return shown
+
+
+def _kind(row: Row) -> str:
+    """`event`, `evergreen, queued`: its kind, and whether the queue placed it."""
+    return ", ".join(part for part in (row.kind or "news", "queued" if row.queued else "") if part)
+
+
+def _held_lines(held: list[Held]) -> list[str]:
+    """What veille holds back: the halt, the topic and the item heard, and the posts it holds."""
+    shown = ["held by veille (`cmbuild resume` lifts a hold):"] if held else []
+    for one in held:
+        halt, veille = one.halt, one.halt.veille
+        assert veille is not None
+        where = f" {veille.url}" if veille.url else ""
+        posts = ", ".join(one.posts) or "no post to publish"
+        shown.append(
+            f"  {halt.what}: topic {veille.topic} in crisis since {halt.since}, after"
+            f" “{veille.item}”{where}: {one.variants} variant(s) held: {posts}"
+        )
     return shown
 
 

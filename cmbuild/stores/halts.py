@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from cmbuild.errors import InputError, InputErrors, did_you_mean
 from cmbuild.files import write_atomic
-from cmbuild.layout import CHANNELS_FILE, LOCK_SUFFIX
+from cmbuild.layout import CHANNELS_FILE, LOCK_SUFFIX, post_sources
 from cmbuild.load.tomlfile import nearest_line, read_toml
 from cmbuild.load.validation import errors_from_validation
 from cmbuild.manifest.reader import read_manifest
@@ -45,6 +45,10 @@ class _HaltModel(BaseModel):
     name: str | None = None
     reason: str = Field(min_length=1)
     since: str
+    # A halt written by veille (`cmbuild watch`): the topic in crisis and the item that set it off.
+    topic: str | None = None
+    item: str | None = None
+    url: str | None = None
 
     @model_validator(mode="after")
     def _named(self) -> _HaltModel:
@@ -71,6 +75,15 @@ class Halted(Protocol):
 
 
 @dataclass(frozen=True)
+class Veille:
+    """Why veille halted: the topic in crisis and the item heard (its title, where to read it)."""
+
+    topic: str
+    item: str
+    url: str | None
+
+
+@dataclass(frozen=True)
 class Halt:
     """One halt: everything, a campaign, or a channel, since when and why."""
 
@@ -78,6 +91,7 @@ class Halt:
     name: str | None
     reason: str
     since: str | None  # None only for the halt the preview shows for a file push would refuse
+    veille: Veille | None = None  # set when `cmbuild watch` wrote it
 
     def matches(self, item: Halted) -> bool:
         if self.scope == "all":
@@ -109,7 +123,16 @@ def read_halts(path: Path, display: str) -> tuple[Halt, ...]:
         raise InputErrors(
             errors_from_validation(error, display, lambda key: nearest_line(lines, key))
         ) from None
-    return tuple(Halt(h.scope, h.name, h.reason, h.since) for h in parsed.halt)
+    return tuple(
+        Halt(
+            h.scope,
+            h.name,
+            h.reason,
+            h.since,
+            Veille(h.topic, h.item or "", h.url) if h.topic is not None else None,
+        )
+        for h in parsed.halt
+    )
 
 
 def write_halts(path: Path, halts: tuple[Halt, ...]) -> None:
@@ -123,6 +146,11 @@ def write_halts(path: Path, halts: tuple[Halt, ...]) -> None:
         parts.append(f"reason = {_toml_string(halt.reason)}\n")
         if halt.since is not None:
             parts.append(f"since = {_toml_string(halt.since)}\n")
+        if halt.veille is not None:
+            parts.append(f"topic = {_toml_string(halt.veille.topic)}\n")
+            parts.append(f"item = {_toml_string(halt.veille.item)}\n")
+            if halt.veille.url is not None:
+                parts.append(f"url = {_toml_string(halt.veille.url)}\n")
     write_atomic(path, "".join(parts).encode("utf-8"))
 
 
@@ -141,10 +169,39 @@ def lift(path: Path, display: str, scope: Scope, name: str | None) -> tuple[Halt
     """Remove the halt for `scope`/`name` (every halt for scope "all"); the halts removed."""
     with _editing(path):
         halts = read_halts(path, display)
-        removed = tuple(h for h in halts if scope == "all" or (h.scope, h.name) == (scope, name))
+        removed = selected(halts, scope, name)
         if removed:
             write_halts(path, tuple(h for h in halts if h not in removed))
     return removed
+
+
+def selected(halts: Iterable[Halt], scope: Scope, name: str | None) -> tuple[Halt, ...]:
+    """The halts `lift` removes for `scope`/`name`: that one, or every halt for scope "all"."""
+    return tuple(h for h in halts if scope == "all" or (h.scope, h.name) == (scope, name))
+
+
+def resolve_post(root: Path, manifest: Path, given: str, halt_file: Path) -> str:
+    """The post (its source, as a "post" halt names it) that `given` names: its file, its slug or
+    one of its variant ids. An InputError with the closest name when it names none."""
+    path = Path(given)
+    if path.exists():
+        with contextlib.suppress(ValueError):
+            given = path.resolve().relative_to(root.resolve()).as_posix()
+    halts = read_halts(halt_file, halt_file.as_posix())
+    names = {h.name: h.name for h in halts if h.scope == "post" and h.name}
+    names.update({source: source for source in post_sources(root)})
+    if manifest.is_file():
+        for entry in read_manifest(manifest, manifest.as_posix()):
+            names.update({entry.source: entry.source, entry.slug: entry.source})
+            names[entry.id] = entry.source
+    if given in names:
+        return names[given]
+    posts = sorted(set(names.values()))
+    raise InputError(
+        "--post",
+        f"no post is named {given!r}{did_you_mean(given, names)}: nothing was changed",
+        hint=f"give the post's file, e.g. {posts[0]}" if posts else "there are no posts here",
+    )
 
 
 def check_target(

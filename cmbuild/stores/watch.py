@@ -5,7 +5,8 @@
 - `alerts.jsonl`: one line per alert sent (uri and topic). A crisis mention without its line here
   is a pending alert: it is sent again on the next watch until a target takes it.
 - `sources.json`: per source, when it was last read, its last error and its cursor (replaced
-  atomically; it is state, not history), and when the last watch ran.
+  atomically; it is state, not history), when the last watch ran, and when the last watch that
+  read every source it was due to read ran (`succeeded_at`, what `max_watch_age` is judged on).
 
 The three JSON Lines files follow cmbuild.stores.jsonl: one write and fsync per line; a torn last
 line is set aside in `<name>.torn`, and said, never dropped.
@@ -48,6 +49,15 @@ class SourceState:
     last_ok: str | None = None  # the last successful read
     error: str | None = None  # the last attempt's problem, None when it went well
     cursor: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LastWatch:
+    """When veille last listened, as state/watch/sources.json says."""
+
+    ran: str | None  # the last watch, ISO UTC; None if none ever ran
+    succeeded: str | None  # the last watch that read every source it was due to read
+    failing: tuple[tuple[str, str], ...] = ()  # the sources whose last read failed, and why
 
 
 @dataclass(frozen=True)
@@ -103,19 +113,33 @@ class Store:
     def add_alerted(self, uri: str, topic: str, at: str) -> None:
         _append_rows(self.folder / "alerts.jsonl", [{"uri": uri, "topic": topic, "at": at}])
 
+    def _sources_file(self) -> dict[str, Any]:
+        try:
+            data = json.loads((self.folder / "sources.json").read_bytes())
+        except FileNotFoundError:
+            return {}
+        return data if isinstance(data, dict) else {}
+
     def sources(self) -> tuple[str | None, dict[str, SourceState]]:
         """When the last watch ran, and each source's state."""
-        path = self.folder / "sources.json"
-        try:
-            data = json.loads(path.read_bytes())
-        except FileNotFoundError:
-            return None, {}
+        data = self._sources_file()
         states = {name: SourceState(**value) for name, value in data.get("sources", {}).items()}
         return data.get("watched_at"), states
 
-    def save_sources(self, watched_at: str, states: Mapping[str, SourceState]) -> None:
+    def last_watch(self) -> LastWatch:
+        """When the last watch ran and the last one that read all its due sources ran."""
+        ran, states = self.sources()
+        failing = tuple(sorted((n, s.error) for n, s in states.items() if s.error is not None))
+        return LastWatch(ran, self._sources_file().get("succeeded_at"), failing)
+
+    def save_sources(
+        self, watched_at: str, states: Mapping[str, SourceState], *, succeeded: bool = True
+    ) -> None:
+        """Record this watch: `succeeded` when no source it was due to read failed."""
+        before = self._sources_file().get("succeeded_at")
         data = {
             "watched_at": watched_at,
+            "succeeded_at": watched_at if succeeded else before,
             "sources": {name: asdict(states[name]) for name in sorted(states)},
         }
         text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

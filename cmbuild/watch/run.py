@@ -99,7 +99,7 @@ def watch(settings: WatchSettings, config: Watch) -> WatchResult:
         {"uri": item.uri, "source": name, "at": iso_utc(settings.now)} for name, item in heard
     )
     store.add_mentions(result.mentions)
-    store.save_sources(iso_utc(settings.now), states)
+    store.save_sources(iso_utc(settings.now), states, succeeded=not result.failed)
     _alert(store, config, settings, history, result)
     _halt(config, settings, result)
     return result
@@ -217,7 +217,7 @@ def _spike_mention(spike: Spike, now: datetime) -> Mention:
 
 def _halt(config: Watch, settings: WatchSettings, result: WatchResult) -> None:
     """Hold what a new crisis clashes with: the topic's campaigns and its sensitive posts."""
-    from cmbuild.stores.halts import Halt, Scope, add_halt
+    from cmbuild.stores.halts import Halt, Scope, Veille, add_halt
 
     path = settings.root / HALT_FILE
     topics = {t.name: t for t in config.topics}
@@ -227,6 +227,7 @@ def _halt(config: Watch, settings: WatchSettings, result: WatchResult) -> None:
         if topic.severity != "crisis":
             continue
         reason = f"veille: {topic.name}: {mention.title} ({mention.url or mention.uri})"
+        heard = Veille(topic.name, mention.title, mention.url or mention.uri)
         held: list[tuple[Scope, str]] = [("post", p) for p in config.sensitive.get(topic.name, ())]
         held += [("campaign", campaign) for campaign in topic.halt]
         for scope, name in held:
@@ -234,7 +235,8 @@ def _halt(config: Watch, settings: WatchSettings, result: WatchResult) -> None:
                 continue
             done.add((scope, name))
             if topic.auto_halt:
-                add_halt(path, HALT_FILE, Halt(scope, name, reason, iso_utc(settings.now)))
+                since = iso_utc(settings.now)
+                add_halt(path, HALT_FILE, Halt(scope, name, reason, since, heard))
                 result.halts_written.append(f"{scope} {name}: {reason}")
             elif scope == "post":
                 # `cmbuild halt` holds campaigns and channels: a single post is held by veille only.

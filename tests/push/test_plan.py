@@ -198,13 +198,15 @@ def test_plan_week_lists_the_coming_seven_days(built: Path) -> None:
 def test_plan_json_has_a_stable_documented_shape(built: Path) -> None:
     result = cli(built, "plan", "--now", "2026-12-01T10:00:00+01:00", "--json")
     data = json.loads(result.stdout)
-    assert list(data) == ["command", "now", "title", "notes", "counts", "variants"]
+    assert list(data) == [
+        "command", "now", "title", "notes", "counts", "variants", "held_by_veille",
+    ]  # fmt: skip
     assert data["command"] == "plan" and data["now"] == "2026-12-01T09:00:00Z"
     assert data["counts"] == {"due": 2, "later": 9}
     first = data["variants"][0]
     assert list(first) == [
         "outcome", "channel", "platform", "variant", "post", "title",
-        "scheduled", "scheduled_local", "timezone", "detail",
+        "scheduled", "scheduled_local", "timezone", "detail", "kind",
     ]  # fmt: skip
     assert first["outcome"] == "due" and first["timezone"] == "Europe/Paris"
     assert first["scheduled"] == "2026-12-01T08:00:00Z"
