@@ -66,8 +66,10 @@ def _lines(path: Path) -> list[dict[str, object]]:
 def test_a_crisis_in_a_feed_alerts_halts_and_push_obeys_until_resume(tmp_path: Path) -> None:
     with FeedServer() as feeds, FaultServer() as alerts, FaultServer() as hook:
         alert_url = f"json://{{CMB_ALERT_HOST}}:{alerts.httpd.server_address[1]}/alert"
-        root = _site(tmp_path, hook.url, _watch_toml(f"{feeds.url}/rss", alert_url))
+        toml = 'max_watch_age = "1h"\n' + _watch_toml(f"{feeds.url}/rss", alert_url)
+        root = _site(tmp_path, hook.url, toml)
 
+        # A crisis item appears in the feed: watch alerts and halts the campaign.
         watched = cli(root, "watch", "--now", NOW, env=environ(**ENV))
         assert watched.returncode == 1, watched.stderr
         assert "crisis grève: Grève des transports à Bordeaux" in watched.stdout
@@ -79,10 +81,15 @@ def test_a_crisis_in_a_feed_alerts_halts_and_push_obeys_until_resume(tmp_path: P
             ("grève", "crisis"),
             ("noël", "info"),
         ]
+        planned = cli(root, "plan", "--now", NOW)
+        assert "campaign launch: topic grève in crisis since 2026-12-01T09:00:00Z" in planned.stdout
 
+        # Push publishes none of the campaign (the other post goes out) and says why.
         pushed = cli(root, "push", "--now", NOW, env=environ(**ENV))
         assert pushed.returncode == 0, pushed.stderr
-        assert "veille: grève: Grève des transports" in pushed.stdout
+        assert "halted (campaign launch) since 2026-12-01T09:00:00Z: veille: grève: Grève" in (
+            pushed.stdout
+        )
         assert [json.loads(s.body)["variant"]["text"] for s in hook.seen] == [
             "other on hook at 2026-12-01T08:40:00Z"
         ]
@@ -91,12 +98,18 @@ def test_a_crisis_in_a_feed_alerts_halts_and_push_obeys_until_resume(tmp_path: P
         assert again.returncode == 0, again.stdout  # the same items: nothing new
         assert len(alerts.seen) == 1
 
-        assert cli(root, "resume", "--campaign", "launch").returncode == 0
-        pushed = cli(root, "push", "--now", NOW, env=environ(**ENV))
+        # Resume lifts the veille halt like any other; push publishes the campaign.
+        resumed = cli(root, "resume", "--campaign", "launch")
+        assert resumed.returncode == 0, resumed.stderr
+        assert "resumed: halted (campaign launch) since 2026-12-01T09:00:00Z: veille:" in (
+            resumed.stdout
+        )
+        pushed = cli(root, "push", "--now", "2026-12-01T09:30:00Z", env=environ(**ENV))
     assert pushed.returncode == 0, pushed.stderr
-    assert [json.loads(s.body)["variant"]["text"] for s in hook.seen][
-        -1
-    ] == "promo on hook at 2026-12-01T08:30:00Z"
+    assert [json.loads(s.body)["variant"]["text"] for s in hook.seen] == [
+        "other on hook at 2026-12-01T08:40:00Z",
+        "promo on hook at 2026-12-01T08:30:00Z",
+    ]
 
 
 def test_without_auto_halt_watch_gives_the_halt_command(tmp_path: Path) -> None:
