@@ -49,6 +49,7 @@ class SourceState:
     last_ok: str | None = None  # the last successful read
     error: str | None = None  # the last attempt's problem, None when it went well
     cursor: dict[str, str] = field(default_factory=dict)
+    retry_at: str | None = None  # not read again before this (it asked to wait: HTTP 429, 503)
 
 
 @dataclass(frozen=True)

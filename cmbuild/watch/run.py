@@ -76,13 +76,17 @@ def watch(settings: WatchSettings, config: Watch) -> WatchResult:
         try:
             listened = listen(source, state.cursor, context)
         except ListenError as exc:
-            state.error = str(exc)
-            result.failed.append((source.name, str(exc)))
+            state.error, state.retry_at = str(exc), _retry_at(exc, settings.now)
+            wait = (
+                f"; not read again before {state.retry_at}, as it asked" if state.retry_at else ""
+            )
+            result.failed.append((source.name, str(exc) + wait))
             continue
-        state.error, state.last_ok, state.cursor = (
+        state.error, state.last_ok, state.cursor, state.retry_at = (
             None,
             iso_utc(settings.now),
             dict(listened.cursor),
+            None,
         )
         result.read.append(source.name)
         for item in listened.items:
@@ -108,13 +112,23 @@ def watch(settings: WatchSettings, config: Watch) -> WatchResult:
 def _due(
     sources: Sequence[Source], states: Mapping[str, SourceState], now: datetime
 ) -> list[Source]:
+    """The sources whose interval has passed, and which did not ask to wait until later."""
     due = []
     for source in sources:
         state = states.get(source.name)
         last = state.last_read if state else None
+        if state is not None and state.retry_at and now < datetime.fromisoformat(state.retry_at):
+            continue
         if last is None or datetime.fromisoformat(last) + source.interval <= now:
             due.append(source)
     return due
+
+
+def _retry_at(error: ListenError, now: datetime) -> str | None:
+    """When a source that asked to wait (Retry-After) may be read again; None if it did not."""
+    if error.retry_after is None or error.retry_after <= 0:
+        return None
+    return iso_utc(now + timedelta(seconds=error.retry_after))
 
 
 def match(heard: Sequence[tuple[str, Heard]], config: Watch, at: str) -> list[Mention]:
