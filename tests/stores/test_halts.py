@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cmbuild.errors import InputError, InputErrors
 from cmbuild.preview.halts import halts_for, halts_shown
-from cmbuild.stores.halts import Halt, add_halt, lift, read_halts
+from cmbuild.stores.halts import Halt, Veille, add_halt, lift, read_halts, write_halts
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -76,3 +78,17 @@ def test_matching() -> None:
     others = (Halt("channel", "bluesky-test", "r", "s"), Halt("campaign", "x", "r", "s"))
     assert not halts_for(variant, others)
     assert not halts_for(_Variant("x-test", None), (Halt("campaign", "hiver", "r", "s"),))
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40)
+
+
+@given(topic=_TEXT, item=st.text(max_size=60), url=st.none() | _TEXT, reason=_TEXT)
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_veille_halt_keeps_its_topic_and_item_through_the_file(
+    tmp_path: Path, topic: str, item: str, url: str | None, reason: str
+) -> None:
+    path = tmp_path / "halt.toml"
+    halt = Halt("post", "posts/fete.md", reason, "2026-12-01T09:00:00Z", Veille(topic, item, url))
+    write_halts(path, (halt,))
+    assert read_halts(path, "state/halt.toml") == (halt,)
