@@ -1,0 +1,90 @@
+"""Facebook's inbox: the comments on the Page's posts of the ledger, replies to comments included.
+
+`GET /{post-id}/comments` with `filter=stream` lists every comment of a post, replies included,
+each with its `parent` when it is a reply, in chronological order, paged by cursors; `since`
+(a unix time) leaves out what the last reading stored, an hour of overlap aside. Comments the
+Page itself wrote are read too: their `parent` tells which comment the Page already answered.
+Reading who wrote a comment (`from`) needs `pages_read_user_content` besides
+`pages_read_engagement`; without it Graph leaves `from` out and the item has no author.
+Source: developers.facebook.com/docs/graph-api/reference/object/comments.
+
+An item's `refs`: `comment_id` (the comment itself: a private reply goes to its author),
+`thread_id` (the top-level comment an answer goes under: Facebook threads comments one level
+deep, so an answer to a reply goes under the reply's own top-level comment) and `post_id`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import timedelta
+from typing import Any
+
+from cmbuild.platforms.facebook.publisher import FacebookPublisher
+from cmbuild.platforms.shared.comments import author_id, comment_time, gone
+from cmbuild.platforms.shared.inbox import InboxReader, Published, Since
+from cmbuild.platforms.shared.publisher import PublishError
+from cmbuild.stores.inbox import InboxItem, item_id
+
+FIELDS = "id,from,message,created_time,parent,permalink_url"
+_PAGE = 100
+_MAX_PAGES = 20  # x 100 comments per post; the next reading goes on from the newest stored
+_OVERLAP = timedelta(hours=1)
+
+
+class FacebookInbox(InboxReader[FacebookPublisher]):
+    api = "GET /{post-id}/comments (filter=stream, since)"
+
+    def read(self, posts: Sequence[Published], since: Since | None) -> list[InboxItem]:
+        found: dict[str, InboxItem] = {}
+        for post in posts:
+            for comment in self._comments(post, since):
+                item = self._item(comment, post)
+                found.setdefault(item.id, item)
+        return sorted(found.values(), key=lambda i: (i.at, i.id))
+
+    def account_id(self) -> str:
+        return self.publisher.page_id
+
+    def _comments(self, post: Published, since: Since | None) -> Iterator[Any]:
+        params: dict[str, Any] = {"filter": "stream", "fields": FIELDS, "limit": _PAGE}
+        if since is not None:
+            params["since"] = int((since.at - _OVERLAP).timestamp())
+        path = f"{post.remote_id}/comments"
+        try:
+            yield from self.publisher.graph.listed(
+                "read the post's comments", path, params, pages=_MAX_PAGES
+            )
+        except PublishError as error:
+            if not gone(error):
+                raise
+            # The post was deleted since: no comments to read.
+
+    def _item(self, comment: dict[str, Any], post: Published) -> InboxItem:
+        channel = self.publisher.channel.name
+        remote_id = str(comment["id"])
+        parent = comment.get("parent")
+        parent_id = str(parent["id"]) if isinstance(parent, dict) and parent.get("id") else None
+        author = comment.get("from")
+        name = author.get("name") if isinstance(author, dict) else None
+        url = comment.get("permalink_url")
+        return InboxItem(
+            id=item_id(channel, remote_id),
+            channel=channel,
+            platform="facebook",
+            kind="reply" if parent_id else "comment",
+            remote_id=remote_id,
+            refs={
+                "comment_id": remote_id,
+                "thread_id": parent_id or remote_id,
+                "post_id": post.remote_id,
+            },
+            author_id=author_id(comment),
+            author_handle=author_id(comment),
+            author_name=str(name or ""),
+            text=str(comment.get("message") or ""),
+            url=url if isinstance(url, str) and url else post.url,
+            language=None,
+            at=comment_time(comment, "Facebook"),
+            variant=post.variant,
+            answers=item_id(channel, parent_id) if parent_id else None,
+        )

@@ -1,0 +1,94 @@
+"""Instagram's inbox: the comments on the account's media of the ledger, and their replies.
+
+`GET /{ig-media-id}/comments` lists a media's top-level comments (`id`, `text`, `username`,
+`timestamp`, `from`), newest first, paged by cursors; their replies come with them through field
+expansion (`replies{...}`, each with its `parent_id`). The edge takes no `since`: every comment of
+the ledger's recent posts is read again, and the store drops what it already holds. Replies the
+account itself wrote are read too (`from.id` is the account's): they tell which comments were
+already answered. Sources: developers.facebook.com/docs/instagram-platform/reference/ig-media/
+comments and /ig-comment (fields; replies); /docs/graph-api/guides/field-expansion.
+
+An item's `refs`: `comment_id` (the comment itself: a private reply goes to its author),
+`thread_id` (the top-level comment an answer goes under: Instagram answers top-level comments
+only) and `media_id`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from cmbuild.platforms.instagram.publisher import InstagramPublisher
+from cmbuild.platforms.shared.comments import author_id, comment_time, gone
+from cmbuild.platforms.shared.inbox import InboxReader, Published, Since
+from cmbuild.platforms.shared.publisher import PublishError
+from cmbuild.stores.inbox import InboxItem, item_id
+
+COMMENT_FIELDS = "id,text,username,timestamp,from,parent_id"
+FIELDS = f"{COMMENT_FIELDS},replies{{{COMMENT_FIELDS}}}"
+_PAGE = 50
+_MAX_PAGES = 20
+
+
+class InstagramInbox(InboxReader[InstagramPublisher]):
+    api = "GET /{ig-media-id}/comments (replies by field expansion)"
+
+    def read(self, posts: Sequence[Published], since: Since | None) -> list[InboxItem]:
+        del since  # the comments edge has no `since`: the store drops what it holds
+        found: dict[str, InboxItem] = {}
+        for post in posts:
+            for comment in self._comments(post):
+                item = self._item(comment, post, None)
+                found.setdefault(item.id, item)
+                for reply in _replies(comment):
+                    answer = self._item(reply, post, item.remote_id)
+                    found.setdefault(answer.id, answer)
+        return sorted(found.values(), key=lambda i: (i.at, i.id))
+
+    def account_id(self) -> str:
+        return self.publisher.user_id
+
+    def _comments(self, post: Published) -> Iterator[Any]:
+        params = {"fields": FIELDS, "limit": _PAGE}
+        path = f"{post.remote_id}/comments"
+        try:
+            yield from self.publisher.graph.listed(
+                "read the post's comments", path, params, pages=_MAX_PAGES
+            )
+        except PublishError as error:
+            if not gone(error):
+                raise
+            # The media was deleted since: no comments to read.
+
+    def _item(self, comment: dict[str, Any], post: Published, parent: str | None) -> InboxItem:
+        channel = self.publisher.channel.name
+        remote_id = str(comment["id"])
+        parent = parent or (str(comment["parent_id"]) if comment.get("parent_id") else None)
+        username = str(comment.get("username") or "")
+        return InboxItem(
+            id=item_id(channel, remote_id),
+            channel=channel,
+            platform="instagram",
+            kind="reply" if parent else "comment",
+            remote_id=remote_id,
+            refs={
+                "comment_id": remote_id,
+                "thread_id": parent or remote_id,
+                "media_id": post.remote_id,
+            },
+            author_id=author_id(comment),
+            author_handle=username,
+            author_name=username,
+            text=str(comment.get("text") or ""),
+            url=post.url,  # Instagram gives comments no address of their own
+            language=None,
+            at=comment_time(comment, "Instagram"),
+            variant=post.variant,
+            answers=item_id(channel, parent) if parent else None,
+        )
+
+
+def _replies(comment: dict[str, Any]) -> list[dict[str, Any]]:
+    replies = comment.get("replies")
+    data = replies.get("data") if isinstance(replies, dict) else None
+    return [reply for reply in data or () if isinstance(reply, dict) and reply.get("id")]
