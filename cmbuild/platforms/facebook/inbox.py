@@ -20,10 +20,10 @@ from datetime import timedelta
 from typing import Any
 
 from cmbuild.platforms.facebook.publisher import FacebookPublisher
-from cmbuild.platforms.shared.comments import author_id, comment_time, gone
+from cmbuild.platforms.shared.comments import Said, author_id, comment_item, gone
 from cmbuild.platforms.shared.inbox import InboxReader, Published, Since
 from cmbuild.platforms.shared.publisher import PublishError
-from cmbuild.stores.inbox import InboxItem, item_id
+from cmbuild.stores.inbox import InboxItem
 
 FIELDS = "id,from,message,created_time,parent,permalink_url"
 _PAGE = 100
@@ -60,31 +60,15 @@ class FacebookInbox(InboxReader[FacebookPublisher]):
             # The post was deleted since: no comments to read.
 
     def _item(self, comment: dict[str, Any], post: Published) -> InboxItem:
-        channel = self.publisher.channel.name
-        remote_id = str(comment["id"])
         parent = comment.get("parent")
         parent_id = str(parent["id"]) if isinstance(parent, dict) and parent.get("id") else None
         author = comment.get("from")
         name = author.get("name") if isinstance(author, dict) else None
         url = comment.get("permalink_url")
-        return InboxItem(
-            id=item_id(channel, remote_id),
-            channel=channel,
-            platform="facebook",
-            kind="reply" if parent_id else "comment",
-            remote_id=remote_id,
-            refs={
-                "comment_id": remote_id,
-                "thread_id": parent_id or remote_id,
-                "post_id": post.remote_id,
-            },
-            author_id=author_id(comment),
-            author_handle=author_id(comment),
-            author_name=str(name or ""),
+        said = Said(
             text=str(comment.get("message") or ""),
-            url=url if isinstance(url, str) and url else post.url,
-            language=None,
-            at=comment_time(comment, "Facebook"),
-            variant=post.variant,
-            answers=item_id(channel, parent_id) if parent_id else None,
+            handle=author_id(comment),  # Facebook shows names, not handles
+            name=str(name or ""),
+            url=url if isinstance(url, str) and url else None,
         )
+        return comment_item(self.publisher.channel.name, "facebook", comment, post, parent_id, said)

@@ -14,86 +14,67 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from cmbuild.platforms.facebook.publisher import FacebookPublisher
-from cmbuild.platforms.shared.comments import (
-    author_id,
-    check_private_window,
-    find_reply,
-    listed_replies,
-    private_reply,
-    ref,
-    still_there,
-)
-from cmbuild.platforms.shared.inbox import Answer, ReplySender
+from cmbuild.platforms.shared.comments import CommentReply, ref
+from cmbuild.platforms.shared.graph import Graph
 from cmbuild.platforms.shared.publisher import PublishError, Receipt
 from cmbuild.stores.inbox import InboxItem
 
-_REPLY_FIELDS = "id,from,message,created_time,permalink_url"
 _PRIVATE_FIELDS = "id,can_reply_privately,private_reply_conversation"
 
 
-class FacebookReply(ReplySender[FacebookPublisher]):
-    can_dm = True
-    can_find = True
+class FacebookReply(CommentReply[FacebookPublisher]):
+    label = "Facebook"
+    reply_edge = "comments"
+    text_field = "message"
+    reply_fields = "id,from,message,created_time,permalink_url"
 
-    def send(self, item: InboxItem, answer: Answer) -> Receipt:
-        graph = self.publisher.graph
-        if answer.private:
-            check_private_window(item, "Facebook")
-            state = self._private_state(item)
-            if state.get("private_reply_conversation"):
-                raise PublishError(
-                    f"{item.id} already has a private reply (Facebook allows one per comment): "
-                    "answer it in public, or in the Page's Messenger inbox"
-                )
-            if state.get("can_reply_privately") is False:
-                raise PublishError(
-                    f"Facebook no longer lets the Page answer {item.id} privately (once, within "
-                    "7 days of the comment, to an author who allows it): answer it in public"
-                )
-            return private_reply(
-                graph, self.publisher.page_id, ref(item, "comment_id"), answer.text
+    @property
+    def graph(self) -> Graph:
+        return self.publisher.graph
+
+    @property
+    def account(self) -> str:
+        return self.publisher.page_id
+
+    def check_private(self, item: InboxItem) -> None:
+        state = self._private_state(item)
+        if state.get("private_reply_conversation"):
+            raise PublishError(
+                f"{item.id} already has a private reply (Facebook allows one per comment): "
+                "answer it in public, or in the Page's Messenger inbox"
             )
-        thread = ref(item, "thread_id")
-        created = graph.post("answer the comment", f"{thread}/comments", {"message": answer.text})
-        found = created.get("id")
-        if not isinstance(found, str) or not found:
-            raise PublishError("Facebook answered the comment without its id", "ambiguous")
-        return Receipt(found, _link(self._permalink(found)))
+        if state.get("can_reply_privately") is False:
+            raise PublishError(
+                f"Facebook no longer lets the Page answer {item.id} privately (once, within "
+                "7 days of the comment, to an author who allows it): answer it in public"
+            )
 
-    def find(self, item: InboxItem, answer: Answer) -> Receipt | None:
-        if answer.private:
-            conversation = self._private_state(item).get("private_reply_conversation")
-            if isinstance(conversation, dict) and conversation.get("id"):
-                return Receipt(str(conversation["id"]), None)
-            return None
-        path = f"{ref(item, 'thread_id')}/comments"
-        replies = listed_replies(self.publisher.graph, path, _REPLY_FIELDS)
-        return find_reply(replies, self.publisher.page_id, answer.text, author_id, "message", _link)
+    def find_private(self, item: InboxItem) -> Receipt | None:
+        conversation = self._private_state(item).get("private_reply_conversation")
+        if isinstance(conversation, dict) and conversation.get("id"):
+            return Receipt(str(conversation["id"]), None)
+        return None
 
-    def exists(self, item: InboxItem) -> bool:
-        return still_there(self.publisher.graph, ref(item, "comment_id"))
-
-    def _private_state(self, item: InboxItem) -> dict[str, Any]:
-        comment = ref(item, "comment_id")
-        return self.publisher.graph.get(
-            "read whether the comment can be answered privately",
-            comment,
-            {"fields": _PRIVATE_FIELDS},
-        )
-
-    def _permalink(self, comment_id: str) -> dict[str, Any]:
-        """The new comment's address; once it is out, failing to read it must not fail the send."""
-        try:
-            return self.publisher.graph.get(
-                "read the answer's address", comment_id, {"fields": "permalink_url"}
+    def link(self, reply: Mapping[str, Any], item: InboxItem) -> str | None:
+        url = reply.get("permalink_url")
+        if isinstance(url, str) and url:
+            return url
+        try:  # a new comment: once it is out, failing to read its address must not fail it
+            read = self.graph.get(
+                "read the answer's address", str(reply["id"]), {"fields": "permalink_url"}
             )
         except PublishError:
-            return {}
+            return None
+        url = read.get("permalink_url")
+        return url if isinstance(url, str) and url else None
 
-
-def _link(comment: Any) -> str | None:
-    url = comment.get("permalink_url") if isinstance(comment, dict) else None
-    return url if isinstance(url, str) and url else None
+    def _private_state(self, item: InboxItem) -> dict[str, Any]:
+        return self.graph.get(
+            "read whether the comment can be answered privately",
+            ref(item, "comment_id"),
+            {"fields": _PRIVATE_FIELDS},
+        )

@@ -19,10 +19,10 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from cmbuild.platforms.instagram.publisher import InstagramPublisher
-from cmbuild.platforms.shared.comments import author_id, comment_time, gone
+from cmbuild.platforms.shared.comments import Said, comment_item, gone
 from cmbuild.platforms.shared.inbox import InboxReader, Published, Since
 from cmbuild.platforms.shared.publisher import PublishError
-from cmbuild.stores.inbox import InboxItem, item_id
+from cmbuild.stores.inbox import InboxItem
 
 COMMENT_FIELDS = "id,text,username,timestamp,from,parent_id"
 FIELDS = f"{COMMENT_FIELDS},replies{{{COMMENT_FIELDS}}}"
@@ -61,31 +61,11 @@ class InstagramInbox(InboxReader[InstagramPublisher]):
             # The media was deleted since: no comments to read.
 
     def _item(self, comment: dict[str, Any], post: Published, parent: str | None) -> InboxItem:
-        channel = self.publisher.channel.name
-        remote_id = str(comment["id"])
         parent = parent or (str(comment["parent_id"]) if comment.get("parent_id") else None)
         username = str(comment.get("username") or "")
-        return InboxItem(
-            id=item_id(channel, remote_id),
-            channel=channel,
-            platform="instagram",
-            kind="reply" if parent else "comment",
-            remote_id=remote_id,
-            refs={
-                "comment_id": remote_id,
-                "thread_id": parent or remote_id,
-                "media_id": post.remote_id,
-            },
-            author_id=author_id(comment),
-            author_handle=username,
-            author_name=username,
-            text=str(comment.get("text") or ""),
-            url=post.url,  # Instagram gives comments no address of their own
-            language=None,
-            at=comment_time(comment, "Instagram"),
-            variant=post.variant,
-            answers=item_id(channel, parent) if parent else None,
-        )
+        # Instagram shows usernames only, and gives comments no address of their own.
+        said = Said(str(comment.get("text") or ""), username, username, None)
+        return comment_item(self.publisher.channel.name, "instagram", comment, post, parent, said)
 
 
 def _replies(comment: dict[str, Any]) -> list[dict[str, Any]]:

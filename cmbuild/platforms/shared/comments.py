@@ -14,13 +14,18 @@ reply senders of both platforms share.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from abc import abstractmethod
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 
 from cmbuild.platforms.shared.graph import Graph, parse_time
-from cmbuild.platforms.shared.publisher import PublishError, Receipt
-from cmbuild.stores.inbox import InboxItem
+from cmbuild.platforms.shared.inbox import Answer, Published, ReplySender
+from cmbuild.platforms.shared.publisher import Publisher, PublishError, Receipt
+from cmbuild.stores.inbox import InboxItem, item_id
+
+P = TypeVar("P", bound=Publisher)
 
 MISSING = "subcode 33]"  # "Object with ID ... does not exist": deleted since
 PRIVATE_WINDOW = timedelta(days=7)
@@ -56,24 +61,6 @@ def private_reply(graph: Graph, account: str, comment_id: str, text: str) -> Rec
             f"{graph.platform} answered the private reply without a message id", "ambiguous"
         )
     return Receipt(message_id, None)
-
-
-def find_reply(
-    replies: Iterable[Any],
-    account: str,
-    text: str,
-    author_of: Callable[[Mapping[str, Any]], str],
-    text_field: str,
-    link: Callable[[Mapping[str, Any]], str | None],
-) -> Receipt | None:
-    """The first of `replies` written by `account` with exactly `text`, as a receipt."""
-    for reply in replies:
-        if not isinstance(reply, dict):
-            continue
-        if author_of(reply) == account and reply.get(text_field) == text:
-            when = parse_time(reply.get("created_time") or reply.get("timestamp"))
-            return Receipt(str(reply["id"]), link(reply), when)
-    return None
 
 
 def listed_replies(graph: Graph, path: str, fields: str) -> Iterable[Any]:
@@ -112,3 +99,106 @@ def comment_time(comment: Mapping[str, Any], platform: str) -> datetime:
     if when is None:
         raise PublishError(f"{platform} listed the comment {comment.get('id')} without its time")
     return when.astimezone(UTC).replace(microsecond=0)
+
+
+@dataclass(frozen=True)
+class Said:
+    """What a Graph comment says, in the names of the inbox (each platform names it its way)."""
+
+    text: str
+    handle: str
+    name: str
+    url: str | None
+
+
+def comment_item(
+    channel: str,
+    platform: str,
+    comment: Mapping[str, Any],
+    post: Published,
+    parent: str | None,
+    said: Said,
+) -> InboxItem:
+    """The inbox item of a comment on `post` (a reply when `parent`, its top-level comment).
+
+    `refs`: `comment_id`, `thread_id` (where an answer goes) and the post's id (`post_id` on
+    Facebook, `media_id` on Instagram).
+    """
+    remote_id = str(comment["id"])
+    refs_key = "media_id" if platform == "instagram" else "post_id"
+    return InboxItem(
+        id=item_id(channel, remote_id),
+        channel=channel,
+        platform=platform,
+        kind="reply" if parent else "comment",
+        remote_id=remote_id,
+        refs={"comment_id": remote_id, "thread_id": parent or remote_id, refs_key: post.remote_id},
+        author_id=author_id(comment),
+        author_handle=said.handle,
+        author_name=said.name,
+        text=said.text,
+        url=said.url or post.url,
+        language=None,
+        at=comment_time(comment, platform.capitalize()),
+        variant=post.variant,
+        answers=item_id(channel, parent) if parent else None,
+    )
+
+
+class CommentReply(ReplySender[P]):
+    """Answering a Graph comment: under its thread, or privately to its author, once."""
+
+    can_dm = True
+    can_find = True
+    label: ClassVar[str]  # "Facebook"
+    reply_edge: ClassVar[str]  # the edge of a comment that takes replies: "comments", "replies"
+    text_field: ClassVar[str]  # what a comment's text is called: "message", "text"
+    reply_fields: ClassVar[str]  # what `find` reads of each reply
+
+    @property
+    @abstractmethod
+    def graph(self) -> Graph:
+        """The channel's Graph session."""
+
+    @property
+    @abstractmethod
+    def account(self) -> str:
+        """The id answers are written as (the Page, the Instagram account)."""
+
+    def check_private(self, item: InboxItem) -> None:
+        """Refuse, saying why, a private reply the platform would not take (beyond 7 days)."""
+
+    def find_private(self, item: InboxItem) -> Receipt | None:
+        raise PublishError(f"{self.label} cannot look a private reply up: check by hand")
+
+    def link(self, reply: Mapping[str, Any], item: InboxItem) -> str | None:
+        """The address of an answer, as far as the platform gives one."""
+        del reply
+        return item.url
+
+    def send(self, item: InboxItem, answer: Answer) -> Receipt:
+        if answer.private:
+            check_private_window(item, self.label)
+            self.check_private(item)
+            return private_reply(self.graph, self.account, ref(item, "comment_id"), answer.text)
+        path = f"{ref(item, 'thread_id')}/{self.reply_edge}"
+        created = self.graph.post("answer the comment", path, {"message": answer.text})
+        found = created.get("id")
+        if not isinstance(found, str) or not found:
+            raise PublishError(f"{self.label} answered the comment without its id", "ambiguous")
+        return Receipt(found, self.link({"id": found}, item))
+
+    def find(self, item: InboxItem, answer: Answer) -> Receipt | None:
+        if answer.private:
+            return self.find_private(item)
+        path = f"{ref(item, 'thread_id')}/{self.reply_edge}"
+        for reply in listed_replies(self.graph, path, self.reply_fields):
+            if not isinstance(reply, dict):
+                continue
+            if author_id(reply) == self.account and reply.get(self.text_field) == answer.text:
+                when = parse_time(reply.get("created_time") or reply.get("timestamp"))
+                return Receipt(str(reply["id"]), self.link(reply, item), when)
+        return None
+
+    def exists(self, item: InboxItem) -> bool:
+        return still_there(self.graph, ref(item, "comment_id"))
