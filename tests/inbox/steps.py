@@ -1,10 +1,10 @@
 """What the inbox tests of each platform share: read the inbox, answer an item, die between the
-send and the ledger's line."""
+send and the ledger's line, and the threaded comments every platform with comments goes through."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from cmbuild.inbox.fetch import InboxRun, InboxSettings, read_inbox
 from cmbuild.load.config import load_channels
 from cmbuild.push.retry import RetryPolicy
 from cmbuild.push.session import PushSettings
+from cmbuild.stores.inbox import InboxItem
 from cmbuild.stores.ledger import LedgerWriter
 
 
@@ -48,3 +49,45 @@ def killed_after_send(monkeypatch: pytest.MonkeyPatch, send: Callable[[], Any]) 
     with pytest.raises(SystemExit):
         send()
     monkeypatch.setattr(LedgerWriter, "append", original)
+
+
+@dataclass(frozen=True)
+class Commenters:
+    """How a test has people comment on one platform's fake, and sees the account's answers."""
+
+    channel: str
+    env: dict[str, str]
+    ask: Callable[[str], str]  # a new top-level comment with this text: its remote id
+    join: Callable[[str, str], str]  # someone else's reply under (top-level id, text): its id
+    answers: Callable[[str], list[str]]  # the account's answers under a top-level comment
+
+
+def threads_once(
+    root: Path, people: Commenters, monkeypatch: pytest.MonkeyPatch
+) -> tuple[InboxItem, InboxItem]:
+    """A comment and a reply under it are read once; each answer goes under the thread once,
+    even after a crash between the send and the ledger; the items are then answered. The two
+    items, for the platform's own checks."""
+    asked = people.ask("Où est ma commande ?")
+    people.join(asked, "Moi aussi")
+    run = read(root, people.env)
+    assert not run.failed, run.channels
+    by_text = {item.text: item for item in run.contents.items}
+    question, reply = by_text["Où est ma commande ?"], by_text["Moi aussi"]
+    assert (question.kind, question.remote_id) == ("comment", asked)
+    assert (reply.kind, reply.answers) == ("reply", question.id)
+    assert read(root, people.env).channels[people.channel].written == 0  # nothing new
+
+    assert answer(root, people.env, question.id, "Nous regardons, merci !", "a").outcome == "sent"
+    assert answer(root, people.env, question.id, "Encore ?", "a").outcome == "already sent"
+    # Comments nest one level deep: the answer to the reply joins the thread.
+    assert answer(root, people.env, reply.id, "Merci !", "b").outcome == "sent"
+    assert sorted(people.answers(asked)) == ["Merci !", "Nous regardons, merci !"]
+    after = read(root, people.env)
+    assert after.channels[people.channel].written == 2  # the account's two answers
+    assert question.id in after.answered and reply.id in after.answered
+
+    killed_after_send(monkeypatch, lambda: answer(root, people.env, question.id, "Plus", "c"))
+    assert answer(root, people.env, question.id, "Plus", "c").outcome == "reconciled"
+    assert people.answers(asked).count("Plus") == 1
+    return question, reply

@@ -14,7 +14,7 @@ import pytest
 
 from cmbuild.push.report import Report
 from tests.inbox.graph_comments import PAGE_NAME, CommentingGraph
-from tests.inbox.steps import answer, killed_after_send, read
+from tests.inbox.steps import Commenters, answer, killed_after_send, read, threads_once
 from tests.platforms.facebook.test_publisher import ENV, ONLY
 from tests.push.graph_fake import PAGE_ID, PAGE_TOKEN, Fault, GraphFailure
 from tests.push.meta_site import TEXT_AT, meta_site
@@ -39,41 +39,30 @@ def test_comments_and_replies_are_stored_once_and_answers_thread_under_them(
     page: tuple[Path, str], graph: CommentingGraph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root, post_id = page
-    asked = graph.comment(post_id, "Où est ma commande ?")
-    graph.comment(post_id, "Moi aussi", author=("10002", "Bruno Petit"), parent=asked)
-    run = read(root, ENV)
-    assert not run.failed, run.channels
-    assert graph.rejected == []
-    by_text = {item.text: item for item in run.contents.items}
-    question, reply = by_text["Où est ma commande ?"], by_text["Moi aussi"]
+
+    def answers(top: str) -> list[str]:
+        ours = graph.comments("comment", parent=top, **{"from": {"id": PAGE_ID, "name": PAGE_NAME}})
+        return [c["message"] for c in ours.values()]
+
+    people = Commenters(
+        "facebook-test",
+        ENV,
+        lambda text: graph.comment(post_id, text),
+        lambda top, text: graph.comment(post_id, text, author=("10002", "Bruno P"), parent=top),
+        answers,
+    )
     (published,) = [line for line in ledger_lines(root) if line["kind"] == "published"]
-    assert (question.kind, question.variant, question.author_name) == (
-        "comment",
+    question, reply = threads_once(root, people, monkeypatch)
+    assert (question.variant, question.author_name, question.url) == (
         published["variant"],
         "Alice Martin",
+        f"https://www.facebook.com/{post_id}?comment_id=1",
     )
-    assert (reply.kind, reply.answers, reply.refs["thread_id"]) == ("reply", question.id, asked)
-    assert read(root, ENV).channels["facebook-test"].written == 0  # read again: nothing new
-
-    sent = answer(root, ENV, question.id, "Nous regardons, merci !", "first")
-    assert sent.outcome == "sent", sent
-    assert answer(root, ENV, question.id, "Encore ?", "first").outcome == "already sent"
-    assert answer(root, ENV, reply.id, "Merci Bruno !", "to-bruno").outcome == "sent"
-    ours = graph.comments("comment", parent=asked, **{"from": {"id": PAGE_ID, "name": PAGE_NAME}})
-    assert sorted(c["message"] for c in ours.values()) == [
-        "Merci Bruno !",
-        "Nous regardons, merci !",
-    ]
-    after = read(root, ENV)
-    assert after.channels["facebook-test"].written == 2  # the Page's own two answers
-    assert question.id in after.answered and reply.id in after.answered
-
-    killed_after_send(
-        monkeypatch, lambda: answer(root, ENV, question.id, "Un complément", "second")
-    )
-    assert answer(root, ENV, question.id, "Un complément", "second").outcome == "reconciled"
-    texts = [c["message"] for c in graph.comments("comment", parent=asked).values()]
-    assert texts.count("Un complément") == 1
+    assert reply.refs == {
+        "comment_id": reply.remote_id,
+        "thread_id": question.remote_id,
+        "post_id": post_id,
+    }
     assert graph.rejected == []
 
 

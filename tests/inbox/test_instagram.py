@@ -13,7 +13,7 @@ import pytest
 
 from cmbuild.push.report import Report
 from tests.inbox.graph_comments import IG_USERNAME, CommentingGraph
-from tests.inbox.steps import answer, killed_after_send, read
+from tests.inbox.steps import Commenters, answer, killed_after_send, read, threads_once
 from tests.platforms.instagram.test_publisher import ENV, ONLY
 from tests.push.graph_fake import IG_TOKEN, IG_USER_ID, Fault
 from tests.push.meta_site import PHOTO_AT, meta_site
@@ -41,40 +41,32 @@ def test_comments_and_replies_are_stored_once_and_answers_thread_under_them(
     account: tuple[Path, str], graph: CommentingGraph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root, media_id = account
-    asked = graph.ig_comment(media_id, "Où est ma commande ?")
-    graph.ig_comment(
-        media_id, "Moi aussi", username="bruno.p", user_id="178414999902", parent=asked
+
+    def answers(top: str) -> list[str]:
+        ours = graph.comments("ig_comment", parent_id=top, username=IG_USERNAME)
+        return [c["text"] for c in ours.values()]
+
+    people = Commenters(
+        "instagram-test",
+        ENV,
+        lambda text: graph.ig_comment(media_id, text),
+        lambda top, text: graph.ig_comment(
+            media_id, text, username="bruno.p", user_id="178414999902", parent=top
+        ),
+        answers,
     )
-    run = read(root, ENV)
-    assert not run.failed, run.channels
-    assert graph.rejected == []
-    by_text = {item.text: item for item in run.contents.items}
-    question, reply = by_text["Où est ma commande ?"], by_text["Moi aussi"]
     (published,) = [line for line in ledger_lines(root) if line["kind"] == "published"]
-    assert (question.kind, question.variant, question.author_handle) == (
-        "comment",
+    question, reply = threads_once(root, people, monkeypatch)
+    assert (question.variant, question.author_handle, reply.author_handle) == (
         published["variant"],
         "alice.martin",
+        "bruno.p",
     )
-    assert (reply.kind, reply.answers, reply.refs["thread_id"]) == ("reply", question.id, asked)
-    assert read(root, ENV).channels["instagram-test"].written == 0
-
-    assert answer(root, ENV, question.id, "Nous regardons, merci !", "first").outcome == "sent"
-    assert answer(root, ENV, question.id, "Encore ?", "first").outcome == "already sent"
-    # Instagram answers top-level comments only: the answer to a reply joins its thread.
-    assert answer(root, ENV, reply.id, "Merci Bruno !", "to-bruno").outcome == "sent"
-    ours = graph.comments("ig_comment", parent_id=asked, username=IG_USERNAME)
-    assert sorted(c["text"] for c in ours.values()) == ["Merci Bruno !", "Nous regardons, merci !"]
-    after = read(root, ENV)
-    assert after.channels["instagram-test"].written == 2
-    assert question.id in after.answered and reply.id in after.answered
-
-    killed_after_send(
-        monkeypatch, lambda: answer(root, ENV, question.id, "Un complément", "second")
-    )
-    assert answer(root, ENV, question.id, "Un complément", "second").outcome == "reconciled"
-    texts = [c["text"] for c in graph.comments("ig_comment", parent_id=asked).values()]
-    assert texts.count("Un complément") == 1
+    assert reply.refs == {
+        "comment_id": reply.remote_id,
+        "thread_id": question.remote_id,
+        "media_id": media_id,
+    }
     assert graph.rejected == []
 
 

@@ -13,7 +13,7 @@ import pytest
 from cmbuild.push.report import Report
 from tests.collect.test_linkedin import page_site
 from tests.inbox.linkedin_comments import CommentingLinkedIn
-from tests.inbox.steps import answer, killed_after_send, read
+from tests.inbox.steps import Commenters, answer, read, threads_once
 from tests.platforms.linkedin.fake import AUTHOR, TOKEN
 from tests.platforms.linkedin.test_publisher import ALL_DUE, CHANNEL, ENV
 from tests.push.fake_http import Fault
@@ -41,37 +41,30 @@ def test_comments_and_nested_ones_are_stored_once_and_answers_nest_under_them(
     page: tuple[Path, str, str], fake: CommentingLinkedIn, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root, post, variant = page
-    asked = fake.comment(post, "Où est ma commande ?")
-    fake.comment(post, "Moi aussi", actor="urn:li:person:fan2", parent=asked)
-    run = read(root, ENV)
-    assert not run.failed, run.channels
-    assert fake.rejected == []
-    by_text = {item.text: item for item in run.contents.items}
-    question, reply = by_text["Où est ma commande ?"], by_text["Moi aussi"]
-    assert (question.kind, question.variant, question.author_id) == (
-        "comment",
+
+    def answers(top: str) -> list[str]:
+        ours = fake.comments.values()
+        return [
+            c["message"]["text"]
+            for c in ours
+            if c["actor"] == AUTHOR and c.get("parentComment") == top
+        ]
+
+    people = Commenters(
+        CHANNEL,
+        ENV,
+        lambda text: fake.comment(post, text),
+        lambda top, text: fake.comment(post, text, actor="urn:li:person:fan2", parent=top),
+        answers,
+    )
+    question, reply = threads_once(root, people, monkeypatch)
+    assert (question.variant, question.author_id, reply.author_id) == (
         variant,
         "urn:li:person:fan1",
+        "urn:li:person:fan2",
     )
-    assert (reply.kind, reply.answers, reply.refs["thread_urn"]) == ("reply", question.id, asked)
-    assert read(root, ENV).channels[CHANNEL].written == 0
-
-    assert answer(root, ENV, question.id, "Nous regardons, merci !", "first").outcome == "sent"
-    assert answer(root, ENV, question.id, "Encore ?", "first").outcome == "already sent"
-    assert answer(root, ENV, reply.id, "Merci !", "to-fan2").outcome == "sent"
-    ours = [c for c in fake.comments.values() if c["actor"] == AUTHOR]
-    assert {c["parentComment"] for c in ours} == {asked}
-    assert sorted(c["message"]["text"] for c in ours) == ["Merci !", "Nous regardons, merci !"]
-    after = read(root, ENV)
-    assert after.channels[CHANNEL].written == 2
-    assert question.id in after.answered and reply.id in after.answered
-
-    killed_after_send(
-        monkeypatch, lambda: answer(root, ENV, question.id, "Un complément", "second")
-    )
-    assert answer(root, ENV, question.id, "Un complément", "second").outcome == "reconciled"
-    texts = [c["message"]["text"] for c in fake.comments.values()]
-    assert texts.count("Un complément") == 1
+    assert (reply.refs["thread_urn"], reply.refs["target"]) == (question.remote_id,) * 2
+    assert (question.refs["target"], question.refs["object"]) == (post, post)
     assert fake.rejected == []
 
 

@@ -20,14 +20,12 @@ from datetime import timedelta
 from typing import Any
 
 from cmbuild.platforms.facebook.publisher import FacebookPublisher
-from cmbuild.platforms.shared.comments import Said, author_id, comment_item, gone
+from cmbuild.platforms.shared.comments import Said, author_id, comment_item, post_comments
 from cmbuild.platforms.shared.inbox import InboxReader, Published, Since
-from cmbuild.platforms.shared.publisher import PublishError
 from cmbuild.stores.inbox import InboxItem
 
 FIELDS = "id,from,message,created_time,parent,permalink_url"
 _PAGE = 100
-_MAX_PAGES = 20  # x 100 comments per post; the next reading goes on from the newest stored
 _OVERLAP = timedelta(hours=1)
 
 
@@ -49,15 +47,7 @@ class FacebookInbox(InboxReader[FacebookPublisher]):
         params: dict[str, Any] = {"filter": "stream", "fields": FIELDS, "limit": _PAGE}
         if since is not None:
             params["since"] = int((since.at - _OVERLAP).timestamp())
-        path = f"{post.remote_id}/comments"
-        try:
-            yield from self.publisher.graph.listed(
-                "read the post's comments", path, params, pages=_MAX_PAGES
-            )
-        except PublishError as error:
-            if not gone(error):
-                raise
-            # The post was deleted since: no comments to read.
+        return post_comments(self.publisher.graph, post, params)
 
     def _item(self, comment: dict[str, Any], post: Published) -> InboxItem:
         parent = comment.get("parent")

@@ -15,19 +15,17 @@ only) and `media_id`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from cmbuild.platforms.instagram.publisher import InstagramPublisher
-from cmbuild.platforms.shared.comments import Said, comment_item, gone
+from cmbuild.platforms.shared.comments import Said, comment_item, post_comments
 from cmbuild.platforms.shared.inbox import InboxReader, Published, Since
-from cmbuild.platforms.shared.publisher import PublishError
 from cmbuild.stores.inbox import InboxItem
 
 COMMENT_FIELDS = "id,text,username,timestamp,from,parent_id"
 FIELDS = f"{COMMENT_FIELDS},replies{{{COMMENT_FIELDS}}}"
-_PAGE = 50
-_MAX_PAGES = 20
+_PARAMS = {"fields": FIELDS, "limit": 50}
 
 
 class InstagramInbox(InboxReader[InstagramPublisher]):
@@ -37,7 +35,7 @@ class InstagramInbox(InboxReader[InstagramPublisher]):
         del since  # the comments edge has no `since`: the store drops what it holds
         found: dict[str, InboxItem] = {}
         for post in posts:
-            for comment in self._comments(post):
+            for comment in post_comments(self.publisher.graph, post, _PARAMS):
                 item = self._item(comment, post, None)
                 found.setdefault(item.id, item)
                 for reply in _replies(comment):
@@ -47,18 +45,6 @@ class InstagramInbox(InboxReader[InstagramPublisher]):
 
     def account_id(self) -> str:
         return self.publisher.user_id
-
-    def _comments(self, post: Published) -> Iterator[Any]:
-        params = {"fields": FIELDS, "limit": _PAGE}
-        path = f"{post.remote_id}/comments"
-        try:
-            yield from self.publisher.graph.listed(
-                "read the post's comments", path, params, pages=_MAX_PAGES
-            )
-        except PublishError as error:
-            if not gone(error):
-                raise
-            # The media was deleted since: no comments to read.
 
     def _item(self, comment: dict[str, Any], post: Published, parent: str | None) -> InboxItem:
         parent = parent or (str(comment["parent_id"]) if comment.get("parent_id") else None)

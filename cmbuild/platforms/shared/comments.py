@@ -15,7 +15,7 @@ reply senders of both platforms share.
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, TypeVar
@@ -30,6 +30,7 @@ P = TypeVar("P", bound=Publisher)
 MISSING = "subcode 33]"  # "Object with ID ... does not exist": deleted since
 PRIVATE_WINDOW = timedelta(days=7)
 _FIND_PAGES = 5
+_MAX_PAGES = 20  # of a post's comments; the next reading goes on (the store drops duplicates)
 
 
 def gone(error: PublishError) -> bool:
@@ -61,6 +62,17 @@ def private_reply(graph: Graph, account: str, comment_id: str, text: str) -> Rec
             f"{graph.platform} answered the private reply without a message id", "ambiguous"
         )
     return Receipt(message_id, None)
+
+
+def post_comments(graph: Graph, post: Published, params: Mapping[str, Any]) -> Iterator[Any]:
+    """The comments of `post` as Graph lists them (none once the post is deleted)."""
+    try:
+        yield from graph.listed(
+            "read the post's comments", f"{post.remote_id}/comments", params, pages=_MAX_PAGES
+        )
+    except PublishError as error:
+        if not gone(error):
+            raise
 
 
 def listed_replies(graph: Graph, path: str, fields: str) -> Iterable[Any]:
