@@ -91,3 +91,23 @@ def threads_once(
     assert answer(root, people.env, question.id, "Plus", "c").outcome == "reconciled"
     assert people.answers(asked).count("Plus") == 1
     return question, reply
+
+
+def private_once(
+    root: Path,
+    env: dict[str, str],
+    items: tuple[InboxItem, InboxItem],
+    delivered: Callable[[], str | None],
+    refused_again: str,
+) -> None:
+    """A private reply to the first of `items` goes once (`delivered`: what its author got); a
+    second one is refused, saying `refused_again`; one to the second item, older than the 7 days
+    Meta allows, is refused before any call."""
+    fresh, old = items
+    sent = answer(root, env, fresh.id, "Écrivez-nous ici.", "dm", private=True)
+    assert sent.outcome == "sent", sent
+    assert delivered() == "Écrivez-nous ici."
+    again = answer(root, env, fresh.id, "Et encore", "dm-2", private=True)
+    assert again.outcome == "failed" and refused_again in again.detail
+    late = answer(root, env, old.id, "Écrivez-nous ici.", "dm-old", private=True)
+    assert late.outcome == "failed" and "within 7 days" in late.detail

@@ -14,7 +14,14 @@ import pytest
 
 from cmbuild.push.report import Report
 from tests.inbox.graph_comments import PAGE_NAME, CommentingGraph
-from tests.inbox.steps import Commenters, answer, killed_after_send, read, threads_once
+from tests.inbox.steps import (
+    Commenters,
+    answer,
+    killed_after_send,
+    private_once,
+    read,
+    threads_once,
+)
 from tests.platforms.facebook.test_publisher import ENV, ONLY
 from tests.push.graph_fake import PAGE_ID, PAGE_TOKEN, Fault, GraphFailure
 from tests.push.meta_site import TEXT_AT, meta_site
@@ -73,13 +80,12 @@ def test_a_private_reply_goes_once_through_messenger_within_seven_days(
     angry = graph.comment(post_id, "Je veux un remboursement")
     old = graph.comment(post_id, "Toujours rien", ago=timedelta(days=8))
     items = {item.remote_id: item for item in read(root, ENV).contents.items}
-    sent = answer(root, ENV, items[angry].id, "Écrivez-nous ici.", "dm", private=True)
-    assert sent.outcome == "sent", sent
-    assert graph.nodes[angry][1]["private"]["text"] == "Écrivez-nous ici."
-    again = answer(root, ENV, items[angry].id, "Et encore", "dm-2", private=True)
-    assert again.outcome == "failed" and "already has a private reply" in again.detail
-    late = answer(root, ENV, items[old].id, "Écrivez-nous ici.", "dm-old", private=True)
-    assert late.outcome == "failed" and "within 7 days" in late.detail
+
+    def delivered() -> str | None:
+        private = graph.nodes[angry][1]["private"]
+        return str(private["text"]) if private else None
+
+    private_once(root, ENV, (items[angry], items[old]), delivered, "already has a private reply")
     assert [s.path for s in graph.seen].count(f"/{PAGE_ID}/messages") == 1
 
     newer = graph.comment(post_id, "Et ma facture ?")

@@ -13,7 +13,14 @@ import pytest
 
 from cmbuild.push.report import Report
 from tests.inbox.graph_comments import IG_USERNAME, CommentingGraph
-from tests.inbox.steps import Commenters, answer, killed_after_send, read, threads_once
+from tests.inbox.steps import (
+    Commenters,
+    answer,
+    killed_after_send,
+    private_once,
+    read,
+    threads_once,
+)
 from tests.platforms.instagram.test_publisher import ENV, ONLY
 from tests.push.graph_fake import IG_TOKEN, IG_USER_ID, Fault
 from tests.push.meta_site import PHOTO_AT, meta_site
@@ -77,13 +84,12 @@ def test_a_private_reply_goes_once_and_an_interrupted_one_is_left_to_check(
     angry = graph.ig_comment(media_id, "Je veux un remboursement")
     old = graph.ig_comment(media_id, "Toujours rien", ago=timedelta(days=8))
     items = {item.remote_id: item for item in read(root, ENV).contents.items}
-    sent = answer(root, ENV, items[angry].id, "Écrivez-nous ici.", "dm", private=True)
-    assert sent.outcome == "sent", sent
-    assert graph.nodes[angry][1]["private"]["text"] == "Écrivez-nous ici."
-    again = answer(root, ENV, items[angry].id, "Et encore", "dm-2", private=True)
-    assert again.outcome == "failed" and "Activity already replied to" in again.detail
-    late = answer(root, ENV, items[old].id, "Écrivez-nous ici.", "dm-old", private=True)
-    assert late.outcome == "failed" and "within 7 days" in late.detail
+
+    def delivered() -> str | None:
+        private = graph.nodes[angry][1]["private"]
+        return str(private["text"]) if private else None
+
+    private_once(root, ENV, (items[angry], items[old]), delivered, "Activity already replied to")
 
     newer = graph.ig_comment(media_id, "Et ma facture ?")
     item = next(i for i in read(root, ENV).contents.items if i.remote_id == newer)
