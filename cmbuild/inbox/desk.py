@@ -49,7 +49,8 @@ def show_desk(
     """List `run`'s items; unless a dry run, write output/inbox.html and alert once per item."""
     channels = {c.name: c for c in load_channels(root)}
     wording = load_replies(root, channels)
-    rows = list_inbox(run.contents.items, run.answered, wording, channels, today)
+    items = [item for item in run.contents.items if item.id not in run.own]
+    rows = list_inbox(items, run.answered, wording, channels, today)
     if run.dry_run:
         return Desk(rows, None, None)
     page = output / INBOX_PAGE

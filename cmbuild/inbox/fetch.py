@@ -64,6 +64,7 @@ class InboxRun:
     answered: dict[str, datetime]  # item id -> when it was first answered
     unread: list[str] = field(default_factory=list)  # channels cmbuild cannot read yet
     dry_run: bool = False
+    own: frozenset[str] = frozenset()  # ids of the brand's own answers, read back
 
     @property
     def failed(self) -> bool:
@@ -96,6 +97,7 @@ def read_inbox(settings: InboxSettings, publishers: dict[str, Publisher] | None 
         if not settings.dry_run:
             run.contents = inbox.read_items(settings.inbox_path, INBOX_FILE)
     run.answered = inbox.answered(run.contents.items, lines, accounts)
+    run.own = inbox.own_items(run.contents.items, lines, accounts)
     return run
 
 

@@ -199,6 +199,31 @@ def answered(
     return {key: at for key, at in sorted(first.items()) if key in ids}
 
 
+def own_items(
+    items: Iterable[InboxItem],
+    ledger: Iterable[LedgerLine],
+    accounts: Mapping[str, str] | None = None,
+) -> frozenset[str]:
+    """The ids of the items the brand itself wrote, read back from the platforms.
+
+    An answer sent through the ledger (its `remote_id` is the item's), or, where a reading named
+    the channel's account (`accounts`, as in `answered`), an item by that account. They are
+    answers, not things to answer: the listing leaves them out.
+    """
+    sent = {
+        (line.channel, line.remote_id)
+        for line in ledger
+        if line.kind in ("published", "reconciled") and line.in_reply_to and line.remote_id
+    }
+    own = accounts or {}
+    return frozenset(
+        item.id
+        for item in items
+        if (item.channel, item.remote_id) in sent
+        or (item.channel in own and own[item.channel] == item.author_id)
+    )
+
+
 def _collect(
     parsed: InboxItem | InputError, items: list[InboxItem], errors: list[InputError]
 ) -> None:

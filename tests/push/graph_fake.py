@@ -121,6 +121,7 @@ class FakeGraph(LocalServer):
         self.seen: list[Seen] = []
         self.rejected: list[str] = []  # every 400 for a bad request, and why
         self.faults: list[Fault] = []
+        self.tables = dict(TABLES)  # a subclass serving more endpoints adds theirs
         self.expired: set[str] = set()  # tokens that now answer code 190
         self.nodes: dict[str, tuple[str, dict[str, Any]]] = {
             PAGE_ID: ("page", {}),
@@ -225,7 +226,7 @@ class FakeGraph(LocalServer):
             raise GraphFailure(
                 200, "(#200) The user hasn't authorized the application to perform this action"
             )
-        table = TABLES.get((seen.method, kind, edge))
+        table = self.tables.get((seen.method, kind, edge))
         if table is None:
             raise self.bad(f"Unknown path components: /{edge}", code=2500)
         self.validate(table, seen)

@@ -138,3 +138,12 @@ def test_any_text_round_trips_through_the_store(
     written = item(text=text, author_name=name, refs=refs)
     inbox.append_items(path, [written])
     assert inbox.read_items(path, SHOWN).items == (written,)
+
+
+def test_the_brands_own_answers_are_known_by_the_ledger_or_by_the_account() -> None:
+    asked, sent, by_hand = item(), item("sent"), item("by-hand", author_id="did:plc:brand")
+    answer = reply_line("published", asked.id, AT).model_copy(update={"remote_id": "sent"})
+    pending = reply_line("pending", asked.id, AT).model_copy(update={"remote_id": "c"})
+    items = [asked, sent, by_hand]
+    assert inbox.own_items(items, [answer, pending]) == {sent.id}
+    assert inbox.own_items(items, [answer], {"bsky": "did:plc:brand"}) == {sent.id, by_hand.id}

@@ -37,6 +37,8 @@ class Facebook(Platform):
     fold = Fold(chars=480, lines=5)
     starter = "starter.j2"
     metrics = "cmbuild.platforms.facebook.metrics:FacebookMetrics"
+    inbox = "cmbuild.platforms.facebook.inbox:FacebookInbox"
+    reply = "cmbuild.platforms.facebook.reply:FacebookReply"
 
     def length(self, text: str) -> int:
         return utf16_units(text)

@@ -42,6 +42,8 @@ class Instagram(Platform):
         requires_image=True,
     )
     metrics = "cmbuild.platforms.instagram.metrics:InstagramMetrics"
+    inbox = "cmbuild.platforms.instagram.inbox:InstagramInbox"
+    reply = "cmbuild.platforms.instagram.reply:InstagramReply"
     publisher = PublisherSpec(
         "cmbuild.platforms.instagram.publisher:InstagramPublisher",
         "cmbuild.platforms.instagram.options:InstagramOptions",

@@ -60,6 +60,9 @@ class LinkedIn(Platform):
     fold = Fold(chars=210, lines=3)
     starter = "starter.j2"
     metrics = "cmbuild.platforms.linkedin.metrics:LinkedInMetrics"
+    # No direct messages through the API: a private answer falls back to the approved public one.
+    inbox = "cmbuild.platforms.linkedin.inbox:LinkedInInbox"
+    reply = "cmbuild.platforms.linkedin.reply:LinkedInReply"
 
     def length(self, text: str) -> int:
         return utf16_units(text)

@@ -177,6 +177,11 @@ class LinkedInPublisher(Publisher):
         """A GET under api_base (for the metrics reader); its JSON answer."""
         return _data(self._call(what, "GET", path, repeatable=True))
 
+    def write(self, what: str, path: str, payload: Any) -> http.Response:
+        """A POST of JSON under api_base (for the reply sender): it may publish, so not retried
+        after a timeout."""
+        return self._call(what, "POST", path, http.compact_json(payload))
+
     def _list(self, path: str) -> http.Response:
         try:
             return self._call("list the author's posts", "GET", path, repeatable=True)

@@ -1,0 +1,64 @@
+"""Facebook's inbox: the comments on the Page's posts of the ledger, replies to comments included.
+
+`GET /{post-id}/comments` with `filter=stream` lists every comment of a post, replies included,
+each with its `parent` when it is a reply, in chronological order, paged by cursors; `since`
+(a unix time) leaves out what the last reading stored, an hour of overlap aside. Comments the
+Page itself wrote are read too: their `parent` tells which comment the Page already answered.
+Reading who wrote a comment (`from`) needs `pages_read_user_content` besides
+`pages_read_engagement`; without it Graph leaves `from` out and the item has no author.
+Source: developers.facebook.com/docs/graph-api/reference/object/comments.
+
+An item's `refs`: `comment_id` (the comment itself: a private reply goes to its author),
+`thread_id` (the top-level comment an answer goes under: Facebook threads comments one level
+deep, so an answer to a reply goes under the reply's own top-level comment) and `post_id`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import timedelta
+from typing import Any
+
+from cmbuild.platforms.facebook.publisher import FacebookPublisher
+from cmbuild.platforms.shared.comments import Said, author_id, comment_item, post_comments
+from cmbuild.platforms.shared.inbox import InboxReader, Published, Since
+from cmbuild.stores.inbox import InboxItem
+
+FIELDS = "id,from,message,created_time,parent,permalink_url"
+_PAGE = 100
+_OVERLAP = timedelta(hours=1)
+
+
+class FacebookInbox(InboxReader[FacebookPublisher]):
+    api = "GET /{post-id}/comments (filter=stream, since)"
+
+    def read(self, posts: Sequence[Published], since: Since | None) -> list[InboxItem]:
+        found: dict[str, InboxItem] = {}
+        for post in posts:
+            for comment in self._comments(post, since):
+                item = self._item(comment, post)
+                found.setdefault(item.id, item)
+        return sorted(found.values(), key=lambda i: (i.at, i.id))
+
+    def account_id(self) -> str:
+        return self.publisher.page_id
+
+    def _comments(self, post: Published, since: Since | None) -> Iterator[Any]:
+        params: dict[str, Any] = {"filter": "stream", "fields": FIELDS, "limit": _PAGE}
+        if since is not None:
+            params["since"] = int((since.at - _OVERLAP).timestamp())
+        return post_comments(self.publisher.graph, post, params)
+
+    def _item(self, comment: dict[str, Any], post: Published) -> InboxItem:
+        parent = comment.get("parent")
+        parent_id = str(parent["id"]) if isinstance(parent, dict) and parent.get("id") else None
+        author = comment.get("from")
+        name = author.get("name") if isinstance(author, dict) else None
+        url = comment.get("permalink_url")
+        said = Said(
+            text=str(comment.get("message") or ""),
+            handle=author_id(comment),  # Facebook shows names, not handles
+            name=str(name or ""),
+            url=url if isinstance(url, str) and url else None,
+        )
+        return comment_item(self.publisher.channel.name, "facebook", comment, post, parent_id, said)
