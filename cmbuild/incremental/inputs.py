@@ -11,12 +11,25 @@ from cmbuild.layout import (
     CHANNELS_FILE,
     CHARTER_FILE,
     HALT_FILE,
+    LEDGER_FILE,
+    METRICS_DIR,
     REPLIES_FILE,
+    STATE_DIR,
     TEMPLATES_DIR,
     post_sources,
 )
 
 Stat = tuple[int, int]  # (mtime_ns, size)
+# What the preview's watch and slots pages read (cmbuild/preview/loop.py): watched, so that a
+# build after `cmbuild watch` or `cmbuild collect` is not a no-op; not digested (no post uses it).
+LOOP_FILES = (
+    "brand/watch.toml",
+    "state/watch/mentions.jsonl",
+    "state/watch/mentions.jsonl.torn",
+    "state/watch/sources.json",
+    LEDGER_FILE,
+)
+LOOP_DIRS = (METRICS_DIR, f"{STATE_DIR}/activity")
 # A post that is a symbolic link to nothing: listed under this prefix so the build can warn.
 DANGLING = ":dangling:"
 
@@ -59,6 +72,7 @@ def scan(root: Path) -> dict[str, Stat]:
     replies = stat_of(root / REPLIES_FILE)
     if replies is not None:
         found[REPLIES_FILE] = replies
+    found.update(_loop_files(root))
     for source in post_sources(root):
         path = os.path.join(root, source)
         stat = stat_of(path)
@@ -66,6 +80,21 @@ def scan(root: Path) -> dict[str, Stat]:
             found[source] = stat
         elif os.path.islink(path):
             found[DANGLING + source] = (0, 0)
+    return found
+
+
+def _loop_files(root: Path) -> dict[str, Stat]:
+    found: dict[str, Stat] = {}
+    listed = list(LOOP_FILES)
+    for folder in LOOP_DIRS:
+        try:
+            listed += sorted(f"{folder}/{name}" for name in os.listdir(root / folder))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+    for relative in listed:
+        stat = stat_of(root / relative)
+        if stat is not None:
+            found[relative] = stat
     return found
 
 

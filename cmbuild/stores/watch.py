@@ -52,9 +52,14 @@ class SourceState:
 
 @dataclass(frozen=True)
 class Store:
-    """The files of state/watch/ under one root."""
+    """The files of state/watch/ under one root.
+
+    With `repair=False` (the preview) reading changes nothing: a torn last line is named in the
+    notices and left where it is, for the next `cmbuild watch` to set aside.
+    """
 
     folder: Path
+    repair: bool = True
 
     @classmethod
     def at(cls, root: Path) -> Store:
@@ -73,12 +78,17 @@ class Store:
         if raw.tail:
             try:
                 rows.append(json.loads(raw.tail))
-                append(path, b"\n")  # a complete line whose newline was lost: finish it
+                if self.repair:
+                    append(path, b"\n")  # a complete line whose newline was lost: finish it
             except ValueError:
-                aside = set_aside(path, raw.tail, raw.size - len(raw.tail))
+                if self.repair:
+                    aside = set_aside(path, raw.tail, raw.size - len(raw.tail))
+                    kept = f"set aside in {aside.name}, the rest is read"
+                else:
+                    kept = "skipped, left for `cmbuild watch` to set aside"
                 notices.append(
                     f"{path}:{raw.tail_line}: the last line was cut short (an interrupted"
-                    f" write); set aside in {aside.name}, the rest is read"
+                    f" write); {kept}"
                 )
         return rows
 
