@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from cmbuild.build import build
+from cmbuild.stores.watch import Mention, Store
 from tests.helpers import tree
 from tests.preview.dom import Node, parse
 from tests.preview.watch_fixture import HOSTILE, SITES, watched_site
@@ -117,6 +118,27 @@ def test_a_torn_last_mention_is_named_and_left_for_watch(watched: Path, tmp_path
     assert "left for `cmbuild watch` to set aside" in notice.text()
     assert "6 mentions" in page.find("p", cls="lead").text()  # the rest is read
     assert mentions.read_bytes() == before and not mentions.with_suffix(".jsonl.torn").exists()
+
+    Store.at(root).mentions([])  # as the next `cmbuild watch` reads it: the line is set aside
+    page = _page(root, tmp_path / "out")
+    (notice,) = page.find_all("p", cls="watch-notice")
+    assert notice.text().startswith("state/watch/mentions.jsonl.torn: lines cut short")
+
+
+def test_a_watch_after_a_build_makes_the_next_build_draw_the_page_again(
+    watched: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "basic"
+    shutil.copytree(watched, root, ignore=shutil.ignore_patterns("output"))
+    out = tmp_path / "out"
+    build(root, out, jobs=1)
+    assert build(root, out, jobs=1).noop
+    heard = Mention("2026-11-30T10:00:00Z", "sud-ouest", "u:new", None, "Grève encore", "grève",
+                    "crisis", ("grève",))  # fmt: skip
+    Store.at(root).add_mentions([heard])
+    assert not build(root, out, jobs=1).noop
+    text = (out / "preview" / "watch.html").read_text(encoding="utf-8")
+    assert "Grève encore" in text and "7 mentions" in text
 
 
 def test_empty_states_say_what_to_do(tmp_path: Path) -> None:
