@@ -80,7 +80,8 @@ def preview_pages(
         entries=memo.entries,
     )
     halts = halts_shown(root / HALT_FILE)
-    views = read_views(root, rows, halts, options.now, out / STATE_DIR / "charts")
+    charts = out / STATE_DIR / "charts"
+    views = read_views(root, rows, halts, options.now, charts, memo.slots)
     # Variants' media are the processed images, under the output folder.
     files = render_preview_kept(
         rows,

@@ -72,7 +72,7 @@ def scan(root: Path) -> dict[str, Stat]:
     replies = stat_of(root / REPLIES_FILE)
     if replies is not None:
         found[REPLIES_FILE] = replies
-    found.update(_loop_files(root))
+    found.update(loop_files(root))
     for source in post_sources(root):
         path = os.path.join(root, source)
         stat = stat_of(path)
@@ -83,7 +83,8 @@ def scan(root: Path) -> dict[str, Stat]:
     return found
 
 
-def _loop_files(root: Path) -> dict[str, Stat]:
+def loop_files(root: Path) -> dict[str, Stat]:
+    """Size and time of each file the preview's watch and slots pages read (absent: left out)."""
     found: dict[str, Stat] = {}
     listed = list(LOOP_FILES)
     for folder in LOOP_DIRS:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from cmbuild.build import build
 from tests.helpers import cli, tree
+from tests.planning.history import write_posts
 from tests.planning.test_cli import site
 from tests.preview.dom import Node, parse
 
@@ -76,3 +77,24 @@ def test_new_metrics_make_the_next_build_redraw_the_page(tmp_path: Path) -> None
     assert "Defaults used" not in bsky.text()
     best = bsky.find("table", cls="slots-top").find("tbody").find("tr").find_all("td")
     assert [td.text() for td in best[:3]] == ["1", "Tue 12:00", "1.00"]
+
+
+def test_a_long_running_process_scores_again_only_when_the_stores_change(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from cmbuild.incremental.memo import Memo
+    from tests.helpers import edit
+
+    root, memo = site(tmp_path / "site"), Memo()
+    now = datetime.fromisoformat("2026-01-01T00:00:00+00:00")
+    build(root, tmp_path / "out", jobs=1, memo=memo, now=now)
+    (first,) = memo.slots.values()
+    assert first.channels[0].top[0].label == "Tue 12:00"
+    edit(root / "posts" / "2026-01-04-nuit.md", "milieu de la nuit", "cœur de la nuit")
+    assert not build(root, tmp_path / "out", jobs=1, memo=memo, now=now).noop
+    (kept,) = memo.slots.values()
+    assert kept is first  # a post edit: the same stores, the same day, not scored again
+    write_posts(root / "state", "quiet", [(now.replace(year=2025, month=12, day=2), 5)])
+    build(root, tmp_path / "out", jobs=1, memo=memo, now=now)
+    (scored,) = memo.slots.values()
+    assert scored is not first and scored.channels[1].posts == 1
