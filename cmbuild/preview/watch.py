@@ -87,7 +87,14 @@ def read_watch(
         return WatchView("unconfigured", held=held)
     notices: list[str] = []
     store = Store(repo / WATCH_DIR, repair=False)
-    mentions = store.mentions(notices)
+    try:
+        mentions = store.mentions(notices)
+    except TypeError:  # a line with other keys than a mention's: the store cannot read it
+        notices.append(
+            f"{WATCH_DIR}/mentions.jsonl: a line is not a mention as `cmbuild watch` writes"
+            " them (other keys); no mention is shown until it is fixed or removed"
+        )
+        mentions = []
     watched_at, states = store.sources()
     torn = repo / WATCH_DIR / f"mentions.jsonl{TORN_SUFFIX}"
     if torn.is_file():

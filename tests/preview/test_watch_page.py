@@ -160,3 +160,16 @@ def _now():  # type: ignore[no-untyped-def]
     from datetime import datetime
 
     return datetime.fromisoformat(NOW)
+
+
+def test_a_line_that_is_no_mention_is_named_and_the_page_still_builds(
+    watched: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "basic"
+    shutil.copytree(watched, root, ignore=shutil.ignore_patterns("output"))
+    with (root / "state" / "watch" / "mentions.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write('{"at": "2026-11-30T09:30:00Z", "who": "someone"}\n')
+    page = _page(root, tmp_path / "out")
+    (notice,) = page.find_all("p", cls="watch-notice")
+    assert notice.text().startswith("state/watch/mentions.jsonl: a line is not a mention")
+    assert _rows(page, "watch-sources")[0][0] == "sud-ouest"  # the rest of the page is there
