@@ -16,17 +16,20 @@ from cmbuild.layout import (
     REPLIES_FILE,
     STATE_DIR,
     TEMPLATES_DIR,
+    WATCH_DIR,
+    WATCH_FILE,
     post_sources,
 )
+from cmbuild.stores.jsonl import TORN_SUFFIX
 
 Stat = tuple[int, int]  # (mtime_ns, size)
 # What the preview's watch and slots pages read (cmbuild/preview/loop.py): watched, so that a
 # build after `cmbuild watch` or `cmbuild collect` is not a no-op; not digested (no post uses it).
 LOOP_FILES = (
-    "brand/watch.toml",
-    "state/watch/mentions.jsonl",
-    "state/watch/mentions.jsonl.torn",
-    "state/watch/sources.json",
+    WATCH_FILE,
+    f"{WATCH_DIR}/mentions.jsonl",
+    f"{WATCH_DIR}/mentions.jsonl{TORN_SUFFIX}",
+    f"{WATCH_DIR}/sources.json",
     LEDGER_FILE,
 )
 LOOP_DIRS = (METRICS_DIR, f"{STATE_DIR}/activity")

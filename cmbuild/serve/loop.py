@@ -108,7 +108,7 @@ def _rebuild(
     state: SiteState,
     jobs: int | None,
     memo: Memo,
-    clock: Callable[[], datetime] | None,
+    clock: Callable[[], datetime] | None = None,
 ) -> Event:
     start = time.perf_counter()
     try:

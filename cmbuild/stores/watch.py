@@ -20,9 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from cmbuild.files import write_atomic
+from cmbuild.layout import WATCH_DIR as WATCH_DIR  # still importable from here
 from cmbuild.stores.jsonl import append, read_lines, set_aside
-
-WATCH_DIR = "state/watch"
 
 
 @dataclass(frozen=True)
