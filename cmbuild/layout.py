@@ -11,6 +11,7 @@ TEMPLATES_DIR = "brand/templates"
 POSTS_DIR = "posts"
 REPLIES_FILE = "brand/replies.toml"  # the approved wording for answering people
 REPLIES_DIR = "replies"  # one answer per file, replies/<id>.md, sent by push
+WATCH_FILE = "brand/watch.toml"  # veille: sources, topics, alerts (cmbuild/load/watch.py)
 DEFAULT_OUTPUT = "output"
 MANIFEST_FILE = "manifest.json"  # in the output folder: what push may publish
 # What cmbuild keeps in the repository's state/ folder (read and written by cmbuild/stores/).
@@ -19,6 +20,7 @@ LEDGER_FILE = "state/ledger.jsonl"  # what push sent, append-only
 METRICS_DIR = "state/metrics"  # YYYY-MM.jsonl: what posts and channels measured, append-only
 INBOX_FILE = "state/inbox.jsonl"  # what the community said to the brand, append-only
 HALT_FILE = "state/halt.toml"  # campaigns and channels stopped by `cmbuild halt`
+WATCH_DIR = "state/watch"  # what veille heard and how its sources are (cmbuild/stores/watch.py)
 LOCK_SUFFIX = ".lock"  # beside a state file: one writer at a time (ledger.jsonl.lock)
 
 

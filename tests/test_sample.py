@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tomllib
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 import vobject  # type: ignore[import-untyped]
 
 from cmbuild.build import build
+from cmbuild.cli.push import parse_now
 from tests.conftest import REPO
 from tests.helpers import cli, tree
 
@@ -97,5 +99,5 @@ def test_calendar_parses_and_matches_the_manifest(sample: Path) -> None:
 def test_rebuilding_the_sample_changes_nothing(sample: Path) -> None:
     before = tree(sample / "output")
     shutil.rmtree(sample / "output" / ".cmbuild")
-    build(sample)
+    build(sample, now=parse_now(os.environ["CMBUILD_NOW"]))  # the clock `cmbuild build` had
     assert tree(sample / "output") == before

@@ -12,6 +12,7 @@ import gc
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from cmbuild.build.result import BuildResult, Options, Progress, quiet
@@ -30,12 +31,14 @@ def build(
     preview: bool = True,
     progress: Progress = quiet,
     memo: Memo | None = None,
+    now: datetime | None = None,
 ) -> BuildResult:
     """Build the content repository at `root` into `out` (default `root/output`).
 
     With `write=False` (cmbuild check) everything is validated and nothing is written. With
     `preview=False` the preview site is not rendered (and an earlier one is removed). A `memo`
-    (one per long-running process) keeps the build state in memory between calls.
+    (one per long-running process) keeps the build state in memory between calls. `now` is the
+    clock the preview's slots page scores up to (by the day; without it the page says so).
     Raises `InputErrors` for bad input.
     """
     start = time.perf_counter()
@@ -43,6 +46,8 @@ def build(
     inputs = scan(root)
     # Options that change the outputs count as inputs: switching one is not a no-op.
     inputs[":preview"] = (int(preview), 0)
+    if preview and now is not None:  # the slots page scores the weeks before this day
+        inputs[":day"] = (now.astimezone(UTC).date().toordinal(), 0)
     if write:
         stamp = read_stamp(out)
         if stamp is not None and _unchanged(root, out, inputs, stamp):
@@ -56,7 +61,7 @@ def build(
     from cmbuild.build.run import run_trusting_state
     from cmbuild.build.workers import default_jobs
 
-    options = Options(jobs if jobs is not None else default_jobs(), write, preview, progress)
+    options = Options(jobs if jobs is not None else default_jobs(), write, preview, progress, now)
     memo = memo if memo is not None else Memo()
     try:
         with _collector_paused():

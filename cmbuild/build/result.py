@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 
 from cmbuild.build.summary import Summary
@@ -25,6 +26,7 @@ class Options:
     write: bool = True
     preview: bool = True
     progress: Progress = quiet
+    now: datetime | None = None  # the preview's slots page scores the weeks before its day
 
 
 @dataclass(frozen=True)

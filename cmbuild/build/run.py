@@ -38,7 +38,6 @@ from cmbuild.build.save import Made, Pages, Saved, preview_pages, save_stamp, wr
 from cmbuild.build.workers import Pool
 from cmbuild.incremental.inputs import Stat
 from cmbuild.incremental.memo import Memo
-from cmbuild.layout import HALT_FILE
 
 
 def run_trusting_state(
@@ -95,8 +94,7 @@ def run(
         options.progress("write", 0, len(rows))
         pages = Pages()
         if options.preview:
-            halts = root / HALT_FILE
-            pages = preview_pages(out, rows, finals, summary, config, previous.index, memo, halts)
+            pages = preview_pages(out, rows, finals, summary, config, previous, memo, root, options)
         made = Made(posts, scheduled, images, keys, shards)
         report = write_build(out, rows, finals, config, made, previous, pages, memo)
         saved = save_stamp(out, root, inputs, images, report, pictured, summary)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from cmbuild.build.finish import Finals, Pictured
 from cmbuild.build.read import Configuration, Posts, Previous
 from cmbuild.build.render import Scheduled, SourceImages, request_record
+from cmbuild.build.result import Options
 from cmbuild.build.summary import Summary
 from cmbuild.files import prune
 from cmbuild.incremental import STATE_DIR
@@ -25,6 +26,7 @@ from cmbuild.incremental.memo import Memo
 from cmbuild.incremental.rows import Row
 from cmbuild.incremental.shards import Shards
 from cmbuild.incremental.stamp import Stamp, write_stamp
+from cmbuild.layout import HALT_FILE
 from cmbuild.model import Media
 from cmbuild.write.outputs import LastWrite, Sources, WriteReport, write_outputs
 
@@ -47,12 +49,18 @@ def preview_pages(
     finals: Finals,
     summary: Summary,
     config: Configuration,
-    previous: Index,
+    previous: Previous,
     memo: Memo,
-    halt_file: Path,
+    root: Path,
+    options: Options,
 ) -> Pages:
-    """The preview site; post pages whose key did not change are kept as they are on disk."""
+    """The preview site; post pages whose key did not change are kept as they are on disk.
+
+    The watch and slots pages are read from `root`'s state (the slots scored up to the day of
+    `options.now`).
+    """
     from cmbuild.preview import halts_shown, render_preview_kept
+    from cmbuild.preview.loop import read_views
     from cmbuild.preview.site import POSTS_DIR, PageCache
 
     try:
@@ -61,8 +69,8 @@ def preview_pages(
         on_disk = set()
     kept = {
         path: key
-        for path, key in previous.preview.items()
-        if path in on_disk and path in previous.outputs
+        for path, key in previous.index.preview.items()
+        if path in on_disk and path in previous.index.outputs
     }
     by_source = _by_source(rows)
     cache = PageCache(
@@ -71,6 +79,9 @@ def preview_pages(
         finals={row.id: row.final for row in rows},
         entries=memo.entries,
     )
+    halts = halts_shown(root / HALT_FILE)
+    charts = out / STATE_DIR / "charts"
+    views = read_views(root, rows, halts, options.now, charts, memo.slots)
     # Variants' media are the processed images, under the output folder.
     files = render_preview_kept(
         rows,
@@ -78,8 +89,9 @@ def preview_pages(
         config.channels,
         config.charter,
         cache=cache,
-        halts=halts_shown(halt_file),
+        halts=halts,
         root=out,
+        views=views,
     )
     return Pages(files, cache.keys, cache.entries)
 

@@ -122,11 +122,11 @@ def _run(
         if interactive:
             result = _with_status(
                 lambda progress: run_build(
-                    root, out, jobs=jobs, write=write, preview=preview, progress=progress
+                    root, out, jobs=jobs, write=write, preview=preview, progress=progress, now=now
                 )
             )
         else:
-            result = run_build(root, out, jobs=jobs, write=write, preview=preview)
+            result = run_build(root, out, jobs=jobs, write=write, preview=preview, now=now)
     except InputErrors as errors:
         _show_errors(errors, as_json=as_json)
         sys.exit(EXIT_INPUT)

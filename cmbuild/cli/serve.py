@@ -47,12 +47,24 @@ def serve(root: Path, port: int) -> None:
       cmbuild serve                      then open http://127.0.0.1:8000/
       cmbuild serve -C ../other-brand --port 8001
     """
+    import os
     import threading
+    from datetime import UTC, datetime
 
+    from cmbuild.cli.push import parse_now
     from cmbuild.serve.loop import serve as run_serve
 
+    def clock() -> datetime:  # CMBUILD_NOW (tests, replays), else the clock, as `build` does
+        return parse_now(os.environ.get("CMBUILD_NOW")) or datetime.now(UTC)
+
     try:
-        run_serve(root, port=port, stop=threading.Event(), report=lambda e: click.echo(line(e)))
+        run_serve(
+            root,
+            port=port,
+            stop=threading.Event(),
+            report=lambda e: click.echo(line(e)),
+            clock=clock,
+        )
     except KeyboardInterrupt:
         sys.exit(EXIT_OK)
     except OSError as error:

@@ -11,12 +11,28 @@ from cmbuild.layout import (
     CHANNELS_FILE,
     CHARTER_FILE,
     HALT_FILE,
+    LEDGER_FILE,
+    METRICS_DIR,
     REPLIES_FILE,
+    STATE_DIR,
     TEMPLATES_DIR,
+    WATCH_DIR,
+    WATCH_FILE,
     post_sources,
 )
+from cmbuild.stores.jsonl import TORN_SUFFIX
 
 Stat = tuple[int, int]  # (mtime_ns, size)
+# What the preview's watch and slots pages read (cmbuild/preview/loop.py): watched, so that a
+# build after `cmbuild watch` or `cmbuild collect` is not a no-op; not digested (no post uses it).
+LOOP_FILES = (
+    WATCH_FILE,
+    f"{WATCH_DIR}/mentions.jsonl",
+    f"{WATCH_DIR}/mentions.jsonl{TORN_SUFFIX}",
+    f"{WATCH_DIR}/sources.json",
+    LEDGER_FILE,
+)
+LOOP_DIRS = (METRICS_DIR, f"{STATE_DIR}/activity")
 # A post that is a symbolic link to nothing: listed under this prefix so the build can warn.
 DANGLING = ":dangling:"
 
@@ -59,6 +75,7 @@ def scan(root: Path) -> dict[str, Stat]:
     replies = stat_of(root / REPLIES_FILE)
     if replies is not None:
         found[REPLIES_FILE] = replies
+    found.update(loop_files(root))
     for source in post_sources(root):
         path = os.path.join(root, source)
         stat = stat_of(path)
@@ -66,6 +83,22 @@ def scan(root: Path) -> dict[str, Stat]:
             found[source] = stat
         elif os.path.islink(path):
             found[DANGLING + source] = (0, 0)
+    return found
+
+
+def loop_files(root: Path) -> dict[str, Stat]:
+    """Size and time of each file the preview's watch and slots pages read (absent: left out)."""
+    found: dict[str, Stat] = {}
+    listed = list(LOOP_FILES)
+    for folder in LOOP_DIRS:
+        try:
+            listed += sorted(f"{folder}/{name}" for name in os.listdir(root / folder))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+    for relative in listed:
+        stat = stat_of(root / relative)
+        if stat is not None:
+            found[relative] = stat
     return found
 
 

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from markupsafe import Markup
 
     from cmbuild.incremental.rows import Row
+    from cmbuild.preview.slots import SlotsView
 
 
 class LoadedConfig(NamedTuple):
@@ -39,6 +40,9 @@ class Memo:
     # The preview's calendar entries (month and week forms) by what they show.
     entries: dict[str, tuple[Markup, Markup]] = field(default_factory=dict)
     config: LoadedConfig | None = None
+    # The preview's slots page, by the stats of what it read and the day (cmbuild/preview/loop.py).
+    slots: dict[str, SlotsView] = field(default_factory=dict)
 
     def clear(self) -> None:
         self.index, self.stat, self.rows, self.files, self.entries = None, None, {}, {}, {}
+        self.slots = {}

@@ -18,12 +18,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from cmbuild.errors import ErrorCollector, InputError, did_you_mean
+from cmbuild.layout import WATCH_FILE as WATCH_FILE  # still importable from here
 from cmbuild.load.tomlfile import nearest_line, read_toml
 from cmbuild.load.validation import describe
 from cmbuild.text.terms import Phrases
 from cmbuild.watch.sources import KINDS, Interval, Source
 
-WATCH_FILE = "brand/watch.toml"
 Severity = Literal["info", "watch", "crisis"]
 _ENV_REFERENCE = re.compile(r"\{([A-Z_][A-Z0-9_]*)\}")
 # A password or token written into a URL: `scheme://user:secret@`, or `?token=...`.

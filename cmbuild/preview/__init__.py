@@ -17,6 +17,7 @@ from cmbuild.preview.halts import halts_shown
 if TYPE_CHECKING:
     from cmbuild.build.summary import Summary
     from cmbuild.model import Channel, Charter, Variant
+    from cmbuild.preview.loop import Views
     from cmbuild.preview.shown import Shown
     from cmbuild.preview.site import PageCache
     from cmbuild.stores.halts import Halt
@@ -32,19 +33,21 @@ def render_preview(
     *,
     halts: Sequence[Halt] = (),
     root: Path | None = None,
+    views: Views | None = None,
 ) -> dict[str, bytes]:
     """Every file of the preview site, by output-relative path (``index.html``, ``preview/...``).
 
     `variants` are all the build's variants, drafts included (they are shown, marked). `halts` are
     the halts in force (`halts_shown(root / HALT_FILE)`). `root` is the content repository, where
     the source images are read (`Media.path` is relative to it); without it, or for an image that
-    cannot be read, a card shows a placeholder with the alt text.
+    cannot be read, a card shows a placeholder with the alt text. With `views`
+    (`cmbuild.preview.loop.read_views`), the watch and slots pages too, linked from every page.
 
     Deterministic: the same inputs give the same bytes. Nothing is written.
     """
     from cmbuild.preview.site import render_site
 
-    files = render_site(variants, summary, channels, charter, tuple(halts), root)
+    files = render_site(variants, summary, channels, charter, tuple(halts), root, views=views)
     return {path: data for path, data in files.items() if data is not None}
 
 
@@ -57,6 +60,7 @@ def render_preview_kept(
     cache: PageCache,
     halts: Sequence[Halt] = (),
     root: Path | None = None,
+    views: Views | None = None,
 ) -> dict[str, bytes | None]:
     """`render_preview` for a rebuild: post pages whose key is unchanged map to None (keep them).
 
@@ -65,4 +69,4 @@ def render_preview_kept(
     """
     from cmbuild.preview.site import render_site
 
-    return render_site(rows, summary, channels, charter, tuple(halts), root, cache)
+    return render_site(rows, summary, channels, charter, tuple(halts), root, cache, views)

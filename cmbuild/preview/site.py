@@ -26,6 +26,7 @@ from cmbuild.model import Channel, Charter, Finding, Variant
 from cmbuild.preview import calendar
 from cmbuild.preview.cards import Card, channel_colours, make_card
 from cmbuild.preview.entries import DEFAULT_COLOUR, chip, entry_html
+from cmbuild.preview.loop import SLOTS_PAGE, WATCH_PAGE, Views
 from cmbuild.preview.media import copy_media, media_name
 from cmbuild.preview.shown import Shown
 from cmbuild.stores.halts import Halt
@@ -96,6 +97,7 @@ class Context:
     halts: tuple[Halt, ...]
     halted: int  # variants a halt stops
     drafts: int
+    loop: bool = False  # the watch and slots pages are there (linked from every page)
 
 
 @dataclass
@@ -124,6 +126,7 @@ def render_site(
     halts: tuple[Halt, ...],
     root: Path | None,
     cache: PageCache | None = None,
+    views: Views | None = None,
 ) -> dict[str, bytes | None]:
     """Every file of the preview, by output-relative path (see `cmbuild.preview.render_preview`).
 
@@ -132,7 +135,7 @@ def render_site(
     files: dict[str, bytes | None] = dict(copy_media(variants, root))
     copied = frozenset(files)
     findings = all_findings(variants, summary)
-    context = _context(variants, summary, channels, charter, halts)
+    context = replace(_context(variants, summary, channels, charter, halts), loop=bool(views))
     pages = _post_pages(variants, findings, context.zone)
     env = _environment()
     entries = calendar.entries(variants, context.zone)
@@ -157,6 +160,13 @@ def render_site(
     files[FINDINGS] = _page(
         env, "findings.html.j2", context, page_id="findings", root="../", rows=rows
     )
+    if views is not None:
+        files[WATCH_PAGE] = _page(
+            env, "watch.html.j2", context, page_id="watch", root="../", w=views.watch
+        )
+        files[SLOTS_PAGE] = _page(
+            env, "slots.html.j2", context, page_id="slots", root="../", s=views.slots
+        )
     files[STYLE] = _asset("style.css").encode("utf-8")
     return dict(sorted(files.items()))
 
@@ -276,6 +286,7 @@ def _context_digest(context: Context, charter: Charter) -> str:
             context.channels,
             sorted(context.labels.items()),
             context.halts,
+            context.loop,
             charter,
         )
     )

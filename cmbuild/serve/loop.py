@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from cmbuild.build import build as run_build
@@ -57,11 +58,12 @@ def serve(
     out: Path | None = None,
     jobs: int | None = None,
     debounce: float = 0.15,
+    clock: Callable[[], datetime] | None = None,
 ) -> None:
     """Build `root`, serve its output on 127.0.0.1:`port` and rebuild on changes until `stop`.
 
     Port 0 takes any free port (the `Serving` event gives the address). Raises OSError when the
-    port is taken.
+    port is taken. `clock` gives each build its `now` (the preview's slots page).
     """
     out = out if out is not None else root / "output"
     state = SiteState()
@@ -74,14 +76,14 @@ def serve(
     closer.start()
     thread = threading.Thread(target=server.serve_forever, name="cmbuild-serve", daemon=True)
     try:
-        report(_rebuild(root, out, state, jobs, memo))
+        report(_rebuild(root, out, state, jobs, memo, clock))
         thread.start()
         host, bound = server.server_address[:2]
         report(Serving(f"http://{host!s}:{bound}/"))
         for _batch in watcher.batches():
             if stop.is_set():
                 break
-            report(_rebuild(root, out, state, jobs, memo))
+            report(_rebuild(root, out, state, jobs, memo, clock))
     finally:
         stop.set()
         watcher.close()
@@ -100,10 +102,17 @@ def _close_on(stop: threading.Event, watcher: Watcher) -> None:
     watcher.close()
 
 
-def _rebuild(root: Path, out: Path, state: SiteState, jobs: int | None, memo: Memo) -> Event:
+def _rebuild(
+    root: Path,
+    out: Path,
+    state: SiteState,
+    jobs: int | None,
+    memo: Memo,
+    clock: Callable[[], datetime] | None = None,
+) -> Event:
     start = time.perf_counter()
     try:
-        result = run_build(root, out, jobs=jobs, memo=memo)
+        result = run_build(root, out, jobs=jobs, memo=memo, now=clock() if clock else None)
     except InputErrors as errors:
         state.failed(list(errors))
         return Failed(tuple(errors), time.perf_counter() - start, state.version)

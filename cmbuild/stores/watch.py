@@ -21,9 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from cmbuild.files import write_atomic
+from cmbuild.layout import WATCH_DIR as WATCH_DIR  # still importable from here
 from cmbuild.stores.jsonl import append, read_lines, set_aside
-
-WATCH_DIR = "state/watch"
 
 
 @dataclass(frozen=True)
@@ -63,9 +62,14 @@ class LastWatch:
 
 @dataclass(frozen=True)
 class Store:
-    """The files of state/watch/ under one root."""
+    """The files of state/watch/ under one root.
+
+    With `repair=False` (the preview) reading changes nothing: a torn last line is named in the
+    notices and left where it is, for the next `cmbuild watch` to set aside.
+    """
 
     folder: Path
+    repair: bool = True
 
     @classmethod
     def at(cls, root: Path) -> Store:
@@ -84,12 +88,17 @@ class Store:
         if raw.tail:
             try:
                 rows.append(json.loads(raw.tail))
-                append(path, b"\n")  # a complete line whose newline was lost: finish it
+                if self.repair:
+                    append(path, b"\n")  # a complete line whose newline was lost: finish it
             except ValueError:
-                aside = set_aside(path, raw.tail, raw.size - len(raw.tail))
+                if self.repair:
+                    aside = set_aside(path, raw.tail, raw.size - len(raw.tail))
+                    kept = f"set aside in {aside.name}, the rest is read"
+                else:
+                    kept = "skipped, left for `cmbuild watch` to set aside"
                 notices.append(
                     f"{path}:{raw.tail_line}: the last line was cut short (an interrupted"
-                    f" write); set aside in {aside.name}, the rest is read"
+                    f" write); {kept}"
                 )
         return rows
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -95,7 +96,8 @@ def _requests(driver: WebDriver) -> list[str]:
 def _assert_all_local(driver: WebDriver, *expected: str) -> None:
     """Every request since the page was opened was for a file://, and the `expected` were made."""
     urls = _requests(driver)
-    remote = [url for url in urls if not url.startswith("file://")]
+    # data: URLs are inside the page (the heatmaps' cells are an inline PNG): nothing leaves it.
+    remote = [url for url in urls if not url.startswith(("file://", "data:"))]
     assert not remote, f"requests left the page: {remote}"
     for suffix in expected:
         assert any(url.endswith(suffix) for url in urls), f"no request for {suffix}: {urls}"
@@ -233,5 +235,40 @@ def test_narrow_screen_has_one_column(browser: WebDriver, preview: Preview) -> N
         assert int(width) <= 390  # nothing sticks out sideways
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         browser.save_screenshot(str(ARTIFACTS / "preview-narrow.png"))
+    finally:
+        browser.set_window_size(1400, 1000)
+
+
+def test_watch_and_slots_pages(browser: WebDriver, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    from cmbuild.build import build
+    from tests.preview.watch_fixture import watched_site
+
+    root = watched_site(tmp_path)
+    build(root, tmp_path / "out", jobs=1, now=datetime.fromisoformat("2026-12-01T00:00:00Z"))
+    _open(browser, tmp_path / "out" / "preview" / "watch.html")
+    chart = browser.find_element(By.CSS_SELECTOR, "figure.chart svg")
+    assert chart.is_displayed() and chart.size["width"] > 300
+    failing = browser.find_element(By.CSS_SELECTOR, "table.watch-sources tr.source-failing")
+    assert failing.text.startswith("forum") and "503" in failing.text
+    held = browser.find_element(By.CSS_SELECTOR, "ul.watch-held")
+    assert "Conseil : écrire pour chaque réseau" in held.text
+    assert browser.execute_script("return document.querySelectorAll('script').length") == 1
+    _screenshot(browser, "watch")
+    _assert_all_local(browser, "/watch.html", "/preview/style.css")
+
+    browser.find_element(By.LINK_TEXT, "Slots").click()
+    assert browser.current_url.endswith("/preview/slots.html")
+    heatmaps = browser.find_elements(By.CSS_SELECTOR, "section.slots-channel figure.chart svg")
+    assert len(heatmaps) == 6 and all(h.is_displayed() for h in heatmaps)  # one per channel
+    _screenshot(browser, "slots")
+    _assert_all_local(browser, "/slots.html", "/preview/style.css")
+
+    browser.set_window_size(390, 900)
+    try:
+        _open(browser, tmp_path / "out" / "preview" / "watch.html")
+        width = browser.execute_script("return document.documentElement.scrollWidth")
+        assert int(width) <= 390  # the chart shrinks, the tables scroll in their own box
     finally:
         browser.set_window_size(1400, 1000)
