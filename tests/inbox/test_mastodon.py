@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cmbuild.inbox.answer import Outgoing, send_answer
 from cmbuild.inbox.fetch import InboxSettings, read_inbox
@@ -213,3 +215,28 @@ def test_cmbuild_reply_addresses_the_approved_reply_to_the_author_and_checks_it_
     assert bob.status_source(threaded["id"])["text"] == (
         "@bob Bonjour Bob, votre commande 42 est en route."
     )
+
+
+@settings(deadline=None)  # no assertion on time: the first example imports the sender
+@given(
+    handle=st.from_regex(r"[a-z][a-z0-9_]{0,10}(@[a-z]{1,8}\.social)?", fullmatch=True),
+    text=st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40),
+)
+def test_the_answer_names_its_author_exactly_once(handle: str, text: str) -> None:
+    from cmbuild.platforms.mastodon.reply import MastodonReply
+
+    sent = MastodonReply.address(handle, text, private=False)
+    assert sent.endswith(text)
+    assert sent in (text, f"@{handle} {text}")
+    assert MastodonReply.address(handle, sent, private=True) == sent  # already named: unchanged
+    assert MastodonReply.address(handle, f"Merci @{handle}, à bientôt", False).count("@") == (
+        f"Merci @{handle}, à bientôt".count("@")
+    )
+
+
+def test_a_longer_handle_or_another_server_is_not_taken_for_the_author() -> None:
+    from cmbuild.platforms.mastodon.reply import MastodonReply
+
+    assert MastodonReply.address("bob", "@bobby merci", False) == "@bob @bobby merci"
+    assert MastodonReply.address("bob", "@bob@other.social merci", False).startswith("@bob @bob@")
+    assert MastodonReply.address("bob", "Merci @BOB.", False) == "Merci @BOB."
