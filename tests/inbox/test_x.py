@@ -181,3 +181,42 @@ def test_a_long_timeline_is_read_page_by_page(root: Path, x: InboxX) -> None:
     run = read(root)
     assert run.channels["x-test"].written == 130 and x.rejected == []
     assert len([q for q in x.reads if "max_results" in q]) == 2
+
+
+def searching(root: Path) -> None:
+    """Turn the channel's conversation search on (channels.toml, options)."""
+    toml = root / "channels.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(text.replace("options = {", "options = { conversation_search = true,"), "utf-8")
+
+
+def test_conversation_search_reads_replies_that_no_longer_name_the_brand(
+    root: Path, x: InboxX
+) -> None:
+    searching(root)
+    post = post_of(root)
+    asked = x.said("marie", "@TestBrand Où est ma commande ?", reply_to=post["remote_id"])
+    aside = x.said("paul", "Pareil pour moi", False, reply_to=asked)
+    first = read(root)
+    assert not first.failed, first.channels
+    assert x.rejected == []
+    items = {i.remote_id: i for i in first.contents.items}
+    assert set(items) == {asked, aside}
+    assert (items[aside].variant, items[aside].answers) == (post["variant"], f"x-test:{asked}")
+    (search,) = [q for q in x.reads if "query" in q]
+    assert search["query"] == [f"conversation_id:{post['remote_id']}"]
+
+    assert answer(root, f"x-test:{aside}", "Nous regardons.", "aside").outcome == "sent"
+    after = read(root)
+    own = [i for i in after.contents.items if i.author_id == "2244994945"]
+    assert [i.answers for i in own] == [f"x-test:{aside}"]  # the brand's answer, read back
+    assert f"x-test:{aside}" in after.answered
+
+
+def test_a_plan_without_recent_search_is_named(root: Path, x: InboxX) -> None:
+    searching(root)
+    x.said("marie", "@TestBrand ?", reply_to=post_of(root)["remote_id"])
+    x.refuse_search = True
+    run = read(root)
+    error = run.channels["x-test"].error or ""
+    assert "X refused recent search (HTTP 403)" in error and "conversation_search = false" in error

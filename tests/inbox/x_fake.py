@@ -16,6 +16,7 @@ from tests.push.fake_http import read_body, send_json
 from tests.push.openapi_fake import Invalid
 
 BRAND_ID = "2244994945"  # ReadingX's /2/users/me
+BRAND = {"id": BRAND_ID, "name": "Test Brand", "username": "TestBrand"}
 START = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)  # the first mention's time, one a minute
 
 
@@ -23,11 +24,21 @@ class InboxX(ReadingX):
     def __init__(self) -> None:
         super().__init__()
         self.mentions: list[dict[str, Any]] = []  # the brand's mentions timeline, oldest first
+        self.said_posts: list[dict[str, Any]] = []  # every post said, the brand's answers included
         self.users: dict[str, dict[str, str]] = {}
         self.messages: list[tuple[str, str]] = []  # (participant id, text) of each DM sent
         self.post_faults: list[tuple[int, dict[str, str]]] = []
+        self.refuse_search = False  # a plan without recent search: 403 client-not-enrolled
 
     def handle(self, handler: BaseHTTPRequestHandler) -> None:
+        if self.refuse_search and handler.path.startswith("/2/tweets/search/recent"):
+            problem = {
+                "title": "Client Forbidden",
+                "type": "about:blank",
+                "reason": "client-not-enrolled",
+            }
+            send_json(handler, 403, problem)
+            return
         if handler.command == "POST" and self.post_faults:
             read_body(handler)
             status, headers = self.post_faults.pop(0)
@@ -35,25 +46,29 @@ class InboxX(ReadingX):
             return
         super().handle(handler)
 
-    def said(self, user: str, text: str, **fields: Any) -> str:
-        """`user` (a username) posts `text` mentioning the brand; its id."""
+    def said(self, user: str, text: str, mentioning: bool = True, **fields: Any) -> str:
+        """`user` (a username) posts `text`, in the brand's mentions timeline if `mentioning`
+        (else only in its thread, found by conversation search); its id."""
         known = {u["username"]: i for i, u in self.users.items()}
-        user_id = known.get(user) or str(1000 + len(self.users))
-        self.users[user_id] = {"id": user_id, "name": user.title(), "username": user}
-        post_id = self.new_id()
+        user_id = BRAND_ID if user == "TestBrand" else known.get(user) or str(1000 + len(known))
+        if user_id != BRAND_ID:
+            self.users[user_id] = {"id": user_id, "name": user.title(), "username": user}
+        post_id = fields.pop("post_id", None) or self.new_id()
         post = {"id": post_id, "text": text, "author_id": user_id, "lang": "fr"}
-        at = START + timedelta(minutes=len(self.mentions))
+        at = START + timedelta(minutes=len(self.said_posts))
         post["created_at"] = at.strftime("%Y-%m-%dT%H:%M:%S.000Z")
         post["edit_history_tweet_ids"] = [post_id]
         parent = fields.pop("reply_to", None)
         # conversation_id: the thread's first post (a reply's parent's, or the parent itself)
-        roots = {p["id"]: p["conversation_id"] for p in self.mentions}
+        roots = {p["id"]: p["conversation_id"] for p in self.said_posts}
         post["conversation_id"] = roots.get(parent, parent) if parent else post_id
         if parent:
             post["referenced_tweets"] = [{"type": "replied_to", "id": parent}]
         post.update(fields)
-        self.mentions.append(post)
-        self.posts[post_id] = {"text": text}
+        self.said_posts.append(post)
+        if mentioning:
+            self.mentions.append(post)
+        self.posts.setdefault(post_id, {"text": text})
         return post_id
 
     def carry_out(
@@ -65,11 +80,35 @@ class InboxX(ReadingX):
             self.messages.append((params["participant_id"], body["text"]))
             event = self.new_id()
             return 201, {"data": {"dm_conversation_id": f"1-{event}", "dm_event_id": event}}
+        if template == "/2/tweets/search/recent":
+            return 200, self._search()
         if template == "/2/tweets" and method == "POST" and "reply" in body:
             parent = body["reply"]["in_reply_to_tweet_id"]
             if parent not in self.posts:
                 raise Invalid(400, f"the post {parent} to answer does not exist")
+            status, created = super().carry_out(method, template, params, body)
+            answer = created["data"]["id"]
+            self.said("TestBrand", body["text"], False, post_id=answer, reply_to=parent)
+            return status, created
         return super().carry_out(method, template, params, body)
+
+    def _search(self) -> dict[str, Any]:
+        query = self.reads[-1]
+        (words,) = query["query"]
+        if not words.startswith("conversation_id:"):
+            raise Invalid(400, f"the fake searches conversations only, not {words!r}")
+        found = [p for p in reversed(self.said_posts) if p["conversation_id"] == words[16:]]
+        if not found:
+            return {"meta": {"result_count": 0}}
+        authors = sorted({p["author_id"] for p in found})
+        return {
+            "data": found,
+            "includes": {"users": [self._user(a) for a in authors]},
+            "meta": {"result_count": len(found), "newest_id": found[0]["id"]},
+        }
+
+    def _user(self, user_id: str) -> dict[str, str]:
+        return BRAND if user_id == BRAND_ID else self.users[user_id]
 
     def _timeline(self, user_id: str) -> dict[str, Any]:
         if user_id != BRAND_ID:
@@ -85,7 +124,7 @@ class InboxX(ReadingX):
         authors = {p["author_id"] for p in page}
         answer: dict[str, Any] = {
             "data": page,
-            "includes": {"users": [self.users[a] for a in sorted(authors)]},
+            "includes": {"users": [self._user(a) for a in sorted(authors)]},
             "meta": {"result_count": len(page), "newest_id": page[0]["id"]},
         }
         if start + size < len(newest):

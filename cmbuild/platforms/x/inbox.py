@@ -9,6 +9,11 @@ the quotes of its posts all come through this one timeline, newest first, 100 a 
 thread answers), `referenced_tweets` (replied_to, quoted) and `lang`. Source: docs.x.com
 "GET /2/users/:id/mentions" and the OpenAPI description (operation getUsersMentions).
 
+With the channel option `conversation_search = true`, the threads of the ledger's recent posts
+are searched too (`GET /2/tweets/search/recent?query=conversation_id:<post>`, the last 7 days):
+the replies deep in a thread that no longer name the brand, and the brand's own answers (which
+tell what was answered on X). Recent search needs a paid X plan: a 403 says to turn it off.
+
 An item's `refs` hold the post's `id` (what `reply.in_reply_to_tweet_id` names), its
 `conversation_id` and its `author_id` (the participant of a direct message).
 """
@@ -21,6 +26,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cmbuild.platforms.shared.inbox import InboxReader, Published, Since
+from cmbuild.platforms.shared.publisher import PublishError
 from cmbuild.platforms.x.publisher import XPublisher
 from cmbuild.stores.inbox import InboxItem, Kind, item_id
 
@@ -34,7 +40,7 @@ _FIELDS = {
 
 
 class XInbox(InboxReader[XPublisher]):
-    api = "GET /2/users/:id/mentions"
+    api = "GET /2/users/:id/mentions; GET /2/tweets/search/recent (conversation_id:, by option)"
 
     def __init__(self, publisher: XPublisher) -> None:
         super().__init__(publisher)
@@ -43,7 +49,10 @@ class XInbox(InboxReader[XPublisher]):
     def read(self, posts: Sequence[Published], since: Since | None) -> list[InboxItem]:
         variants = {post.remote_id: post.variant for post in posts}
         found: dict[str, InboxItem] = {}
-        for post, users in self._mentions(since):
+        found_posts = list(self._mentions(since))
+        if self.publisher.option("conversation_search") == "True":
+            found_posts += self._threads(posts)
+        for post, users in found_posts:
             item = self._item(post, users, variants)
             found.setdefault(item.id, item)
         return sorted(found.values(), key=lambda i: (i.at, i.id))
@@ -59,10 +68,34 @@ class XInbox(InboxReader[XPublisher]):
         if since is not None and since.remote_id.isdigit():
             query["since_id"] = since.remote_id
         path = f"/2/users/{self.account_id()}/mentions"
+        yield from self._pages("read the mentions", path, query, "pagination_token")
+
+    def _threads(self, posts: Sequence[Published]) -> Iterator[tuple[dict[str, Any], Any]]:
+        # No since_id: recent search refuses one older than its 7 days; the store drops what
+        # is read again.
+        for post in posts:
+            query = {**_FIELDS, "max_results": str(_PAGE)}
+            query["query"] = f"conversation_id:{post.remote_id}"
+            try:
+                yield from self._pages(
+                    "search the post's thread", "/2/tweets/search/recent", query, "next_token"
+                )
+            except PublishError as error:
+                if error.status != 403:
+                    raise
+                raise PublishError(
+                    "X refused recent search (HTTP 403): the app's plan may not include it; "
+                    f"set channels.{self.publisher.channel.name}.options.conversation_search "
+                    "= false to read the mentions only",
+                    "config",
+                    status=403,
+                ) from None
+
+    def _pages(
+        self, what: str, path: str, query: dict[str, str], token_name: str
+    ) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
         for _ in range(_MAX_PAGES):
-            answer = self.publisher.call(
-                "read the mentions", "GET", f"{path}?{urllib.parse.urlencode(query)}"
-            )
+            answer = self.publisher.call(what, "GET", f"{path}?{urllib.parse.urlencode(query)}")
             users = {
                 str(user["id"]): user
                 for user in (answer.get("includes") or {}).get("users") or []
@@ -74,7 +107,7 @@ class XInbox(InboxReader[XPublisher]):
             token = (answer.get("meta") or {}).get("next_token")
             if not token:
                 return
-            query["pagination_token"] = str(token)
+            query[token_name] = str(token)
 
     def _item(
         self, post: dict[str, Any], users: dict[str, Any], variants: dict[str, str]
