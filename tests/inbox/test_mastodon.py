@@ -240,3 +240,17 @@ def test_a_longer_handle_or_another_server_is_not_taken_for_the_author() -> None
     assert MastodonReply.address("bob", "@bobby merci", False) == "@bob @bobby merci"
     assert MastodonReply.address("bob", "@bob@other.social merci", False).startswith("@bob @bob@")
     assert MastodonReply.address("bob", "Merci @BOB.", False) == "Merci @BOB."
+
+
+def test_a_followers_only_status_is_not_answered_in_public(
+    tmp_path: Path, mastodon: Any, gate: MastodonGate, run_push: Callable[..., Report]
+) -> None:
+    root = site(tmp_path, gate)
+    run_push(root, NOW, ENV)
+    bob = mastodon.client(token=BOB)
+    quiet = bob.status_post("@alice entre nous", visibility="private")
+    (item,) = read(root).contents.items
+    assert (item.kind, item.refs["visibility"]) == ("mention", "private")
+    assert answer(root, item.id, "@bob Merci", "quiet").outcome == "sent"
+    assert gate.statuses[-1]["visibility"] == "private"
+    assert str(gate.statuses[-1]["in_reply_to_id"]) == str(quiet["id"])

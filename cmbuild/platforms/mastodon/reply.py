@@ -7,6 +7,8 @@ notifies a status to the accounts it mentions, and a direct one reaches no one e
 is part of the composed text, so the charter and the length check see it (a remote
 `@user@domain` counts as `@user`, as the server counts it). A private answer, or any answer to a
 direct message, has `visibility = direct`: a private conversation is never answered in public.
+Otherwise the answer takes the channel's visibility, or the item's where that is narrower
+(`private`, followers only, stays `private`), as Mastodon's own composer does.
 
 After a crash, `find` reads the item's context for a status of the brand's account answering it
 whose source text is the answer's.
@@ -19,7 +21,7 @@ import re
 from typing import Any, ClassVar
 
 from cmbuild.manifest.reader import text_digest
-from cmbuild.platforms.mastodon.publisher import MastodonPublisher, receipt
+from cmbuild.platforms.mastodon.publisher import VISIBILITIES, MastodonPublisher, receipt
 from cmbuild.platforms.shared.inbox import Answer, ReplySender
 from cmbuild.platforms.shared.publisher import PublishError, Receipt
 from cmbuild.stores.inbox import InboxItem
@@ -42,17 +44,26 @@ class MastodonReply(ReplySender[MastodonPublisher]):
         if not in_reply_to:
             raise PublishError(f"the item {item.id} has no status id to answer")
         private = answer.private or item.kind == "dm"
+        visibility = "direct" if private else self._visibility(item)
         status = self.publisher.read(
             "post the answer",
             lambda api: api.status_post(
                 answer.text,
                 in_reply_to_id=in_reply_to,
-                visibility="direct" if private else None,  # None: the account's default
+                visibility=visibility,
                 language=answer.language.split("-")[0].lower() if answer.language else None,
                 idempotency_key=answer.key,
             ),
         )
         return receipt(status)
+
+    def _visibility(self, item: InboxItem) -> str:
+        """The channel's visibility, or the item's where it is narrower (as Mastodon's own
+        composer answers): a followers-only status is not answered in public."""
+        chosen = self.publisher.option("visibility", "public") or "public"
+        asked = item.refs.get("visibility", "public")
+        ranks = {name: rank for rank, name in enumerate(VISIBILITIES)}
+        return max(chosen, asked, key=lambda name: ranks.get(name, 0))
 
     def find(self, item: InboxItem, answer: Answer) -> Receipt | None:
         me = self.publisher.read("read the account", lambda api: api.me())
