@@ -142,6 +142,7 @@ def _from_template(
             )
         )
     filled = _fill(reply.text, {**item_values(item), **values}, reply.name, at, findings)
+    filled = addressed(item, filled, channel, wanted)
     findings.extend(check_text(filled, channel, charter, (at.file, at.line), wanted))
     return Composed(filled, wanted, reply, tuple(findings))
 
@@ -243,8 +244,16 @@ def _free_text(
                 "use `template:` with an approved reply, or have this wording approved",
             )
         )
+    text = addressed(item, text, channel, wanted)
     findings.extend(check_text(text, channel, charter, (at.file, at.line), wanted))
     return Composed(text, wanted, covering if ratio >= COVERED else None, tuple(findings))
+
+
+def addressed(item: Answerable, text: str, channel: Channel, private: bool) -> str:
+    """`text` as the channel's reply sender sends it to the item's author (a mention added
+    where the platform needs one to reach them: `ReplySender.address`)."""
+    sender = platforms.reply_sender_class(channel)
+    return sender.address(item.author_handle, text, private) if sender is not None else text
 
 
 def closest(

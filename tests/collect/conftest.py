@@ -9,6 +9,7 @@ import pytest
 
 from cmbuild.push.report import Report
 from tests.collect.x_fake import ReadingX
+from tests.inbox.x_fake import InboxX
 from tests.platforms.x.test_publisher import ENV
 from tests.push.sites import make_site, variant
 
@@ -30,7 +31,8 @@ PUBLIC = {
 
 @pytest.fixture
 def x() -> Iterator[ReadingX]:
-    with ReadingX() as running:
+    # With the inbox's operations: `cmbuild run` reads the X inbox after collecting.
+    with InboxX() as running:
         yield running
 
 

@@ -31,6 +31,8 @@ class Mastodon(Platform):
     )
     metrics = "cmbuild.platforms.mastodon.metrics:MastodonMetrics"
     activity = "cmbuild.platforms.mastodon.activity:MastodonActivity"
+    inbox = "cmbuild.platforms.mastodon.inbox:MastodonInbox"
+    reply = "cmbuild.platforms.mastodon.reply:MastodonReply"
     publisher = PublisherSpec(
         "cmbuild.platforms.mastodon.publisher:MastodonPublisher",
         "cmbuild.platforms.mastodon.options:MastodonOptions",

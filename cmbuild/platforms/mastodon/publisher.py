@@ -84,7 +84,7 @@ class MastodonPublisher(Publisher):
                 visibility=self.option("visibility", "public"),
             ),
         )
-        return _receipt(status)
+        return receipt(status)
 
     def find(self, lookup: Lookup) -> Receipt | None:
         api = self._client()
@@ -105,7 +105,7 @@ class MastodonPublisher(Publisher):
                     "read a status's source", functools.partial(api.status_source, status["id"])
                 )
                 if lookup.text_sha256 == text_digest(str(source["text"])):
-                    return _receipt(status)
+                    return receipt(status)
             page = self._call("list older statuses", functools.partial(api.fetch_next, page))
         return None
 
@@ -215,7 +215,7 @@ def reach(instance: str, timeout: float) -> None:
         ) from None
 
 
-def _receipt(status: Any) -> Receipt:
+def receipt(status: Any) -> Receipt:
     url = status.get("url") or status.get("uri")
     return Receipt(str(status["id"]), str(url) if url else None, _created(status))
 

@@ -80,6 +80,16 @@ class ReplySender(ABC, Generic[P]):
     def __init__(self, publisher: P) -> None:
         self.publisher = publisher
 
+    @classmethod
+    def address(cls, handle: str, text: str, private: bool) -> str:
+        """The answer's text as it is sent to `handle` (the item's `author_handle`).
+
+        A platform that reaches the person only by naming them (a mention) adds it here; the
+        answer is composed and checked with it, so what is reviewed is what is sent.
+        """
+        del handle, private
+        return text
+
     @abstractmethod
     def send(self, item: InboxItem, answer: Answer) -> Receipt:
         """Send `answer` under `item` (or to its author in private); where it now is."""

@@ -33,6 +33,8 @@ class X(Platform):
         shapes=(("landscape", (1600, 900)),),
     )
     metrics = "cmbuild.platforms.x.metrics:XMetrics"
+    inbox = "cmbuild.platforms.x.inbox:XInbox"
+    reply = "cmbuild.platforms.x.reply:XReply"
     publisher = PublisherSpec(
         "cmbuild.platforms.x.publisher:XPublisher",
         "cmbuild.platforms.x.options:XOptions",

@@ -44,7 +44,7 @@ class XPublisher(Publisher):
         answer = self._call(
             "post", "POST", "/2/tweets", http.compact_json(payload), "application/json"
         )
-        post_id = _data_id(answer, "post")
+        post_id = data_id(answer, "post")
         return Receipt(post_id, f"https://x.com/i/web/status/{post_id}")
 
     def delete(self, remote_id: str) -> None:
@@ -64,7 +64,7 @@ class XPublisher(Publisher):
         answer = self._call(
             f"upload {item.path}", "POST", "/2/media/upload", body, content_type, repeatable=True
         )
-        media_id = _data_id(answer, f"upload {item.path}")
+        media_id = data_id(answer, f"upload {item.path}")
         processing = answer.get("data", {}).get("processing_info") or {}
         state = processing.get("state")
         if state == "failed":
@@ -91,6 +91,10 @@ class XPublisher(Publisher):
     def call(self, what: str, method: str, path: str) -> dict[str, Any]:
         """A call without a body that changes nothing (a read), as `_call` makes it."""
         return self._call(what, method, path, None, None, repeatable=True)
+
+    def post(self, what: str, path: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """A JSON POST that creates something (a post, a message): not repeatable."""
+        return self._call(what, "POST", path, http.compact_json(payload), "application/json")
 
     def _call(
         self,
@@ -128,13 +132,13 @@ class XPublisher(Publisher):
         return data
 
 
-def _data_id(answer: dict[str, Any], what: str) -> str:
-    """`data.id` of an answer, or the error X gave instead."""
+def data_id(answer: dict[str, Any], what: str, key: str = "id") -> str:
+    """`data.<key>` of an answer, or the error X gave instead."""
     data = answer.get("data")
-    if isinstance(data, dict) and isinstance(data.get("id"), str) and data["id"]:
-        return str(data["id"])
+    if isinstance(data, dict) and isinstance(data.get(key), str) and data[key]:
+        return str(data[key])
     errors = answer.get("errors")
     detail = ""
     if isinstance(errors, list) and errors and isinstance(errors[0], dict):
         detail = str(errors[0].get("detail") or errors[0].get("title") or "")
-    raise PublishError(f"cannot {what}: X gave no id" + (f" ({detail})" if detail else ""))
+    raise PublishError(f"cannot {what}: X gave no {key}" + (f" ({detail})" if detail else ""))

@@ -20,7 +20,8 @@ try:
 except ModuleNotFoundError:  # run as a script: the shared extractor sits beside it
     import openapi_extract  # type: ignore[no-redef]
 
-# (path, method): what the publisher sends, what collect reads, and what veille searches.
+# (path, method): what the publisher sends, what collect reads, what veille searches, and what
+# the inbox reads and answers with.
 OPERATIONS: tuple[tuple[str, str], ...] = (
     ("/2/media/upload", "post"),
     ("/2/media/metadata", "post"),
@@ -29,6 +30,8 @@ OPERATIONS: tuple[tuple[str, str], ...] = (
     ("/2/tweets", "get"),
     ("/2/users/me", "get"),
     ("/2/tweets/search/recent", "get"),
+    ("/2/users/{id}/mentions", "get"),
+    ("/2/dm_conversations/with/{participant_id}/messages", "post"),
 )
 
 

@@ -1,0 +1,222 @@
+"""The inbox on X, against the fake checked against X's OpenAPI description (tests/inbox/x_fake.py):
+the brand publishes with `cmbuild push`; people reply, reply deeper in the thread, quote and
+mention it. The inbox stores each once (the next reading asks only what came after, `since_id`);
+an answer goes under the item with `reply.in_reply_to_tweet_id`, a private one as a direct
+message to its author; faults are named (401, 403 on a DM), waited out (429 Retry-After), and
+an interrupted send is never sent again blindly."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cmbuild.inbox.answer import Outgoing, send_answer
+from cmbuild.inbox.fetch import InboxSettings, read_inbox
+from cmbuild.load.config import load_channels
+from cmbuild.push.report import Report
+from cmbuild.push.retry import RetryPolicy
+from cmbuild.push.session import PushSettings
+from tests.collect.conftest import CHANNELS
+from tests.inbox.x_fake import InboxX
+from tests.platforms.x.test_publisher import ENV, TOKEN
+from tests.push.fixtures import cli
+from tests.push.sites import ledger_lines, make_site, variant
+
+NOW = "2026-12-01T09:00:00Z"
+
+
+@pytest.fixture
+def x() -> Iterator[InboxX]:
+    with InboxX() as running:
+        yield running
+
+
+@pytest.fixture
+def root(tmp_path: Path, x: InboxX, run_push: Callable[..., Report]) -> Path:
+    entries = [variant("x-test", "x", "2026-12-01T08:00:00Z", slug="one")]
+    site = make_site(tmp_path / "site", CHANNELS.format(url=x.url), entries)
+    run_push(site, NOW, ENV)
+    assert len(x.posts) == 1
+    return site
+
+
+def post_of(root: Path) -> dict[str, Any]:
+    (line,) = [line for line in ledger_lines(root) if line["kind"] == "published"]
+    return line
+
+
+def read(root: Path, waits: list[float] | None = None, env: dict[str, str] = ENV) -> Any:
+    policy = RetryPolicy(sleep=(waits if waits is not None else []).append)
+    return read_inbox(InboxSettings(root, environ=env, retry=policy))
+
+
+def answer(root: Path, item: str, text: str, name: str, private: bool = False) -> Any:
+    settings = PushSettings(root=root, environ=ENV, retry=RetryPolicy(sleep=lambda _: None))
+    outgoing = Outgoing(item, name, text, private)
+    return send_answer(settings, outgoing, {c.name: c for c in load_channels(root)})
+
+
+def test_replies_quotes_and_mentions_are_read_once_and_answered_under_the_item(
+    root: Path, x: InboxX
+) -> None:
+    post = post_of(root)
+    asked = x.said("marie", "@TestBrand Où est ma commande ?", reply_to=post["remote_id"])
+    deeper = x.said("paul", "@marie @TestBrand Moi aussi", reply_to=asked)
+    deeper_item = f"x-test:{deeper}"
+    quote = x.said(
+        "lea",
+        "Regardez ça @TestBrand",
+        referenced_tweets=[{"type": "quoted", "id": post["remote_id"]}],
+    )
+    x.said("paul", "Bravo @TestBrand !")
+
+    run = read(root)
+    assert not run.failed, run.channels
+    assert x.rejected == []
+    (timeline,) = [q for q in x.reads if "max_results" in q]
+    assert timeline["expansions"] == ["author_id"] and "since_id" not in timeline
+    assert set(timeline["tweet.fields"]) >= {"created_at", "conversation_id", "referenced_tweets"}
+    items = {item.remote_id: item for item in run.contents.items}
+    reply = items[asked]
+    assert (reply.kind, reply.variant, reply.author_handle, reply.language) == (
+        "reply",
+        post["variant"],
+        "marie",
+        "fr",
+    )
+    assert reply.refs == {"id": asked, "conversation_id": post["remote_id"], "author_id": "1000"}
+    assert reply.url == f"https://x.com/marie/status/{asked}"
+    assert items[deeper].variant == post["variant"] and items[deeper].answers == reply.id
+    assert deeper_item in {i.id for i in run.contents.items}
+    assert (items[quote].kind, items[quote].variant) == ("quote", post["variant"])
+    assert [i.kind for i in run.contents.items].count("mention") == 1
+
+    again = read(root)
+    assert again.channels["x-test"].written == 0
+    newest = max(items, key=int)
+    assert [q.get("since_id") for q in x.reads if "max_results" in q][-1] == [newest]
+
+    sent = answer(root, reply.id, "Nous regardons, merci !", "first")
+    assert sent.outcome == "sent", sent
+    (answered,) = [p for p in x.posts.values() if "reply" in p]
+    assert answered == {"text": "Nous regardons, merci !", "reply": {"in_reply_to_tweet_id": asked}}
+    assert answer(root, reply.id, "Encore ?", "first").outcome == "already sent"
+    assert reply.id in read(root).answered
+
+
+def test_a_private_answer_is_a_direct_message_to_the_author(root: Path, x: InboxX) -> None:
+    asked = x.said("marie", "@TestBrand mon colis ?", reply_to=post_of(root)["remote_id"])
+    (item,) = read(root).contents.items
+    sent = answer(root, item.id, "Écrivez-nous votre numéro de commande.", "dm", private=True)
+    assert sent.outcome == "sent", sent
+    assert x.messages == [("1000", "Écrivez-nous votre numéro de commande.")]
+    assert not [p for p in x.posts.values() if "reply" in p]
+    assert item.remote_id == asked and x.rejected == []
+
+
+def test_a_refused_direct_message_is_named_and_not_taken_for_a_refused_token(
+    root: Path, x: InboxX
+) -> None:
+    x.said("marie", "@TestBrand mon colis ?", reply_to=post_of(root)["remote_id"])
+    (item,) = read(root).contents.items
+    x.post_faults = [(403, {})]
+    sent = answer(root, item.id, "Écrivez-nous.", "dm", private=True)
+    assert sent.outcome == "failed" and "refused the direct message to @marie" in sent.detail
+    assert "renew" not in sent.detail and x.messages == []
+
+
+def test_a_refused_token_names_its_variable_and_stores_nothing(root: Path, x: InboxX) -> None:
+    x.said("marie", "@TestBrand ?", reply_to=post_of(root)["remote_id"])
+    x.refuse_token = True
+    run = read(root)
+    error = run.channels["x-test"].error or ""
+    assert run.failed and "CMB_X_TOKEN" in error and TOKEN not in error
+    assert "nothing more is read from this channel" in error
+    assert not (root / "state" / "inbox.jsonl").exists()
+
+
+def test_rate_limits_are_waited_out_as_retry_after_says(root: Path, x: InboxX) -> None:
+    x.said("marie", "@TestBrand ?", reply_to=post_of(root)["remote_id"])
+    x.faults = [(429, {"Retry-After": "7"}), (503, {})]
+    waits: list[float] = []
+    run = read(root, waits)
+    assert not run.failed, run.channels
+    assert waits[0] == 7.0 and len(waits) == 2 and run.channels["x-test"].written == 1
+    (item,) = run.contents.items
+    x.post_faults = [(429, {"Retry-After": "11"})]
+    settings = PushSettings(root=root, environ=ENV, retry=RetryPolicy(sleep=waits.append))
+    outgoing = Outgoing(item.id, "later", "Merci !")
+    sent = send_answer(settings, outgoing, {c.name: c for c in load_channels(root)})
+    assert sent.outcome == "sent" and waits[-1] == 11.0
+    assert len([p for p in x.posts.values() if "reply" in p]) == 1
+
+
+def test_a_sigkill_after_the_send_is_never_sent_again_blindly(root: Path, x: InboxX) -> None:
+    x.said("marie", "@TestBrand ?", reply_to=post_of(root)["remote_id"])
+    (item,) = read(root).contents.items
+    command = ("reply", item.id, "--text", "Voici la réponse")
+    killed = cli(root, *command, env={**os.environ, **ENV}, kill_after_send=1)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    again = cli(root, *command, env={**os.environ, **ENV})
+    assert again.returncode != 0 and "cmbuild resolve" in again.stdout + again.stderr
+    assert len([p for p in x.posts.values() if "reply" in p]) == 1
+
+
+def test_a_deleted_item_is_not_answered(root: Path, x: InboxX) -> None:
+    asked = x.said("marie", "@TestBrand ?", reply_to=post_of(root)["remote_id"])
+    (item,) = read(root).contents.items
+    del x.posts[asked]
+    assert answer(root, item.id, "Trop tard", "late").outcome == "gone"
+    assert not [p for p in x.posts.values() if "reply" in p] and x.rejected == []
+
+
+def test_a_long_timeline_is_read_page_by_page(root: Path, x: InboxX) -> None:
+    for number in range(130):
+        x.said(f"fan{number % 7}", f"@TestBrand message {number}")
+    run = read(root)
+    assert run.channels["x-test"].written == 130 and x.rejected == []
+    assert len([q for q in x.reads if "max_results" in q]) == 2
+
+
+def searching(root: Path) -> None:
+    """Turn the channel's conversation search on (channels.toml, options)."""
+    toml = root / "channels.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(text.replace("options = {", "options = { conversation_search = true,"), "utf-8")
+
+
+def test_conversation_search_reads_replies_that_no_longer_name_the_brand(
+    root: Path, x: InboxX
+) -> None:
+    searching(root)
+    post = post_of(root)
+    asked = x.said("marie", "@TestBrand Où est ma commande ?", reply_to=post["remote_id"])
+    aside = x.said("paul", "Pareil pour moi", False, reply_to=asked)
+    first = read(root)
+    assert not first.failed, first.channels
+    assert x.rejected == []
+    items = {i.remote_id: i for i in first.contents.items}
+    assert set(items) == {asked, aside}
+    assert (items[aside].variant, items[aside].answers) == (post["variant"], f"x-test:{asked}")
+    (search,) = [q for q in x.reads if "query" in q]
+    assert search["query"] == [f"conversation_id:{post['remote_id']}"]
+
+    assert answer(root, f"x-test:{aside}", "Nous regardons.", "aside").outcome == "sent"
+    after = read(root)
+    own = [i for i in after.contents.items if i.author_id == "2244994945"]
+    assert [i.answers for i in own] == [f"x-test:{aside}"]  # the brand's answer, read back
+    assert f"x-test:{aside}" in after.answered
+
+
+def test_a_plan_without_recent_search_is_named(root: Path, x: InboxX) -> None:
+    searching(root)
+    x.said("marie", "@TestBrand ?", reply_to=post_of(root)["remote_id"])
+    x.refuse_search = True
+    run = read(root)
+    error = run.channels["x-test"].error or ""
+    assert "X refused recent search (HTTP 403)" in error and "conversation_search = false" in error
