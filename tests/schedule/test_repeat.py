@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from cmbuild.manifest.reader import read_manifest
 from cmbuild.render.variant import variant_id
 from cmbuild.schedule.queue import Rules
 from cmbuild.schedule.slots import Request, schedule_plan
@@ -93,6 +94,9 @@ def test_a_build_makes_one_variant_per_occurrence(basic: Path) -> None:
         assert mine[ids[1]]["output"] == f"{name}/2026-12-05-conseil-r2.txt"
         assert all(mine[i]["plan"].startswith(("best free slot", "2nd choice")) for i in ids)
         assert all((basic / "output" / mine[i]["output"]).is_file() for i in ids)
+    # What push reads: every occurrence is a variant of its own, due at its own time.
+    entries = read_manifest(basic / "output/manifest.json", "output/manifest.json")
+    assert {e.id for e in entries if e.source == TIP} == set(mine)
     calendar = (basic / "output/calendar.ics").read_text(encoding="utf-8").replace("\r\n ", "")
     assert all(f"UID:{i}" in calendar for i in mine)
     preview = (basic / "output/index.html").read_text(encoding="utf-8")
