@@ -4,6 +4,8 @@ One table, as the issue lists them: the change to make to the basic site, and th
 the build prints for it (`file:line: key: message (the fix)`). The errors stop the build before
 anything is written (exit 2); a blackout longer than the horizon is a warning on channels.toml,
 and the posts it keeps from any slot are errors of their own, the rest of the build going on.
+Metrics missing for a channel are no error: `cmbuild slots` falls back to the platform's defaults
+with a note (tests/planning/test_cli.py).
 """
 
 from __future__ import annotations

@@ -13,9 +13,11 @@ the first slot that breaks no rule is taken:
   same text twice), unless the two channels share an exempt group or one has its own text;
 * not while its campaign or channel is halted (state/halt.toml): such a post waits, unplaced.
 
-Posts are taken in a stable order (first day, then path), so the same inputs give the same plan,
-and each placement says why it sits where it does. A post no slot takes within the horizon is a
-finding, never dropped silently.
+Each occurrence of a `repeat:` asks on its own, from its own first day, and may not be moved past
+the repeat's `until`. Posts are taken in a stable order (first day, occurrence, then path), so the
+same inputs give the same plan, and each placement says why it sits where it does. A post no slot
+takes within the horizon is an error finding naming the rules that blocked it (a halted one, a
+warning), never dropped silently.
 """
 
 from __future__ import annotations
@@ -75,11 +77,12 @@ class Plan:
 
 
 class _Days:
-    """One channel's calendar of closed days (full, or a public holiday), to skip them at once.
+    """One channel's closed days (full, a public holiday, or every slot refused for good), to
+    skip them at once.
 
-    `skip` points a closed day to a later day that may be open (a disjoint-set forest with path
-    halving), so that a post never walks again the run of full days the posts before it filled:
-    placing n posts costs about n look-ups, not n times the days already full.
+    `skip` points a closed day to a later day that may be open (a disjoint-set forest, its paths
+    shortened as they are followed), so that a post never walks again the run of full days the
+    posts before it filled: placing n posts costs about n look-ups, not n times the full days.
     """
 
     def __init__(self, channel: Channel) -> None:
