@@ -3,6 +3,7 @@
 Run with ``python bench/queue.py``; prints the CPU seconds of one placement (best of five runs;
 target ≤ 1 s), and how many of the 2,000 (post, channel) asks moved when one post changed its
 first day (the posts an incremental rebuild renders again: only those whose time changed).
+Figures before and after closed days were skipped at once are in docs/planning.md.
 """
 
 from __future__ import annotations

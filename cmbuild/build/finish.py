@@ -218,10 +218,11 @@ def summarise(
     posts: Posts,
     channels: Iterable[Channel],
     inputs: Iterable[str] = (),
-    replies: Sequence[Finding] = (),
+    found: Sequence[Finding] = (),
 ) -> Summary:
     """The build summary: per-channel counts, drafts, every finding (`inputs`: the scanned
-    files, for the posts that are links to nothing; `replies`: those on the approved replies)."""
+    files, for the posts that are links to nothing; `found`: the findings of other stages, as on
+    the approved replies or the posts the queue could not place)."""
     post_warnings = [w for s in posts.sources for w in posts.warnings_of(s)]
     post_warnings.extend(dangling_links(inputs))
     drafts = sorted({(r.source, r.title) for r in rows if r.status == "draft"})
@@ -231,7 +232,7 @@ def summarise(
         drafts,
         {c.name: c.platform for c in channels},
         post_count=len(posts.sources),
-    ).with_findings(replies)
+    ).with_findings(found)
 
 
 def dangling_links(inputs: Iterable[str]) -> list[Finding]:

@@ -24,13 +24,15 @@ from cmbuild.incremental.index import Index, PostEntry, RequestRecord
 from cmbuild.incremental.inputs import Stat, stat_of
 from cmbuild.incremental.shards import Shard, Shards, local_time, variant_to_dict
 from cmbuild.layout import HALT_FILE, resolve_image
-from cmbuild.model import Charter, Media, Post
+from cmbuild.load.queue import blackout_warnings
+from cmbuild.model import Charter, Finding, Media, Post
 from cmbuild.render.variant import RenderContext
 from cmbuild.schedule.queue import Plan, Rules
 from cmbuild.schedule.slots import Request, requests_for, schedule_plan
 from cmbuild.stores.halts import read_halts
 
 Times = Mapping[str, Mapping[str, datetime]]  # post source -> channel -> aware datetime
+Recurrences = tuple[tuple[int, datetime, str], ...]  # (occurrence, time, why the queue put it)
 
 
 @dataclass(frozen=True)
@@ -42,9 +44,20 @@ class Scheduled:
     reused: bool  # no request changed: the times are those of the last build
     plan: Plan | None = None  # the queue's placements and the posts it left out
 
+    @property
+    def queue_findings(self) -> list[Finding]:
+        """The posts (per channel, per occurrence) the queue could not place and why, and the
+        queue settings that may keep posts from any slot."""
+        return self.plan.findings if self.plan else []
+
     def plans(self, source: str) -> dict[str, str]:
         """Channel -> why the queue placed `source` there (empty for a post with its own time)."""
         return self._reasons.get(source, {})
+
+    def repeats(self, source: str) -> dict[str, Recurrences]:
+        """Channel -> the later occurrences of `source`'s `repeat:` the queue placed there:
+        (number, time, why there)."""
+        return self._repeats.get(source, {})
 
     @cached_property
     def _reasons(self) -> dict[str, dict[str, str]]:
@@ -54,6 +67,17 @@ class Scheduled:
         ).items():
             if occurrence == 0:
                 found.setdefault(source, {})[channel] = placement.reason
+        return found
+
+    @cached_property
+    def _repeats(self) -> dict[str, dict[str, Recurrences]]:
+        found: dict[str, dict[str, Recurrences]] = {}
+        placed = self.plan.placed if self.plan else {}
+        for (source, channel, occurrence), placement in sorted(placed.items()):
+            if occurrence > 0:
+                by_channel = found.setdefault(source, {})
+                one = (occurrence, placement.when, placement.reason)
+                by_channel[channel] = (*by_channel.get(channel, ()), one)
         return found
 
 
@@ -74,6 +98,7 @@ def schedule_posts(root: Path, posts: Posts, index: Index, config: Configuration
     if reused and not any(r.queued for r in every):
         return Scheduled(requests, _IndexedTimes(index), True)
     times, plan = schedule_plan(every, channels, queue_rules(root, config.charter))
+    plan.findings.extend(blackout_warnings(root, config.channels))
     return Scheduled(requests, times, False, plan)
 
 
@@ -101,6 +126,8 @@ def request_record(request: Request) -> RequestRecord:
         request.campaign,
         request.own_text,
         request.event,
+        request.repeat_weeks,
+        request.repeat_until,
     )
 
 
@@ -116,7 +143,10 @@ class _IndexedTimes(Mapping[str, Mapping[str, datetime]]):
 
     def __getitem__(self, source: str) -> Mapping[str, datetime]:
         rows = self._index.posts[source].rows
-        return {row.channel: local_time(row.local, row.timezone) for row in rows}
+        # A later occurrence of a `repeat:` is a row of its own; the post's time is its first.
+        return {
+            row.channel: local_time(row.local, row.timezone) for row in rows if "-r" not in row.id
+        }
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._index.posts)
@@ -181,7 +211,8 @@ def render_keys(
         else:
             media = [images.media[p] for p in images.of_post[s]]
             times, plans = scheduled.times.get(s, {}), scheduled.plans(s)
-            keys[s] = _render_key(posts.shas[s], config_hash, times, media, plans)
+            repeats = scheduled.repeats(s)
+            keys[s] = _render_key(posts.shas[s], config_hash, times, media, plans, repeats)
     return keys
 
 
@@ -191,6 +222,7 @@ def _render_key(
     times: Mapping[str, datetime],
     media: list[Media],
     plans: Mapping[str, str],
+    repeats: Mapping[str, Recurrences],
 ) -> str:
     data = {
         "post": sha,
@@ -198,6 +230,10 @@ def _render_key(
         "times": {k: v.isoformat() for k, v in sorted(times.items())},
         "media": [m.sha256 for m in media],
         "plans": dict(sorted(plans.items())),
+        "repeats": {
+            name: [[n, when.isoformat(), why] for n, when, why in later]
+            for name, later in sorted(repeats.items())
+        },
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
@@ -220,7 +256,8 @@ def render_changed(
             continue
         subset = {p: images.media[p] for p in images.of_post[source]}
         times = scheduled.times.get(source, {})
-        jobs.append(RenderJob(posts[source], times, subset, scheduled.plans(source)))
+        plans, repeats = scheduled.plans(source), scheduled.repeats(source)
+        jobs.append(RenderJob(posts[source], times, subset, plans, repeats))
     progress("render", 0, len(jobs))
     ctx = RenderContext(config.by_name(), config.charter, config.env)
     rendered: list[RenderResult] = pool.map_chunks(

@@ -20,6 +20,7 @@ from cmbuild.build.finish import (
     summarise,
 )
 from cmbuild.build.read import (
+    Configuration,
     LazyPosts,
     load_configuration,
     previous_state,
@@ -27,6 +28,7 @@ from cmbuild.build.read import (
     replies_found,
 )
 from cmbuild.build.render import (
+    Scheduled,
     image_facts,
     keep_rendered,
     render_changed,
@@ -38,6 +40,8 @@ from cmbuild.build.save import Made, Pages, Saved, preview_pages, save_stamp, wr
 from cmbuild.build.workers import Pool
 from cmbuild.incremental.inputs import Stat
 from cmbuild.incremental.memo import Memo
+from cmbuild.layout import HALT_FILE
+from cmbuild.model import Finding
 
 
 def run_trusting_state(
@@ -87,7 +91,7 @@ def run(
     clock.lap("images")
     finals = Finals(shards, rendered)
     rows = finalise_rows(rows, keys, cross, pictured, finals)
-    summary = summarise(rows, posts, config.channels, inputs, replies_found(root, config))
+    summary = summarise(rows, posts, config.channels, inputs, _found(root, config, scheduled))
     clock.lap("summary")
     saved = Saved()
     if options.write:
@@ -110,6 +114,12 @@ def run(
         seconds=time.perf_counter() - start,
         timings=clock.timings,
     )
+
+
+def _found(root: Path, config: Configuration, scheduled: Scheduled) -> list[Finding]:
+    """The findings of no variant: on the approved replies, and on the posts the queue could
+    not place (and its settings that keep posts from any slot)."""
+    return [*replies_found(root, config), *scheduled.queue_findings]
 
 
 class _Clock:

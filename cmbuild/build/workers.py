@@ -40,6 +40,18 @@ class RenderJob:
     times: Mapping[str, datetime]
     media: Mapping[str, Media]
     plans: Mapping[str, str] = field(default_factory=dict)  # channel -> why the queue put it there
+    # channel -> the later occurrences of its `repeat:`: (number, time, why the queue put it there)
+    repeats: Mapping[str, tuple[tuple[int, datetime, str], ...]] = field(default_factory=dict)
+
+    def reasons(self) -> dict[str, str]:
+        """Variant id -> why the queue placed it there, for every occurrence it placed."""
+        from cmbuild.render.variant import variant_id
+
+        source = self.post.source
+        found = {variant_id(source, name): why for name, why in self.plans.items()}
+        for name, later in self.repeats.items():
+            found.update((variant_id(source, name, n), why) for n, _, why in later)
+        return found
 
 
 @dataclass(frozen=True)
@@ -106,9 +118,11 @@ def render_posts(ctx: object, jobs: Sequence[RenderJob]) -> list[RenderResult]:
     assert isinstance(ctx, RenderContext)
     results = []
     for job in jobs:
-        rendered = render_post(job.post, ctx, job.times, job.media)
+        repeats = {name: [(n, when) for n, when, _ in later] for name, later in job.repeats.items()}
+        rendered = render_post(job.post, ctx, job.times, job.media, repeats)
         checked = check_post(rendered.variants, job.post, ctx.channels, ctx.charter)
-        planned = (replace(v, plan=job.plans.get(v.channel)) for v in checked)
+        reasons = job.reasons()
+        planned = (replace(v, plan=reasons.get(v.id)) for v in checked)
         variants = tuple(replace(v, content_hash=content_hash(v)) for v in planned)
         events = {
             v.id: event_ics(v, dtstamp=v.scheduled).decode("utf-8")

@@ -62,6 +62,8 @@ class RequestRecord(NamedTuple):
     campaign: str | None = None
     own_text: bool = False
     event: bool = False
+    repeat_weeks: int = 0
+    repeat_until: str | None = None
 
 
 @dataclass

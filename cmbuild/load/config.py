@@ -22,7 +22,6 @@ from cmbuild.load.queue import (
     QueueModel,
     SlotEntry,
     check_slots,
-    queue_errors,
     queue_rules,
     slot_entries,
 )
@@ -133,7 +132,6 @@ def load_channels(root: Path) -> tuple[Channel, ...]:
             platform = platforms.get(model.platform)
             template = model.template or platform.template_name()
             channel = _channel(name, model, parsed, template, platform.utm_medium)
-            errors.extend(queue_errors(name, channel.queue, model.queue, lines))
             channels.append(channel)
     errors.raise_if_any()
     return tuple(channels)

@@ -10,15 +10,17 @@ writes; the order of the list is the channel's ranking, best first.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from functools import cache
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from cmbuild.errors import InputError, did_you_mean
+from cmbuild.errors import did_you_mean
 from cmbuild.layout import CHANNELS_FILE
-from cmbuild.load.tomlfile import nearest_line
-from cmbuild.model import QueueRules
+from cmbuild.load.tomlfile import nearest_line, read_toml
+from cmbuild.model import Channel, Finding, QueueRules
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _SLOT = re.compile(r"^(?:([A-Za-z]{3})\s+)?(([01]\d|2[0-3]):[0-5]\d)$")
@@ -109,27 +111,33 @@ def queue_rules(own: QueueModel | None, brand: QueueModel) -> QueueRules:
     return QueueRules(**values, start=start.isoformat() if start is not None else None)
 
 
-def queue_errors(
-    name: str, rules: QueueRules, own: QueueModel | None, lines: dict[str, int]
-) -> list[InputError]:
-    """A blackout longer than the horizon: no background post could ever be placed near an event."""
-    horizon = rules.horizon_weeks * 7 * 24
-    if rules.blackout_hours <= horizon:
+def blackout_warnings(root: Path, channels: Iterable[Channel]) -> list[Finding]:
+    """A warning for each channel whose blackout is longer than its queue's horizon.
+
+    It is no error in channels.toml: posts far from any event are still placed. But a post near
+    an event may then find no slot at all: the queue lists it (an error on the post), and this
+    warning says which setting to change, with its line.
+    """
+    long = [c for c in channels if c.queue.blackout_hours > c.queue.horizon_weeks * 7 * 24]
+    if not long:
         return []
-    key = (
-        f"channels.{name}.queue.blackout_hours"
-        if own is not None and own.blackout_hours is not None
-        else "queue.blackout_hours"
+    _, lines = read_toml(root / CHANNELS_FILE, CHANNELS_FILE)
+    return [_blackout_warning(channel, lines) for channel in long]
+
+
+def _blackout_warning(channel: Channel, lines: dict[str, int]) -> Finding:
+    rules = channel.queue
+    own = f"channels.{channel.name}.queue.blackout_hours"
+    key = own if own in lines else "queue.blackout_hours"
+    horizon = rules.horizon_weeks * 7 * 24
+    return Finding(
+        rule="schedule.queue.blackout",
+        severity="warning",
+        message=f"{key}: a blackout of {rules.blackout_hours:g} hours is longer than the queue's "
+        f"horizon ({rules.horizon_weeks} weeks = {horizon} hours): a background post near an "
+        "event may find no slot at all",
+        file=CHANNELS_FILE,
+        line=nearest_line(lines, key),
+        channel=channel.name,
+        hint="shorten blackout_hours (24 keeps a day around each event) or lengthen horizon_weeks",
     )
-    return [
-        InputError(
-            CHANNELS_FILE,
-            f"a blackout of {rules.blackout_hours:g} hours is longer than the queue's horizon "
-            f"({rules.horizon_weeks} weeks = {horizon} hours)",
-            line=nearest_line(lines, key),
-            key=key,
-            hint="shorten blackout_hours (24 keeps a day around each event) "
-            "or lengthen horizon_weeks",
-            channel=name,
-        )
-    ]

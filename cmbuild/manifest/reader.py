@@ -40,7 +40,7 @@ class MediaEntry(_Entry):
 class VariantEntry(_Entry):
     """One variant of the manifest: a post rendered for one channel, and when to publish it."""
 
-    id: str = Field(pattern=r"^[0-9a-f]{20}$")
+    id: str = Field(pattern=r"^[0-9a-f]{20}(-r[0-9]+)?$")  # -r2...: a `repeat:`
     key: str
     channel: str
     platform: str

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -48,9 +48,18 @@ class RenderedPost:
     errors: tuple[InputError, ...]
 
 
-def variant_id(source: str, channel: str) -> str:
-    """The stable id of a variant: the same post file and channel always give the same id."""
-    return hashlib.sha256(f"{source}#{channel}".encode()).hexdigest()[:20]
+def variant_id(source: str, channel: str, occurrence: int = 0) -> str:
+    """The stable id of a variant: the same post file and channel always give the same id.
+
+    A later occurrence of a `repeat:` (1 is the second time out) is that id with `-r2`, `-r3`...:
+    the first keeps the id it always had, so ledgers of what was published keep matching.
+    """
+    first = hashlib.sha256(f"{source}#{channel}".encode()).hexdigest()[:20]
+    return f"{first}-r{occurrence + 1}" if occurrence else first
+
+
+def _suffix(occurrence: int) -> str:
+    return f"-r{occurrence + 1}" if occurrence else ""
 
 
 def render_post(
@@ -58,8 +67,13 @@ def render_post(
     ctx: RenderContext,
     times: Mapping[str, datetime],
     media: Mapping[str, Media],
+    repeats: Mapping[str, Sequence[tuple[int, datetime]]] | None = None,
 ) -> RenderedPost:
     """Render `post` for each of its channels. `times` and `media` come from earlier stages.
+
+    `repeats` gives, per channel, the later occurrences of a `repeat:` (number, time): each is a
+    variant of its own. A channel with no time (the queue could not place the post there, and
+    said so in a finding) has no variant.
 
     Each variant carries the findings of rendering (platform limits, unknown handles); the check
     stage adds the charter's, and the content hash is set after it.
@@ -70,9 +84,12 @@ def render_post(
     for name in post.channels:
         channel = ctx.channels[name]
         platform = platforms.get(channel.platform)
+        occurrences = [(0, times[name])] if name in times else []
+        occurrences += (repeats or {}).get(name, ())
         try:
-            variants.append(
-                _render_one(post, channel, platform, ctx, times[name], media, documents)
+            variants.extend(
+                _render_one(post, channel, platform, ctx, (n, when), media, documents)
+                for n, when in occurrences
             )
         except TemplateFailure as failure:
             errors.append(
@@ -90,10 +107,11 @@ def _render_one(
     channel: Channel,
     platform: Platform,
     ctx: RenderContext,
-    when: datetime,
+    occurrence: tuple[int, datetime],
     media: Mapping[str, Media],
     documents: dict[str, markdown.Document],
 ) -> Variant:
+    number, when = occurrence
     override = post.override(channel.name)
     own_text = override.text or dict(override.fields).get("description")
     source_md = own_text or post.body
@@ -101,7 +119,7 @@ def _render_one(
     if document is None:
         document = documents[source_md] = markdown.parse(source_md)
     charter = ctx.charter
-    content = utm_content(variant_id(post.source, channel.name))
+    content = utm_content(variant_id(post.source, channel.name, number))
 
     def rewrite(url: str) -> str:
         if not platform.tags_links:
@@ -133,7 +151,7 @@ def _render_one(
         channel, platform, charter, post.campaign, writer_text=bool(own_text), content=content
     )
     text = _tidy(render(ctx.env, channel.template, variables, scope))
-    variant = _variant(post, channel, platform, when, text, shown)
+    variant = _variant(post, channel, platform, occurrence, text, shown)
     findings = _platform_findings(post, channel, platform, variant)
     findings += omission_findings(post, channel, platform, charter, scope.omissions)
     findings += _unknown_handles(post, channel, charter, unknown)
@@ -228,13 +246,19 @@ def _variables(
 
 
 def _variant(
-    post: Post, channel: Channel, platform: Platform, when: datetime, text: str, shown: _Shown
+    post: Post,
+    channel: Channel,
+    platform: Platform,
+    occurrence: tuple[int, datetime],
+    text: str,
+    shown: _Shown,
 ) -> Variant:
+    number, when = occurrence
     fields = tuple((spec.name, shown.title) for spec in platform.fields if spec.name == "title")
     count = platform.count(text)
     return Variant(
-        id=variant_id(post.source, channel.name),
-        key=f"{post.source}#{channel.name}",
+        id=variant_id(post.source, channel.name, number),
+        key=f"{post.source}#{channel.name}{_suffix(number)}",
         source=post.source,
         slug=post.slug,
         channel=channel.name,
@@ -242,7 +266,7 @@ def _variant(
         title=shown.title,
         text=text,
         text_format=platform.text_format,
-        output=f"{channel.name}/{post.slug}{platform.extension}",
+        output=f"{channel.name}/{post.slug}{_suffix(number)}{platform.extension}",
         scheduled=when,
         timezone=channel.timezone or str(getattr(when.tzinfo, "key", "UTC")),
         link=shown.link,

@@ -13,15 +13,17 @@ the first slot that breaks no rule is taken:
   same text twice), unless the two channels share an exempt group or one has its own text;
 * not while its campaign or channel is halted (state/halt.toml): such a post waits, unplaced.
 
-Posts are taken in a stable order (first day, then path), so the same inputs give the same plan,
-and each placement says why it sits where it does. A post no slot takes within the horizon is a
-finding, never dropped silently.
+Each occurrence of a `repeat:` asks on its own, from its own first day, and may not be moved past
+the repeat's `until`. Posts are taken in a stable order (first day, occurrence, then path), so the
+same inputs give the same plan, and each placement says why it sits where it does. A post no slot
+takes within the horizon is an error finding naming the rules that blocked it (a halted one, a
+warning), never dropped silently.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -36,7 +38,7 @@ RULE = "schedule.queue"
 
 @dataclass(frozen=True)
 class Wanted:
-    """One background post asking for a place on one channel."""
+    """One background post (or one recurrence of it) asking for a place on one channel."""
 
     source: str
     channel: str
@@ -44,7 +46,8 @@ class Wanted:
     line: int | None
     campaign: str | None = None
     own_text: bool = False  # the post gives this channel its own text (no complementarity clash)
-    occurrence: int = 0  # 0, or the number of a `repeat:` recurrence
+    occurrence: int = 0  # 0, or the number of a `repeat:` recurrence (1 is the second time out)
+    last: date | None = None  # a recurrence may not be moved past its repeat's `until`
 
 
 @dataclass(frozen=True)
@@ -73,21 +76,96 @@ class Plan:
     findings: list[Finding] = field(default_factory=list)
 
 
+class _Days:
+    """One channel's closed days (full, a public holiday, or every slot refused for good), to
+    skip them at once.
+
+    `skip` points a closed day to a later day that may be open (a disjoint-set forest, its paths
+    shortened as they are followed), so that a post never walks again the run of full days the
+    posts before it filled: placing n posts costs about n look-ups, not n times the full days.
+    """
+
+    def __init__(self, channel: Channel) -> None:
+        self.channel = channel
+        self.count: dict[date, int] = defaultdict(int)
+        self.skip: dict[date, date] = {}
+        self.closed: list[date] = []  # sorted, to count and name the days a post moved past
+        self.why: dict[date, tuple[str, str]] = {}  # closed day -> (which rule, why in words)
+        self.seen: set[date] = set()  # days whose holiday status is known
+
+    def add(self, day: date) -> None:
+        self.count[day] += 1
+        if day not in self.why and self.count[day] >= self.most(day):
+            self._close(day, "full", f"{day.isoformat()} is full ({self.most(day)} a day)")
+
+    def most(self, day: date) -> int:
+        settings = self.channel.queue
+        if settings.max_per_day is not None:
+            return settings.max_per_day
+        return len(slots_of_day(self.channel, day))
+
+    def next_open(self, day: date) -> date:
+        """The first day from `day` on that is neither full nor a holiday."""
+        while True:
+            if day not in self.seen:
+                self.seen.add(day)
+                self._holiday(day)
+            later = self.skip.get(day)
+            if later is None:
+                return day
+            self.skip[day] = self.skip.get(later, later)  # path halving
+            day = later
+
+    def moved_past(self, begin: date, end: date) -> list[tuple[str, str]]:
+        """Which rule closed each day from `begin` to `end` (excluded), and why in words."""
+        low = bisect.bisect_left(self.closed, begin)
+        high = bisect.bisect_left(self.closed, end)
+        return [self.why[day] for day in self.closed[low:high]]
+
+    def refused_all(self, day: date, problems: list[str]) -> bool:
+        """Close `day` when each of its slots was refused by a rule no later post can lift.
+
+        A slot taken, too close to another post, in a blackout or lost to a clock change stays
+        refused (posts are only added); only complementarity depends on the post asking. Returns
+        whether the day is now closed.
+        """
+        if any(_PER_POST in problem for problem in problems):
+            return False
+        if problems and all(problem.endswith(" of an event") for problem in problems):
+            self._close(day, "event", f"{day.isoformat()} is {problems[0]}")
+        else:
+            self._close(day, "no slot", f"{day.isoformat()} has no free slot left")
+        return True
+
+    def _holiday(self, day: date) -> None:
+        if day in self.why:
+            return
+        country = self.channel.queue.country
+        if country and day in _holidays(country, day.year):
+            self._close(day, "holiday", f"{day.isoformat()} is a public holiday")
+        elif self.most(day) <= self.count[day]:
+            self._close(day, "full", f"{day.isoformat()} is full ({self.most(day)} a day)")
+
+    def _close(self, day: date, rule: str, why: str) -> None:
+        if day in self.why:
+            return
+        self.why[day] = (rule, why)
+        self.skip[day] = day + timedelta(days=1)
+        bisect.insort(self.closed, day)
+
+
 class _Board:
-    """What is already taken: per channel, the instants (sorted) and the count per local day."""
+    """What is already taken: per channel, the instants (sorted) and the closed days."""
 
     def __init__(self, channels: Mapping[str, Channel]) -> None:
         self.channels = channels
         self.instants: dict[str, list[datetime]] = defaultdict(list)
-        self.per_day: dict[tuple[str, date], int] = defaultdict(int)
+        self.days = {name: _Days(channel) for name, channel in channels.items()}
         self.of_post: dict[str, list[tuple[str, datetime, bool]]] = defaultdict(list)
-        # Per channel, the first day not known to be full or a holiday: days only fill up, so a
-        # later post starts its search there instead of walking every full day again.
-        self.open_from: dict[str, date] = {}
 
     def take(self, source: str, channel: str, when: datetime, own_text: bool) -> None:
         bisect.insort(self.instants[channel], when)
-        self.per_day[(channel, when.date())] += 1
+        self.days[channel].add(when.date())
         self.of_post[source].append((channel, when, own_text))
 
     def nearest_gap(self, channel: str, when: datetime) -> timedelta | None:
@@ -134,49 +212,56 @@ def _first_free(
     want: Wanted, board: _Board, events: list[datetime], rules: Rules
 ) -> tuple[Placement | None, str]:
     channel = board.channels[want.channel]
-    settings = channel.queue
+    days = board.days[want.channel]
     zone = channel.timezone or "UTC"
-    passed: list[str] = []
-    end = want.first + timedelta(weeks=settings.horizon_weeks)
-    begin = want.first
-    known = board.open_from.get(want.channel, begin)
-    if known > begin:
-        passed.append(f"{(known - begin).days} days full or holidays")
-        begin = known
-    for day in (begin + timedelta(days=n) for n in range((end - begin).days)):
-        closed = _closed(channel, day, board.per_day[(want.channel, day)])
-        if closed is not None:
-            passed.append(closed)
-            if board.open_from.get(want.channel, day) == day:
-                board.open_from[want.channel] = day + timedelta(days=1)
-            continue
-        slots = slots_of_day(channel, day)
+    end = want.first + timedelta(weeks=channel.queue.horizon_weeks)
+    if want.last is not None:
+        end = min(end, want.last + timedelta(days=1))
+    refused: Counter[str] = Counter()
+    day = days.next_open(want.first)
+    while day < end:
         taken: list[str] = []
-        for rank, (text, score) in enumerate(slots):
+        problems: list[str] = []
+        for rank, (text, score) in enumerate(slots_of_day(channel, day)):
             try:
-                when = at_slot(day, text[-5:], zone)
+                when = _at(day, text[-5:], zone)
             except TimeError:
                 taken.append(f"{text} does not exist that day (clock change)")
+                problems.append("does not exist (clock change)")
                 continue
             problem = _problem(want, when, board, events, rules)
             if problem is None:
+                passed = [why for _, why in days.moved_past(want.first, day)]
                 return Placement(when, _reason(rank, text, score, taken, passed)), ""
             taken.append(f"{text} {problem}")
+            problems.append(problem)
+        if not days.refused_all(day, problems):
+            refused.update(problems)  # a closed day is counted once, by its rule
+        day = days.next_open(day + timedelta(days=1))
+    return None, _nowhere(want.first, end, days.moved_past(want.first, end), refused)
+
+
+_CLOSED = {
+    "full": "days full",
+    "holiday": "public holidays",
+    "event": "days in an event's blackout",
+    "no slot": "days with no free slot left",
+}
+_PER_POST = " of the same text on "  # the complementarity refusal, the only one per post
+
+
+def _nowhere(first: date, end: date, closed: list[tuple[str, str]], refused: Counter[str]) -> str:
+    """Why no slot took a post from `first` to `end`: the rules that refused it, most first."""
+    if end <= first:
+        return f"its repeat ends before {first.isoformat()}"
+    rules = Counter(rule for rule, _ in closed)
+    blocked = [(count, f"{count} {_CLOSED[rule]}") for rule, count in rules.items()]
+    blocked += [(count, f"{count} slots {problem}") for problem, count in refused.items()]
+    shown = [text for _, text in sorted(blocked, key=lambda b: (-b[0], b[1]))]
     last = (end - timedelta(days=1)).isoformat()
-    return None, f"no free slot from {want.first.isoformat()} to {last}"
-
-
-def _closed(channel: Channel, day: date, count: int) -> str | None:
-    """Why no background post may go out on `day` at all (a holiday, a full day), else None."""
-    settings = channel.queue
-    if settings.country and day in _holidays(settings.country, day.year):
-        return f"{day.isoformat()} is a public holiday"
-    most = (
-        settings.max_per_day
-        if settings.max_per_day is not None
-        else len(slots_of_day(channel, day))
+    return f"no free slot from {first.isoformat()} to {last}" + (
+        f" ({', '.join(shown)})" if shown else " (no slot on those days)"
     )
-    return f"{day.isoformat()} is full ({most} a day)" if count >= most else None
 
 
 def _problem(
@@ -223,15 +308,21 @@ def _ordinal(number: int) -> str:
 
 def _unplaced(want: Wanted, why: str) -> Finding:
     recurrence = f" (recurrence {want.occurrence + 1})" if want.occurrence else ""
+    halted = " is halted (" in why
     return Finding(
         rule=RULE,
-        severity="warning",
+        # A post no slot takes is an error, as a variant over a platform's limit: it cannot be
+        # published as it stands. A halted one waits on purpose (a crisis): a warning, so that
+        # the builds of a halt do not fail, yet it is listed.
+        severity="warning" if halted else "error",
         message=f"not placed on {want.channel}{recurrence}: {why}",
         file=want.source,
         line=want.line,
         channel=want.channel,
-        hint="add a slot to the channel, raise its max_per_day or horizon_weeks, "
-        "or give the post a date further on",
+        hint="resume it (`cmbuild resume`) once the reason is over, or take it off this channel"
+        if halted
+        else "add a slot to the channel, raise its max_per_day or horizon_weeks, shorten "
+        "blackout_hours, or give the post a date further on",
     )
 
 
@@ -250,6 +341,12 @@ def _local(when: datetime, channel: Channel) -> datetime:
     from zoneinfo import ZoneInfo
 
     return when.astimezone(ZoneInfo(channel.timezone)) if channel.timezone else when
+
+
+@cache
+def _at(day: date, slot: str, zone: str) -> datetime:
+    # The same (day, slot) is tried by every post that reaches that day: localise it once.
+    return at_slot(day, slot, zone)
 
 
 @cache

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from cmbuild.errors import ErrorCollector, InputError
@@ -36,6 +36,8 @@ class Request:
     campaign: str | None = None
     own_text: bool = False  # the post gives this channel its own text
     event: bool = False  # `kind: event`: background posts keep away from it
+    repeat_weeks: int = 0  # `repeat:`: it comes back every so many weeks (0: once)
+    repeat_until: str | None = None  # ISO date, the last day it may come back
 
 
 def requests_for(post: Post) -> list[Request]:
@@ -57,6 +59,8 @@ def requests_for(post: Post) -> list[Request]:
                 post.campaign,
                 override.text is not None,
                 post.kind == "event",
+                post.repeat.weeks if post.repeat else 0,
+                post.repeat.until if post.repeat else None,
             )
         )
     return found
@@ -110,15 +114,14 @@ def schedule_plan(
             )
             continue
         if isinstance(when, DateOnly) and request.queued:
-            wanted.append(_wanted(request, when.day))
+            wanted.extend(_occurrences(request, when.day))
         elif isinstance(when, DateOnly):
             dated.append((request, when.day))
         else:
             times[request.source][request.channel] = when
     _assign_slots(dated, channels, times, errors)
     errors.raise_if_any()
-    plan = _place_queue(requests, wanted, times, channels, rules, errors)
-    errors.raise_if_any()
+    plan = _place_queue(requests, wanted, times, channels, rules)
     resolved = {
         source: {name: in_channel_zone(when, channels[name]) for name, when in by_channel.items()}
         for source, by_channel in times.items()
@@ -132,37 +135,44 @@ def _place_queue(
     times: Times,
     channels: Mapping[str, Channel],
     rules: Rules,
-    errors: ErrorCollector,
 ) -> Plan:
-    """The queue's plan around the timed posts, its placements put into `times`."""
+    """The queue's plan around the timed posts, its first placements put into `times`.
+
+    A post the queue could not place has no time on that channel and a finding in the plan: the
+    build goes on without that variant, and fails on the finding (an error, as a variant that
+    breaks a platform's limit), never dropping it silently.
+    """
     events = [
         times[r.source][r.channel]
         for r in requests
         if r.event and r.channel in times.get(r.source, {})
     ]
     plan = place(wanted, times, channels, replace(rules, events=[*rules.events, *events]))
-    for (source, name, _), placement in plan.placed.items():
-        times[source][name] = placement.when
-    # A variant needs a time: until the build can carry a post without one, a post the queue
-    # could not place stops the build with its reason (never dropped silently).
-    for finding in plan.findings:
-        errors.add(
-            InputError(
-                finding.file,
-                finding.message,
-                line=finding.line,
-                key="publish",
-                hint=finding.hint,
-                channel=finding.channel,
-            )
-        )
+    for (source, name, occurrence), placement in plan.placed.items():
+        if occurrence == 0:
+            times[source][name] = placement.when
     return plan
 
 
-def _wanted(request: Request, first: date) -> Wanted:
-    return Wanted(
+def _occurrences(request: Request, first: date) -> list[Wanted]:
+    """The asks of a queued post: its first day and, with `repeat:`, every recurrence.
+
+    Recurrence n asks from `first + n × every` on, up to the repeat's `until`; each is placed
+    under the same rules as the first, and may be moved on within its horizon but never past
+    `until`.
+    """
+    one = Wanted(
         request.source, request.channel, first, request.line, request.campaign, request.own_text
     )
+    if not request.repeat_weeks or request.repeat_until is None:
+        return [one]
+    until = date.fromisoformat(request.repeat_until)
+    step = timedelta(weeks=request.repeat_weeks)
+    later = (
+        replace(one, first=first + step * n, occurrence=n, last=until)
+        for n in range(1, (until - first) // step + 1)
+    )
+    return [one, *later]
 
 
 def _queue_start(request: Request, channel: Channel, errors: ErrorCollector) -> list[Wanted]:
@@ -181,12 +191,7 @@ def _queue_start(request: Request, channel: Channel, errors: ErrorCollector) -> 
             )
         )
         return []
-    first = date.fromisoformat(channel.queue.start)
-    return [
-        Wanted(
-            request.source, request.channel, first, request.line, request.campaign, request.own_text
-        )
-    ]
+    return _occurrences(request, date.fromisoformat(channel.queue.start))
 
 
 def in_channel_zone(when: datetime, channel: Channel) -> datetime:
