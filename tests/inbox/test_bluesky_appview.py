@@ -20,8 +20,8 @@ from cmbuild.load.config import load_channels
 from cmbuild.push.report import Report
 from cmbuild.push.retry import RetryPolicy
 from cmbuild.push.session import PushSettings
-from cmbuild.stores.ledger import LedgerWriter
 from tests.collect.test_bluesky_appview import name, refs
+from tests.inbox.crash import die_after_send
 from tests.platforms.bluesky.appview import BlueskyNetwork
 from tests.push.sites import ledger_lines, make_site, variant
 
@@ -96,17 +96,10 @@ def test_inbox_stores_the_reply_and_mention_and_the_answer_threads_under_it(
     assert reply.id in after.answered
 
     # The process dies after the send, before the ledger's `published` line.
-    original = LedgerWriter.append
-
-    def die_after_send(self: LedgerWriter, line: Any) -> None:
-        if line.kind == "published":
-            raise SystemExit("killed between send and ledger")
-        original(self, line)
-
-    monkeypatch.setattr(LedgerWriter, "append", die_after_send)
+    undo = die_after_send(monkeypatch)
     with pytest.raises(SystemExit):
         answer(root, brand.env, reply.id, "Un complément", "second")
-    monkeypatch.setattr(LedgerWriter, "append", original)
+    undo()
     assert answer(root, brand.env, reply.id, "Un complément", "second").outcome == "reconciled"
     bluesky_network.process_all()
     texts = [r.post.record.text for r in fan.get_post_thread(asked.uri).thread.replies]
