@@ -50,6 +50,11 @@ def mailbox(publisher: Newsletter) -> Iterator[imaplib.IMAP4]:
             raise publisher.auth_error(
                 "the IMAP server refused the login", purposes=LOGIN
             ) from None
+        except UnicodeEncodeError:
+            names = " and ".join(dict(publisher.channel.credentials)[p] for p in LOGIN)
+            raise PublishError(
+                f"IMAP logins are sent in plain ASCII: {names} hold other characters", "config"
+            ) from None
         folder = publisher.option("imap_folder") or "INBOX"
         status, _ = imap.select(quoted(folder), readonly=True)
         if status != "OK":

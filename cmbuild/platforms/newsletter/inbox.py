@@ -44,6 +44,7 @@ _ATTRIBUTION = re.compile(
     re.IGNORECASE,
 )
 CUT = "[…]"
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 class NewsletterInbox(InboxReader[Newsletter]):
@@ -57,7 +58,7 @@ class NewsletterInbox(InboxReader[Newsletter]):
         issues = {post.remote_id: post.variant for post in posts}
         criteria = ["ALL"]
         if since is not None:
-            criteria = ["SINCE", (since.at - _OVERLAP).strftime("%d-%b-%Y")]
+            criteria = ["SINCE", _imap_date(since.at - _OVERLAP)]
         found: dict[str, InboxItem] = {}
         with mailbox(self.publisher) as imap:
             for uid in search(imap, *criteria)[-_MAX_MESSAGES:]:
@@ -145,6 +146,11 @@ def cut_quoted(text: str) -> str:
 def address(value: str) -> str:
     """The e-mail address in `value` ("Name <a@b>" or "a@b"), lower-cased."""
     return parseaddr(value)[1].strip().lower()
+
+
+def _imap_date(at: datetime) -> str:
+    """`at`'s day as IMAP writes dates (RFC 3501 date: 02-Dec-2026), whatever the locale."""
+    return f"{at.day:02d}-{_MONTHS[at.month - 1]}-{at.year}"
 
 
 def _first_id(value: str) -> str | None:
