@@ -40,7 +40,6 @@ from cmbuild.build.save import Made, Pages, Saved, preview_pages, save_stamp, wr
 from cmbuild.build.workers import Pool
 from cmbuild.incremental.inputs import Stat
 from cmbuild.incremental.memo import Memo
-from cmbuild.layout import HALT_FILE
 from cmbuild.model import Finding
 
 

@@ -77,7 +77,7 @@ def read_inbox(settings: InboxSettings, publishers: dict[str, Publisher] | None 
     lines = read_ledger(settings.root / LEDGER_FILE, LEDGER_FILE).lines
     stored = inbox.read_items(settings.inbox_path, INBOX_FILE)
     chosen = [n for n in sorted(channels) if not settings.channels or n in settings.channels]
-    readable = [n for n in chosen if platforms.inbox_reader_class(channels[n]) is not None]
+    readable = [n for n in chosen if _reads(channels[n])]
     posts = _published(fold(lines), settings)
     if not settings.channels:  # a channel nothing was published on is read when asked for
         readable = [n for n in readable if posts.get(n)]
@@ -122,6 +122,11 @@ def _read(
             message = message.replace(STOPPED, "; nothing more is read from this channel now")
         result.error = message
         return []
+
+
+def _reads(channel: Channel) -> bool:
+    kind = platforms.inbox_reader_class(channel)
+    return kind is not None and kind.reads(channel)
 
 
 def _published(

@@ -189,32 +189,39 @@ def activity_reader_class(channel: Channel) -> type[ActivityReader[Any]] | None:
     `metrics_reader_class`."""
     from cmbuild.platforms.shared.activity import ActivityReader
 
-    found: type[ActivityReader[Any]] | None = _piece(
-        channel, get(channel.platform).activity, ActivityReader
-    )
+    found: type[ActivityReader[Any]] | None = _piece(channel, "activity", ActivityReader)
     return found
 
 
 def inbox_reader_class(channel: Channel) -> type[InboxReader[Any]] | None:
-    """The inbox reader of `channel`'s platform, imported now; None if it has none (or the
-    channel publishes through another publisher, whose session the reader could not use)."""
+    """The inbox reader of `channel`, imported now; None if it has none. A channel publishing
+    through another publisher (`options.publisher`) is read by that publisher's own reader."""
     from cmbuild.platforms.shared.inbox import InboxReader
 
-    found: type[InboxReader[Any]] | None = _piece(channel, get(channel.platform).inbox, InboxReader)
+    found: type[InboxReader[Any]] | None = _piece(channel, "inbox", InboxReader)
     return found
 
 
 def reply_sender_class(channel: Channel) -> type[ReplySender[Any]] | None:
-    """The reply sender of `channel`'s platform, imported now; None if it has none."""
+    """The reply sender of `channel`, imported now; None if it has none (as for the reader)."""
     from cmbuild.platforms.shared.inbox import ReplySender
 
-    found: type[ReplySender[Any]] | None = _piece(channel, get(channel.platform).reply, ReplySender)
+    found: type[ReplySender[Any]] | None = _piece(channel, "reply", ReplySender)
     return found
 
 
-def _piece(channel: Channel, target: str | None, base: type[Any]) -> Any:
+def _piece(channel: Channel, piece: str, base: type[Any]) -> Any:
+    """The class `piece` names for `channel`: the platform's own when the channel publishes
+    through the platform's publisher, else the chosen alternative's (PublisherSpec.inbox...),
+    whose session it needs. None when there is none."""
+    platform = get(channel.platform)
     chosen = dict(channel.options).get("publisher")
-    if target is None or chosen not in (None, channel.platform):
+    if chosen in (None, platform.name):
+        target = getattr(platform, piece)
+    else:
+        spec = platform.alternatives.get(chosen) if isinstance(chosen, str) else None
+        target = getattr(spec, piece, None)
+    if target is None:
         return None
     found = _load(target)
     if not (isinstance(found, type) and issubclass(found, base)):

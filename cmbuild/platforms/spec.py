@@ -100,3 +100,7 @@ class PublisherSpec:
 
     publisher: str
     options: str
+    # The inbox reader and reply sender of a channel published this way, when the platform's own
+    # (Platform.inbox, .reply) need its own publisher's session: "module:attribute" references.
+    inbox: str | None = None
+    reply: str | None = None

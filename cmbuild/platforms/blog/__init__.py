@@ -39,6 +39,8 @@ class Blog(Platform):
             "wordpress": PublisherSpec(
                 "cmbuild.platforms.blog.wordpress:WordPressPublisher",
                 "cmbuild.platforms.blog.options:WordPressOptions",
+                inbox="cmbuild.platforms.blog.inbox:WordPressInbox",
+                reply="cmbuild.platforms.blog.reply:WordPressReply",
             )
         }
     )

@@ -87,11 +87,11 @@ class WordPressPublisher(Publisher):
         post["content"] = with_marker(content, entry.idempotency_key)
         if uploaded:
             post["featured_media"] = uploaded[0].media_id
-        created = self._call("create the post", "POST", "/wp/v2/posts", json_body=post)
+        created = self.call("create the post", "POST", "/wp/v2/posts", json_body=post)
         receipt = _receipt(created)
         for item in uploaded:
             try:
-                self._call(
+                self.call(
                     f"attach {item.path} to the post",
                     "POST",
                     f"/wp/v2/media/{item.media_id}",
@@ -106,7 +106,7 @@ class WordPressPublisher(Publisher):
         return receipt
 
     def find(self, lookup: Lookup) -> Receipt | None:
-        found = self._call(
+        found = self.call(
             "look for an interrupted post",
             "GET",
             "/wp/v2/posts",
@@ -130,7 +130,7 @@ class WordPressPublisher(Publisher):
     def delete(self, remote_id: str) -> None:
         if not remote_id.isdigit():
             raise PublishError(f"{remote_id!r} is not the id of a WordPress post")
-        attached = self._call(
+        attached = self.call(
             "list the post's images",
             "GET",
             "/wp/v2/media",
@@ -146,7 +146,7 @@ class WordPressPublisher(Publisher):
 
     def _delete(self, route: str, what: str) -> None:
         try:
-            self._call(what, "DELETE", route, query={"force": "true"}, repeatable=True)
+            self.call(what, "DELETE", route, query={"force": "true"}, repeatable=True)
         except PublishError as error:
             # Already gone is what a retraction wants; a site without the API is not that.
             if error.kind != "permanent" or error.status not in (404, 410):
@@ -160,7 +160,7 @@ class WordPressPublisher(Publisher):
         query = {"title": title}
         if item.alt:
             query["alt_text"] = item.alt
-        answer = self._call(
+        answer = self.call(
             f"upload {item.path}",
             "POST",
             "/wp/v2/media",
@@ -179,7 +179,7 @@ class WordPressPublisher(Publisher):
 
     def _tag(self, name: str) -> int:
         """The id of the tag called `name`, created if the site has none."""
-        found = self._call(
+        found = self.call(
             f"look up tag {name!r}",
             "GET",
             "/wp/v2/tags",
@@ -192,13 +192,11 @@ class WordPressPublisher(Publisher):
                 and html.unescape(str(tag.get("name"))).casefold() == name.casefold()
             ):
                 return _id(tag, f"tag {name!r}")
-        created = self._call(
-            f"create tag {name!r}", "POST", "/wp/v2/tags", json_body={"name": name}
-        )
+        created = self.call(f"create tag {name!r}", "POST", "/wp/v2/tags", json_body={"name": name})
         return _id(created, f"tag {name!r}")
 
     def _category(self, slug: str) -> int:
-        found = self._call(
+        found = self.call(
             f"look up category {slug!r}",
             "GET",
             "/wp/v2/categories",
@@ -213,7 +211,7 @@ class WordPressPublisher(Publisher):
             "config",
         )
 
-    def _call(
+    def call(
         self,
         what: str,
         method: str,
@@ -225,7 +223,8 @@ class WordPressPublisher(Publisher):
         headers: Mapping[str, str] | None = None,
         repeatable: bool = False,
     ) -> Any:
-        """One REST call; its JSON answer. `repeatable`: doing it twice publishes nothing."""
+        """One REST call (the inbox's too); its JSON answer. `repeatable`: doing it twice
+        publishes nothing."""
         sent = dict(headers or {})
         if json_body is not None:
             body = json.dumps(json_body, ensure_ascii=False).encode()

@@ -32,6 +32,9 @@ class Newsletter(Platform):
         "cmbuild.platforms.newsletter.options:NewsletterOptions",
     )
     utm_medium = "email"
+    direct_messages = True  # an answer by e-mail goes to its reader alone
+    inbox = "cmbuild.platforms.newsletter.inbox:NewsletterInbox"  # where options.imap_host is set
+    reply = "cmbuild.platforms.newsletter.reply:NewsletterReply"
     starter = "starter.html.j2"
 
     def length(self, text: str) -> int:

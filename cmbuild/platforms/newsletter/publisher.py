@@ -48,6 +48,11 @@ class Newsletter(Publisher):
 
     def publish(self, entry: VariantEntry, media: Sequence[MediaFile]) -> Receipt:
         message = self.message(entry, media)
+        self.deliver(message)
+        return Receipt(str(message["Message-ID"]))
+
+    def deliver(self, message: EmailMessage) -> None:
+        """Send `message` by SMTP to its To, Cc and Bcc (a Bcc header is not transmitted)."""
         smtp = self._connect()
         try:
             try:
@@ -65,7 +70,6 @@ class Newsletter(Publisher):
             _quit(smtp)
         if refused:
             raise PublishError(f"recipients refused: {', '.join(sorted(refused))}")
-        return Receipt(str(message["Message-ID"]))
 
     def message(self, entry: VariantEntry, media: Sequence[MediaFile]) -> EmailMessage:
         """The e-mail for `entry`: text and HTML alternatives, images inline."""
@@ -138,20 +142,21 @@ class Newsletter(Publisher):
     def _login(self) -> tuple[str, str] | None:
         """The SMTP user and password, if the channel names them (both or neither)."""
         names = dict(self.channel.credentials)
-        wanted = [p for p in _LOGIN if p in names]
-        if not wanted:
-            return None
-        for purpose in _LOGIN:
+        return self.login(_LOGIN) if any(p in names for p in _LOGIN) else None
+
+    def login(self, purposes: tuple[str, str], why: str = "a login") -> tuple[str, str]:
+        """The user and password named by credentials `purposes`; a config error naming the
+        key or the variable (never a value) when one is missing."""
+        names = dict(self.channel.credentials)
+        for purpose in purposes:
             key = f"channels.{self.channel.name}.credentials.{purpose}"
             if purpose not in names:
-                raise PublishError(
-                    f"{key} is not set: a login needs a user and a password", "config"
-                )
+                raise PublishError(f"{key} is not set: {why} needs a user and a password", "config")
             if not self.credential(purpose):
                 raise PublishError(
                     f"environment variable {names[purpose]} ({key}) is not set or empty", "config"
                 )
-        return self.credential("smtp_user") or "", self.credential("smtp_password") or ""
+        return self.credential(purposes[0]) or "", self.credential(purposes[1]) or ""
 
 
 def _response_error(what: str, error: smtplib.SMTPResponseException) -> PublishError:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar, Generic, TypeVar
 
+from cmbuild.model import Channel
 from cmbuild.platforms.shared.publisher import Publisher, PublishError, Receipt
 from cmbuild.stores.inbox import InboxItem
 
@@ -46,6 +47,12 @@ class InboxReader(ABC, Generic[P]):
 
     def __init__(self, publisher: P) -> None:
         self.publisher = publisher
+
+    @classmethod
+    def reads(cls, channel: Channel) -> bool:
+        """Whether `channel` is set up to be read (the newsletter: where it names a mailbox)."""
+        del channel
+        return True
 
     @abstractmethod
     def read(self, posts: Sequence[Published], since: Since | None) -> list[InboxItem]:
