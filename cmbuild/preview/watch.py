@@ -164,18 +164,23 @@ def _source_row(source: Source, state: SourceState | None) -> SourceRow:
 def _held(
     halts: tuple[Halt, ...], variants: Sequence[Shown], mentions: Sequence[Mention]
 ) -> tuple[Held, ...]:
-    """The halts `cmbuild watch` wrote, each with its item (matched by the reason it wrote)."""
+    """The halts `cmbuild watch` wrote, each with its item: by the topic and item the halt
+    records, else (a halt file written before they were recorded) by the reason it wrote."""
     by_reason = {f"{VEILLE}{m.topic}: {m.title} ({m.url or m.uri})": m for m in mentions}
+    by_item = {(m.topic, m.url or m.uri): m for m in mentions}
     found = []
     for halt in halts:
-        if not halt.reason.startswith(VEILLE):
+        if halt.veille is None and not halt.reason.startswith(VEILLE):
             continue
+        mention = by_reason.get(halt.reason)
+        if halt.veille is not None:
+            mention = by_item.get((halt.veille.topic, halt.veille.url or ""), mention)
         posts: dict[str, str] = {}
         for v in sorted(variants, key=lambda v: (v.scheduled, v.source)):
             if halt.matches(v):
                 posts.setdefault(v.source, v.title)
         shown = tuple((title, source) for source, title in posts.items())
-        found.append(Held(halt, by_reason.get(halt.reason), shown))
+        found.append(Held(halt, mention, shown))
     return tuple(found)
 
 
