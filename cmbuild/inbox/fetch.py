@@ -64,6 +64,8 @@ class InboxRun:
     answered: dict[str, datetime]  # item id -> when it was first answered
     unread: list[str] = field(default_factory=list)  # channels cmbuild cannot read yet
     dry_run: bool = False
+    fetched: bool = True  # False: --no-fetch, no platform was read
+    idle: list[str] = field(default_factory=list)  # readable, but nothing published there yet
 
     @property
     def failed(self) -> bool:
@@ -78,9 +80,12 @@ def read_inbox(settings: InboxSettings, publishers: dict[str, Publisher] | None 
     chosen = [n for n in sorted(channels) if not settings.channels or n in settings.channels]
     readable = [n for n in chosen if platforms.inbox_reader_class(channels[n]) is not None]
     posts = _published(fold(lines), settings)
+    idle = []
     if not settings.channels:  # a channel nothing was published on is read when asked for
+        idle = [n for n in readable if not posts.get(n)]
         readable = [n for n in readable if posts.get(n)]
-    run = InboxRun({}, stored, {}, [n for n in chosen if n not in readable], settings.dry_run)
+    unread = [n for n in chosen if n not in readable and n not in idle]
+    run = InboxRun({}, stored, {}, unread, settings.dry_run, settings.fetch, idle)
     accounts: dict[str, str] = {}
     if settings.fetch and readable:
         session = Session(_push(settings), channels, None, Report("inbox"), publishers)
