@@ -29,6 +29,7 @@ from cmbuild.stores import inbox
 from cmbuild.stores.inbox import InboxContents, InboxItem
 from cmbuild.stores.ledger import LedgerLine, Record, fold, read_ledger
 
+_PUSH_WAITS = "longer than a push waits: the next push will"  # cmbuild.push.retry's words
 THREAD_DAYS = 30  # the posts whose threads are read again: those published in the last 30 days
 
 
@@ -123,6 +124,7 @@ def _read(
         message = session.redact(error.message)
         if error.kind == "auth":
             message = message.replace(STOPPED, "; nothing more is read from this channel now")
+        message = message.replace(_PUSH_WAITS, "longer than a reading waits: the next one will")
         result.error = message
         return []
 
