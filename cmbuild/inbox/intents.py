@@ -14,7 +14,6 @@ import hashlib
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import orjson
 
@@ -32,25 +31,41 @@ def intents_of(
     items: Sequence[InboxItem], wording: Wording, cache: Path | None
 ) -> list[Intent | None]:
     """Each item's intent (in order), from `cache` where it is current; the cache kept up."""
-    classify = classifier(wording).classify
     by_name = {intent.name: intent for intent in wording.intents}
     fingerprint = _fingerprint(wording)
-    known = _load(cache, fingerprint)
-    fresh: dict[str, list[Any]] = {}
-    found: list[Intent | None] = []
-    for item in items:
-        check = zlib.crc32(f"{item.language}\0{item.text}".encode())
+    ids = [item.id for item in items]
+    checks = [zlib.crc32(f"{item.language}\0{item.text}".encode()) for item in items]
+    cached = _load(cache, fingerprint)
+    if cached is not None and cached[0] == ids and cached[1] == checks:
+        # The same items as last time (the usual case between two readings): no lookup each.
+        names: list[str | None] = cached[2]
+    else:
+        names = _classified(items, checks, wording, cached)
+    found = [by_name.get(name) if name is not None else None for name in names]
+    if cache is not None and (cached is None or cached[0] != ids or cached[1] != checks):
+        data = {"fingerprint": fingerprint, "ids": ids, "checks": checks, "intents": names}
+        write_atomic(cache, orjson.dumps(data), durable=False)
+    return found
+
+
+def _classified(
+    items: Sequence[InboxItem],
+    checks: list[int],
+    wording: Wording,
+    cached: tuple[list[str], list[int], list[str | None]] | None,
+) -> list[str | None]:
+    """The intent names of `items`: the cached one where text and language are unchanged."""
+    classify = classifier(wording).classify
+    known = {} if cached is None else {k: (c, n) for k, c, n in zip(*cached, strict=True)}
+    names: list[str | None] = []
+    for item, check in zip(items, checks, strict=True):
         entry = known.get(item.id)
-        if entry is not None and entry[1] == check and (entry[0] is None or entry[0] in by_name):
-            intent = by_name[entry[0]] if entry[0] is not None else None
+        if entry is not None and entry[0] == check:
+            names.append(entry[1])
         else:
             intent = classify(item.text, item.language)
-        fresh[item.id] = [intent.name if intent is not None else None, check]
-        found.append(intent)
-    if cache is not None and fresh != known:
-        data = orjson.dumps({"fingerprint": fingerprint, "intents": fresh})
-        write_atomic(cache, data, durable=False)
-    return found
+            names.append(intent.name if intent is not None else None)
+    return names
 
 
 def _fingerprint(wording: Wording) -> str:
@@ -61,22 +76,23 @@ def _fingerprint(wording: Wording) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _load(cache: Path | None, fingerprint: str) -> dict[str, list[Any]]:
+def _load(
+    cache: Path | None, fingerprint: str
+) -> tuple[list[str], list[int], list[str | None]] | None:
+    """The cached ids, checksums and intent names, when the cache is for these triggers."""
     if cache is None:
-        return {}
+        return None
     try:
         data = orjson.loads(cache.read_bytes())
     except (OSError, orjson.JSONDecodeError):
-        return {}
+        return None
     if not isinstance(data, dict) or data.get("fingerprint") != fingerprint:
-        return {}
-    intents = data.get("intents")
-    if not isinstance(intents, dict):
-        return {}
-    return {
-        key: entry
-        for key, entry in intents.items()
-        if isinstance(entry, list)
-        and len(entry) == 2
-        and (entry[0] is None or isinstance(entry[0], str))
-    }
+        return None
+    ids, checks, names = data.get("ids"), data.get("checks"), data.get("intents")
+    if not (isinstance(ids, list) and isinstance(checks, list) and isinstance(names, list)):
+        return None
+    if not len(ids) == len(checks) == len(names):
+        return None
+    if not set(map(type, ids)) <= {str} or not set(map(type, names)) <= {str, type(None)}:
+        return None
+    return ids, checks, names
