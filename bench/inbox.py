@@ -7,6 +7,8 @@ the words are triggers; each intent has four triggers per language, one of them 
     python bench/inbox.py [--items 100000] [--intents 200]
 
 Targets (2-core machine): one item classified ≤ 1 ms; 100,000 items listed and classified ≤ 1 s.
+The listing is timed twice: the first classifies every item (and fills the intents cache of
+cmbuild/inbox/intents.py), the next reads the intents from it, as every later `cmbuild inbox` does.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from cmbuild.cli.inbox_list import inbox_lines
 from cmbuild.inbox.classify import Classifier
+from cmbuild.inbox.intents import CACHE
 from cmbuild.inbox.listing import list_inbox
 from cmbuild.load.replies import Approved, Intent, Wording
 from cmbuild.model import Channel, Utm
@@ -110,20 +114,25 @@ def main() -> None:
         f"max {max(timings) * 1e3:.3f} ms (target 1 ms)"
     )
     channel = Channel("bluesky-cmb", "bluesky", "bluesky.j2", None, "fr", None, Utm("bluesky"))
+    channels = {channel.name: channel}
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "inbox.jsonl"
+        path, cache = Path(folder) / "inbox.jsonl", Path(folder) / CACHE
         append_items(path, generated)
-        began = time.perf_counter()
-        stored = read_items(path, "state/inbox.jsonl").items
-        read = time.perf_counter() - began
-        rows = list_inbox(
-            stored, {}, Wording(words.intents), {channel.name: channel}, date(2027, 1, 1)
-        )
-        total = time.perf_counter() - began
-    print(
-        f"{len(rows)} items read: {read:.3f} s; "
-        f"read, listed and classified: {total:.3f} s (target 1 s)"
-    )
+        for run in ("first listing (every item classified)", "next listing (intents cached)"):
+            began, cpu = time.perf_counter(), time.process_time()
+            stored = read_items(path, "state/inbox.jsonl").items
+            read = time.perf_counter() - began
+            # A new Wording each time, as each `cmbuild inbox` loads brand/replies.toml afresh.
+            again = Wording(words.intents)
+            rows = list_inbox(stored, {}, again, channels, date(2027, 1, 1), cache=cache)
+            listed = time.perf_counter() - began
+            shown = inbox_lines(rows)
+            total, cpu = time.perf_counter() - began, time.process_time() - cpu
+            print(
+                f"{run}: {len(rows)} items read {read:.3f} s; read, classified and listed "
+                f"{listed:.3f} s (target 1 s); with the {len(shown)} terminal lines {total:.3f} s "
+                f"({cpu:.3f} s of processor time: the machine's load counts less in it)"
+            )
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """`cmbuild inbox` and `cmbuild reply` (the library: cmbuild/inbox/, cmbuild/stores/inbox.py).
 
 inbox exits 0 when every channel was read; 1 when one could not be (the others were); 2 on bad
-input. reply exits 0 when the answer is (or already was) sent; 1 when it could not be; 2 on bad
-input; 3 when another push holds the ledger.
+input. reply exits 0 when the answer is (or already was) sent; 1 when it was not (failed, the item
+gone, or halted); 2 on bad input; 3 when another push holds the ledger.
 """
 
 from __future__ import annotations
@@ -122,6 +122,11 @@ def _show_escalated(escalated: Escalated | None) -> None:
     default=None,
     help="Answer in a direct message where the platform can (default: as the reply says).",
 )
+@click.option(
+    "--despite-halt",
+    is_flag=True,
+    help="Answer this item even though a halt holds its channel, campaign or post.",
+)
 @click.option("--dry-run", is_flag=True, help="Say what would be sent; send nothing.")
 def reply(
     root: Path,
@@ -130,12 +135,14 @@ def reply(
     values: tuple[str, ...],
     text: str | None,
     private: bool | None,
+    despite_halt: bool,
     dry_run: bool,
 ) -> None:
     """Answer one inbox ITEM now, exactly once, threaded under it on its platform.
 
     The answer is checked first (placeholders, valid_until, length, charter, direct message):
-    an error stops it, a warning is shown.
+    an error stops it, a warning is shown. A halt of the item's channel, or of the campaign or
+    post it answers, refuses it (exit 1) unless --despite-halt.
 
     \b
     Examples:
@@ -162,7 +169,9 @@ def reply(
         click.echo("not sent: fix the errors above", err=True)
         sys.exit(EXIT_INPUT)
     settings = PushSettings(root=root, dry_run=dry_run)
-    outgoing = Outgoing(found.id, found.id, composed.text, composed.private, found.language)
+    outgoing = Outgoing(
+        found.id, found.id, composed.text, composed.private, found.language, despite_halt
+    )
 
     def act() -> object:
         channels = {c.name: c for c in load_channels(root)}
@@ -173,7 +182,9 @@ def reply(
         how = "direct message" if composed.private else "public reply"
         click.echo(f"{sent.outcome}: {sent.variant} {sent.detail}")  # type: ignore[attr-defined]
         click.echo(f"  ({how}) {composed.text}")
-        failed = sent.outcome in ("failed", "gone")  # type: ignore[attr-defined]
+        failed = sent.outcome in ("failed", "gone", "halted")  # type: ignore[attr-defined]
+        if sent.outcome == "halted":  # type: ignore[attr-defined]
+            click.echo("  `cmbuild resume` lifts the halt; --despite-halt answers this one item")
         code = EXIT_FAILED if failed else EXIT_OK
     sys.exit(code)
 

@@ -42,7 +42,7 @@ def replies_step(settings: PushSettings, today: date, *, send: bool, err: bool =
         code = code or (EXIT_FAILED if failed else EXIT_OK)
     for answer in answers:
         how = "direct message" if answer.composed.private else "public reply"
-        shown = outcome.get(answer.name, answer.state)
+        shown = outcome.get(answer.name, answer.why if answer.state == "halted" else answer.state)
         click.echo(f"  {answer.source}  {shown}  ({how} to {answer.item_id})", err=err)
         if answer.composed.text:
             click.echo(f"    {answer.composed.text}", err=err)

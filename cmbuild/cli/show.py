@@ -153,5 +153,10 @@ def show_reading(run: InboxRun, echo: Write) -> None:
         count = result.read if run.dry_run else result.written
         line = f"  {name}: {count} items {verb}"
         echo(line + (f"; stopped: {result.error}" if result.error else ""))
+    if not run.fetched:
+        echo("  no platform read (--no-fetch): listing what state/inbox.jsonl holds")
+    elif run.idle:
+        idle = ", ".join(run.idle)
+        echo(f"  not read (nothing published there yet; --channel reads one): {idle}")
     if run.unread:
-        echo(f"  not read (cmbuild cannot read their inbox yet): {', '.join(run.unread)}")
+        echo(f"  cmbuild cannot read the inbox of these channels yet: {', '.join(run.unread)}")

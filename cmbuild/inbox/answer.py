@@ -6,6 +6,11 @@ before the send, a `published` line after. A `pending` line left by a crash is s
 the platform is asked whether the answer is there (`find`, by its idempotency key); found, it is
 recorded as `reconciled` and not sent again; not found, it is sent. An answer already sent is
 never sent again. An item deleted on the platform since it was read is not answered.
+
+Halts (state/halt.toml) hold answers too: an answer belongs to the item's channel and to the
+campaign and post of the variant the item answers, so a halt of any of them keeps it unsent
+(`halted`, nothing written to the ledger) until `cmbuild resume`, unless the community manager
+answers that one item anyway (`despite_halt`, `cmbuild reply --despite-halt`).
 """
 
 from __future__ import annotations
@@ -24,10 +29,19 @@ from cmbuild.push.report import Report
 from cmbuild.push.retry import with_retry
 from cmbuild.push.session import PushSettings, Session
 from cmbuild.stores import inbox
+from cmbuild.stores.halts import Halt, halted_by, read_halts
 from cmbuild.stores.inbox import InboxItem
-from cmbuild.stores.ledger import LedgerLine, LedgerWriter, fold, locked, now_utc, read_ledger
+from cmbuild.stores.ledger import (
+    LedgerLine,
+    LedgerWriter,
+    Record,
+    fold,
+    locked,
+    now_utc,
+    read_ledger,
+)
 
-Outcome = Literal["sent", "reconciled", "already sent", "gone", "failed", "dry run"]
+Outcome = Literal["sent", "reconciled", "already sent", "gone", "halted", "failed", "dry run"]
 PREFIX = "reply:"
 
 
@@ -40,6 +54,24 @@ class Outgoing:
     text: str
     private: bool = False
     language: str | None = None
+    despite_halt: bool = False  # sent even if a halt holds its channel, campaign or post
+
+
+@dataclass(frozen=True)
+class AnswerTarget:
+    """What a halt looks at for an answer: the item's channel, the answered post's campaign."""
+
+    channel: str
+    campaign: str | None
+    source: str
+
+
+def halt_of(halts: tuple[Halt, ...], item: InboxItem, records: dict[str, Record]) -> Halt | None:
+    """The halt that holds answers to `item`, if any (`records`: the folded ledger)."""
+    answered = records.get(item.variant) if item.variant else None
+    line = answered.last if answered is not None else None
+    campaign = line.campaign if line is not None else None
+    return halted_by(halts, AnswerTarget(item.channel, campaign, (line and line.post) or ""))
 
 
 @dataclass(frozen=True)
@@ -70,10 +102,15 @@ def send_answer(settings: PushSettings, outgoing: Outgoing, channels: Any) -> Se
     ledger, shown = settings.ledger_path, settings.display(settings.ledger_path)
     with locked(ledger, shown, wait=settings.wait):
         contents = read_ledger(ledger, shown)
-        record = fold(contents.lines).get(variant)
+        records = fold(contents.lines)
+        record = records.get(variant)
         if record is not None and record.state == "published":
             done = record.receipt
             return Sent("already sent", variant, (done and (done.url or done.remote_id)) or "")
+        halts = read_halts(settings.halt_path, settings.display(settings.halt_path))
+        halt = halt_of(halts, item, records)
+        if halt is not None and not outgoing.despite_halt:
+            return Sent("halted", variant, f"{halt.describe()}: not sent")
         if settings.dry_run:
             return Sent("dry run", variant, f"would answer {item.id} on {item.channel}")
         writer = LedgerWriter(ledger, shown)

@@ -19,6 +19,7 @@ from cmbuild.files import write_atomic
 from cmbuild.inbox.compose import Composed, compose
 from cmbuild.inbox.escalate import ALERTS_FILE, Escalated, Send, escalate
 from cmbuild.inbox.fetch import InboxRun
+from cmbuild.inbox.intents import CACHE
 from cmbuild.inbox.listing import InboxRow, list_inbox
 from cmbuild.layout import INBOX_FILE
 from cmbuild.load.charter import load_charter
@@ -50,7 +51,8 @@ def show_desk(
     channels = {c.name: c for c in load_channels(root)}
     wording = load_replies(root, channels)
     items = [item for item in run.contents.items if item.id not in run.own]
-    rows = list_inbox(items, run.answered, wording, channels, today)
+    cache = None if run.dry_run else output / CACHE  # a dry run writes nothing
+    rows = list_inbox(items, run.answered, wording, channels, today, cache=cache)
     if run.dry_run:
         return Desk(rows, None, None)
     page = output / INBOX_PAGE

@@ -29,6 +29,7 @@ from cmbuild.stores import inbox
 from cmbuild.stores.inbox import InboxContents, InboxItem
 from cmbuild.stores.ledger import LedgerLine, Record, fold, read_ledger
 
+_PUSH_WAITS = "longer than a push waits: the next push will"  # cmbuild.push.retry's words
 THREAD_DAYS = 30  # the posts whose threads are read again: those published in the last 30 days
 
 
@@ -64,6 +65,8 @@ class InboxRun:
     answered: dict[str, datetime]  # item id -> when it was first answered
     unread: list[str] = field(default_factory=list)  # channels cmbuild cannot read yet
     dry_run: bool = False
+    fetched: bool = True  # False: --no-fetch, no platform was read
+    idle: list[str] = field(default_factory=list)  # readable, but nothing published there yet
     own: frozenset[str] = frozenset()  # ids of the brand's own answers, read back
 
     @property
@@ -79,9 +82,12 @@ def read_inbox(settings: InboxSettings, publishers: dict[str, Publisher] | None 
     chosen = [n for n in sorted(channels) if not settings.channels or n in settings.channels]
     readable = [n for n in chosen if _reads(channels[n])]
     posts = _published(fold(lines), settings)
+    idle = []
     if not settings.channels:  # a channel nothing was published on is read when asked for
+        idle = [n for n in readable if not posts.get(n)]
         readable = [n for n in readable if posts.get(n)]
-    run = InboxRun({}, stored, {}, [n for n in chosen if n not in readable], settings.dry_run)
+    unread = [n for n in chosen if n not in readable and n not in idle]
+    run = InboxRun({}, stored, {}, unread, settings.dry_run, settings.fetch, idle)
     accounts: dict[str, str] = {}
     if settings.fetch and readable:
         session = Session(_push(settings), channels, None, Report("inbox"), publishers)
@@ -120,6 +126,7 @@ def _read(
         message = session.redact(error.message)
         if error.kind == "auth":
             message = message.replace(STOPPED, "; nothing more is read from this channel now")
+        message = message.replace(_PUSH_WAITS, "longer than a reading waits: the next one will")
         result.error = message
         return []
 

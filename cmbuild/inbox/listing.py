@@ -4,19 +4,25 @@
 (from the triggers of brand/replies.toml), when it was answered, the approved reply suggested
 for it and the command that sends that reply. The CLI shows the rows (`cmbuild.cli.inbox_list`);
 the preview draws them per intent.
+
+Over a large inbox: intents come from the cache of `cmbuild.inbox.intents` (an item is classified
+once, not at every listing), the suggestions are worked out once per intent, channel and
+language, and a row's `command` only when it is asked for (the rows shown, the alerts).
 """
 
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
+from pathlib import Path
 
 from cmbuild import platforms
 from cmbuild.check.replies import same_language
-from cmbuild.inbox.classify import classifier
 from cmbuild.inbox.compose import item_values
+from cmbuild.inbox.intents import intents_of
 from cmbuild.load.replies import Approved, Intent, Wording
 from cmbuild.model import Channel
 from cmbuild.stores.inbox import InboxItem
@@ -30,26 +36,38 @@ class InboxRow:
     intent: Intent | None
     answered_at: datetime | None
     suggested: tuple[Approved, ...]  # the approved replies that fit, the best first
-    command: str | None  # sends the first suggestion (None: nothing to suggest, or answered)
+
+    @cached_property
+    def command(self) -> str | None:
+        """The command that sends the first suggestion (None: nothing to suggest, or answered)."""
+        if not self.suggested or self.answered_at is not None:
+            return None
+        return reply_command(self.item, self.suggested[0])
 
 
 def list_inbox(
-    items: Iterable[InboxItem],
+    items: Sequence[InboxItem],
     answered: Mapping[str, datetime],
     wording: Wording,
     channels: Mapping[str, Channel],
     today: date,
+    *,
+    cache: Path | None = None,
 ) -> list[InboxRow]:
-    """Every item as a row: unanswered first, newest first within each group."""
-    classify = classifier(wording).classify
+    """Every item as a row: unanswered first, newest first within each group.
+
+    `cache`: where the items' intents are kept between listings (None: classify them all)."""
+    fitting: dict[tuple[str, str, str | None], tuple[Approved, ...]] = {}
     rows = []
-    for item in items:
-        intent = classify(item.text, item.language)
+    for item, intent in zip(items, intents_of(items, wording, cache), strict=True):
+        suggested: tuple[Approved, ...] = ()
         channel = channels.get(item.channel)
-        suggested = suggestions(item, intent, channel, today) if intent and channel else ()
-        done = answered.get(item.id)
-        command = reply_command(item, suggested[0]) if suggested and done is None else None
-        rows.append(InboxRow(item, intent, done, suggested, command))
+        if intent is not None and channel is not None:
+            key = (intent.name, channel.name, item.language)
+            if key not in fitting:
+                fitting[key] = suggestions(item, intent, channel, today)
+            suggested = fitting[key]
+        rows.append(InboxRow(item, intent, answered.get(item.id), suggested))
     rows.sort(key=lambda row: (row.answered_at is not None, -row.item.at.timestamp(), row.item.id))
     return rows
 

@@ -3,7 +3,9 @@
 Each file is read (`cmbuild.load.answers`), checked against the inbox and the approved wording
 (`cmbuild.inbox.answers`, `compose`), and sent through `cmbuild.inbox.answer` under the ledger
 variant `reply:<id>`: a file already sent is never sent again; an interrupted send is reconciled
-first. A file with an error finding is not sent, and the finding says why.
+first. A file with an error finding is not sent, and the finding says why. A file answering an
+item of a halted channel, campaign or post is held (`halted`), and `cmbuild push --channel C`
+plans and sends only the answers to C's items.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from datetime import date
 from typing import Literal
 
 from cmbuild.errors import InputError, InputErrors
-from cmbuild.inbox.answer import Outgoing, Sent, send_answer, variant_of
+from cmbuild.inbox.answer import Outgoing, Sent, halt_of, send_answer, variant_of
 from cmbuild.inbox.answers import compose_answer
 from cmbuild.inbox.compose import Composed
 from cmbuild.layout import INBOX_FILE
@@ -24,9 +26,10 @@ from cmbuild.load.replies import load_replies
 from cmbuild.model import Channel
 from cmbuild.push.session import PushSettings
 from cmbuild.stores import inbox
+from cmbuild.stores.halts import read_halts
 from cmbuild.stores.ledger import fold, read_ledger
 
-State = Literal["to send", "already sent", "blocked"]
+State = Literal["to send", "already sent", "blocked", "halted"]
 
 
 @dataclass(frozen=True)
@@ -38,12 +41,14 @@ class Planned:
     item_id: str
     composed: Composed
     state: State
+    why: str = ""  # halted: the halt that holds it
 
 
 def plan_answers(
     settings: PushSettings, channels: Mapping[str, Channel], today: date
 ) -> list[Planned]:
-    """Every replies/*.md file, composed and checked; nothing is sent or written."""
+    """Every replies/*.md file (answering the chosen channels' items), composed and checked;
+    nothing is sent or written."""
     root = settings.root
     files = answer_files(root)
     if not files:
@@ -63,15 +68,24 @@ def plan_answers(
     wording = load_replies(root, channels)
     charter = load_charter(root, set(channels))
     ledger = fold(read_ledger(settings.ledger_path, settings.display(settings.ledger_path)).lines)
+    halts = read_halts(settings.halt_path, settings.display(settings.halt_path))
+    only = settings.channels
     planned = []
     for answer in answers:
+        item = items.get(answer.in_reply_to)
+        if only and item is not None and item.channel not in only:
+            continue  # `push --channel`: another channel's answer waits for its own push
         name = answer.source.rsplit("/", 1)[-1].removesuffix(".md")
         composed = compose_answer(answer, items, wording, channels, charter=charter, today=today)
         record = ledger.get(variant_of(name))
         state: State = "to send" if composed.sendable else "blocked"
+        halt = halt_of(halts, item, ledger) if item is not None else None
         if record is not None and record.state == "published":
             state = "already sent"
-        planned.append(Planned(answer.source, name, answer.in_reply_to, composed, state))
+        elif halt is not None and state == "to send":
+            state = "halted"
+        why = f"{halt.describe()}: not sent" if halt is not None else ""
+        planned.append(Planned(answer.source, name, answer.in_reply_to, composed, state, why))
     return planned
 
 

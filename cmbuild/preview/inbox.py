@@ -31,15 +31,16 @@ class _Group:
 
 def inbox_page(rows: Sequence[InboxRow], wording: Wording, brand: str) -> bytes:
     """The page's bytes for `rows` (in the order `list_inbox` gives them)."""
+    by_intent: dict[str | None, list[InboxRow]] = {}
+    for row in rows:  # one pass, in the rows' order: not one per intent
+        by_intent.setdefault(row.intent.name if row.intent is not None else None, []).append(row)
     groups = []
     for intent in wording.intents:
-        chosen = tuple(
-            row for row in rows if row.intent is not None and row.intent.name == intent.name
-        )
+        chosen = tuple(by_intent.get(intent.name, ()))
         if chosen:
             title = intent.name.capitalize()
             groups.append(_Group(intent.name, title, intent.escalate_to, chosen))
-    unmatched = tuple(row for row in rows if row.intent is None)
+    unmatched = tuple(by_intent.get(None, ()))
     if unmatched:
         groups.append(_Group("none", "No intent recognised", (), unmatched))
     env = Environment(

@@ -11,6 +11,11 @@ left out by readers, never dropped from the file.
 Items are known by `id` (`<channel>:<the platform's id of the item>`): appending an item already
 in the file writes nothing, so reading the same notifications twice adds nothing.
 
+Reading is the fast path of `cmbuild inbox` over a large store: each line is parsed with orjson
+and checked structurally (the documented keys, each of its type); only a line that fails that
+check goes through the full model, whose error names the line and key. A line is built into an
+item without the dataclass's per-field `__init__` (see `_fast`): it was checked on write too.
+
 An item is *answered* when the ledger holds a sent reply whose `in_reply_to` is its id, or when
 the brand's own account answered it on the platform (an item by the channel's account whose
 `answers` is that id): see `answered`.
@@ -18,6 +23,7 @@ the brand's own account answered it on the platform (an item by the channel's ac
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -75,6 +81,13 @@ class InboxContents:
         return {item.id: item for item in self.items}
 
 
+_STRINGS: tuple[str, ...] = ("id", "channel", "platform", "kind", "remote_id", "author_id")
+_STRINGS += ("author_handle", "author_name", "text", "at")
+_OPTIONAL = ("url", "language", "variant", "answers")
+_strings, _optional = operator.itemgetter(*_STRINGS), operator.itemgetter(*_OPTIONAL)
+_STR, _MAYBE = {str}, {str, type(None)}
+
+
 class _Line(BaseModel):
     """One line as written: checked before it becomes an InboxItem."""
 
@@ -95,6 +108,9 @@ class _Line(BaseModel):
     at: AwareDatetime
     variant: str | None
     answers: str | None
+
+
+_KEYS = frozenset(_Line.model_fields)
 
 
 def item_id(channel: str, remote_id: str) -> str:
@@ -245,6 +261,39 @@ def _prepare(path: Path) -> frozenset[str]:
 
 
 def _parse(chunk: bytes, number: int, display: str) -> InboxItem | InputError:
+    fast = _fast(chunk)
+    return fast if fast is not None else _validated(chunk, number, display)
+
+
+def _fast(chunk: bytes) -> InboxItem | None:
+    """The item of a well-formed line, or None for the full check to say what is wrong."""
+    try:
+        data = orjson.loads(chunk)
+    except orjson.JSONDecodeError:
+        return None
+    if type(data) is not dict or data.keys() != _KEYS or data["kind"] not in KINDS:
+        return None
+    # Sets of types, built in C: much faster than a Python loop over the fields.
+    if set(map(type, _strings(data))) != _STR or not set(map(type, _optional(data))) <= _MAYBE:
+        return None
+    refs = data["refs"]
+    if type(refs) is not dict or not set(map(type, refs.values())) <= _STR:
+        return None
+    written = data["at"]  # as iso_utc writes it: 2026-12-01T09:00:00Z, maybe with microseconds
+    if len(written) not in (20, 27) or written[10] != "T" or written[-1] != "Z":
+        return None
+    try:
+        data["at"] = datetime.fromisoformat(written).astimezone(UTC)
+    except ValueError:
+        return None
+    # Every field is there with its type: set them at once rather than through the frozen
+    # dataclass's __init__ (one object.__setattr__ per field), a third of the reading time.
+    item: InboxItem = object.__new__(InboxItem)
+    item.__dict__.update(data)
+    return item
+
+
+def _validated(chunk: bytes, number: int, display: str) -> InboxItem | InputError:
     try:
         line = _Line.model_validate_json(chunk)
     except ValidationError as error:

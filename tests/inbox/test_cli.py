@@ -33,3 +33,18 @@ def test_reply_to_an_item_not_in_the_inbox_names_the_closest(tmp_path: Path) -> 
     assert run.code == 2
     assert "state/inbox.jsonl: no item" in run.err and f"did you mean '{stored.id}'" in run.err
     assert not (root / "state" / "ledger.jsonl").exists()
+
+
+def test_the_reading_says_why_a_channel_was_not_read(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site", CHANNELS, [])
+    stored = item("at://did:plc:fan/app.bsky.feed.post/abc")
+    inbox.append_items(root / "state" / "inbox.jsonl", [stored])
+    listed = cli("inbox", "--root", str(root), "--no-fetch")
+    assert listed.code == 0, listed.err
+    assert "no platform read (--no-fetch): listing what state/inbox.jsonl holds" in listed.out
+    assert "cannot read" not in listed.out  # Bluesky can be read: it was not asked to
+    # Nothing published on bsky yet: not read, and the reason is that, not a missing reader.
+    read = cli("inbox", "--root", str(root))
+    assert read.code == 0, read.err
+    assert "not read (nothing published there yet; --channel reads one): bsky" in read.out
+    assert "cannot read" not in read.out and "--no-fetch" not in read.out

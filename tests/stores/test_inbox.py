@@ -147,3 +147,39 @@ def test_the_brands_own_answers_are_known_by_the_ledger_or_by_the_account() -> N
     items = [asked, sent, by_hand]
     assert inbox.own_items(items, [answer, pending]) == {sent.id}
     assert inbox.own_items(items, [answer], {"bsky": "did:plc:brand"}) == {sent.id, by_hand.id}
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+TIMES = st.sampled_from(
+    ["2026-12-01T09:00:00Z", "2026-12-01T09:00:00.250000Z", "2026-12-01T10:00:00+01:00",
+     "2026-12-01T09:00:00", "2026-12-01", "20261201T090000Z", "2026-13-01T09:00:00Z", "1764579600"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    key=st.sampled_from([*json.loads(inbox.to_json(item())), "extra"]),
+    value=JSON_VALUES | TIMES,
+    drop=st.booleans(),
+)
+def test_the_fast_reading_agrees_with_the_full_check_on_any_line(
+    key: str, value: object, drop: bool
+) -> None:
+    """The fast path takes only what the model takes, as the model reads it; anything else gets
+    the model's own located error."""
+    data = json.loads(inbox.to_json(item()))
+    if drop:
+        data.pop(key, None)
+    else:
+        data[key] = value
+    chunk = json.dumps(data).encode()
+    fast, full = inbox._parse(chunk, 3, SHOWN), inbox._validated(chunk, 3, SHOWN)
+    assert str(fast) == str(full) if isinstance(full, Exception) else fast == full
+    if isinstance(fast, InboxItem):
+        assert fast.at.tzinfo is UTC or fast.at.utcoffset() == timedelta(0)

@@ -10,6 +10,7 @@ import os
 import queue
 import subprocess
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -146,7 +147,8 @@ class BlueskyPeer:
 class FaultyProxy(LocalServer):
     """Forwards everything to the PDS, except that the next calls of a method get a fault:
     `("status", code, headers)` answers instead of forwarding; `("drop",)` forwards, lets the
-    PDS do it, then drops the connection without an answer."""
+    PDS do it, then drops the connection without an answer; `("delay", seconds)` forwards, then
+    answers only after `seconds` (a client with a shorter timeout hears nothing)."""
 
     def __init__(self, target: str) -> None:
         super().__init__()
@@ -166,7 +168,9 @@ class FaultyProxy(LocalServer):
         status, headers, content = forward(
             handler, self.target, read_body(handler), leave_out=("host", "connection"), timeout=10
         )
-        if fault is not None:  # ("drop",): carried out, but the client never hears of it
+        if fault is not None and fault[0] == "delay":
+            time.sleep(fault[1])
+        elif fault is not None:  # ("drop",): carried out, but the client never hears of it
             drop(handler)
             return
         relay(handler, status, headers, content)
