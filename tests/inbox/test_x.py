@@ -283,6 +283,16 @@ def test_direct_messages_are_not_read_unless_the_channel_asks(root: Path, x: Inb
     assert not run.failed and not [q for q in x.reads if "event_types" in q]
 
 
+def test_a_message_in_a_group_conversation_is_not_answered_elsewhere(root: Path, x: InboxX) -> None:
+    reading_messages(root)
+    x.wrote("marie", "Bonjour à tous", group="1582838923430539264")
+    (item,) = read(root).contents.items
+    assert item.refs["conversation_id"] == "1582838923430539264"
+    sent = answer(root, item.id, "Bonjour !", "group")
+    assert sent.outcome == "failed" and "group conversation on X: answer it there" in sent.detail
+    assert x.messages == [] and not [p for p in x.posts.values() if "reply" in p]
+
+
 def test_a_token_without_dm_read_is_named(root: Path, x: InboxX) -> None:
     reading_messages(root)
     x.wrote("marie", "Bonjour")

@@ -78,14 +78,15 @@ class InboxX(ReadingX):
         self.posts.setdefault(post_id, {"text": text})
         return post_id
 
-    def wrote(self, user: str, text: str) -> str:
-        """`user` (a username) sends the brand a direct message; its event id."""
+    def wrote(self, user: str, text: str, group: str | None = None) -> str:
+        """`user` (a username) sends the brand a direct message (in the group conversation
+        `group`, else in their one-to-one conversation); its event id."""
         known = {u["username"]: i for i, u in self.users.items()}
         user_id = known.get(user) or str(1000 + len(known))
         self.users[user_id] = {"id": user_id, "name": user.title(), "username": user}
-        return self._dm(user_id, user_id, text)
+        return self._dm(user_id, user_id, text, group)
 
-    def _dm(self, sender: str, participant: str, text: str) -> str:
+    def _dm(self, sender: str, participant: str, text: str, group: str | None = None) -> str:
         event_id = self.new_id()
         low, high = sorted((participant, BRAND_ID), key=int)
         at = START + timedelta(minutes=len(self.said_posts) + len(self.dm_events))
@@ -95,7 +96,7 @@ class InboxX(ReadingX):
                 "event_type": "MessageCreate",
                 "text": text,
                 "sender_id": sender,
-                "dm_conversation_id": f"{low}-{high}",
+                "dm_conversation_id": group or f"{low}-{high}",
                 "created_at": at.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
             }
         )
