@@ -220,3 +220,85 @@ def test_a_plan_without_recent_search_is_named(root: Path, x: InboxX) -> None:
     run = read(root)
     error = run.channels["x-test"].error or ""
     assert "X refused recent search (HTTP 403)" in error and "conversation_search = false" in error
+
+
+def reading_messages(root: Path) -> None:
+    """Turn the channel's direct messages on (channels.toml, options)."""
+    toml = root / "channels.toml"
+    text = toml.read_text(encoding="utf-8")
+    on = text.replace("options = {", "options = { read_direct_messages = true,")
+    toml.write_text(on, "utf-8")
+
+
+def test_direct_messages_are_read_once_and_answered_in_their_conversation(
+    root: Path, x: InboxX
+) -> None:
+    reading_messages(root)
+    first = x.wrote("marie", "Bonjour, ma commande n'est pas arrivée")
+    second = x.wrote("marie", "Numéro 1234")
+    x.wrote("paul", "Vous livrez en Belgique ?")
+    run = read(root)
+    assert not run.failed, run.channels
+    assert x.rejected == []
+    (query,) = [q for q in x.reads if "event_types" in q]
+    assert query["event_types"] == ["MessageCreate"] and query["expansions"] == ["sender_id"]
+    assert set(query["dm_event.fields"]) >= {"text", "sender_id", "dm_conversation_id"}
+    dms = {i.remote_id: i for i in run.contents.items if i.kind == "dm"}
+    assert set(dms) == {first, second, x.dm_events[2]["id"]}
+    item = dms[second]
+    conversation = "1000-2244994945"  # the one-to-one conversation: lower id first
+    assert item.refs == {"id": second, "conversation_id": conversation, "author_id": "1000"}
+    assert (item.author_handle, item.text, item.answers) == ("marie", "Numéro 1234", None)
+
+    assert read(root).channels["x-test"].written == 0
+
+    sent = answer(root, item.id, "Merci, nous regardons.", "dm")  # not --private: still a DM
+    assert sent.outcome == "sent", sent
+    assert x.messages == [("1000", "Merci, nous regardons.")]
+    assert x.dm_events[-1]["dm_conversation_id"] == conversation
+    assert not [p for p in x.posts.values() if "reply" in p]
+    after = read(root)
+    own = [i for i in after.contents.items if i.author_id == "2244994945"]
+    assert [(i.kind, i.answers) for i in own] == [("dm", item.id)]  # the answer, read back
+    assert item.id in after.answered and after.channels["x-test"].written == 1
+
+
+def test_direct_messages_are_read_page_by_page_until_the_newest_stored(
+    root: Path, x: InboxX
+) -> None:
+    reading_messages(root)
+    for number in range(130):
+        x.wrote(f"fan{number % 7}", f"message {number}")
+    assert read(root).channels["x-test"].written == 130
+    assert len([q for q in x.reads if "event_types" in q]) == 2
+    x.wrote("marie", "encore un")
+    again = read(root)
+    assert again.channels["x-test"].written == 1 and x.rejected == []
+    assert len([q for q in x.reads if "event_types" in q]) == 3  # the first page was enough
+
+
+def test_direct_messages_are_not_read_unless_the_channel_asks(root: Path, x: InboxX) -> None:
+    x.wrote("marie", "Bonjour")
+    run = read(root)
+    assert not run.failed and not [q for q in x.reads if "event_types" in q]
+
+
+def test_a_message_in_a_group_conversation_is_not_answered_elsewhere(root: Path, x: InboxX) -> None:
+    reading_messages(root)
+    x.wrote("marie", "Bonjour à tous", group="1582838923430539264")
+    (item,) = read(root).contents.items
+    assert item.refs["conversation_id"] == "1582838923430539264"
+    sent = answer(root, item.id, "Bonjour !", "group")
+    assert sent.outcome == "failed" and "group conversation on X: answer it there" in sent.detail
+    assert x.messages == [] and not [p for p in x.posts.values() if "reply" in p]
+
+
+def test_a_token_without_dm_read_is_named(root: Path, x: InboxX) -> None:
+    reading_messages(root)
+    x.wrote("marie", "Bonjour")
+    x.refuse_dm_read = True
+    run = read(root)
+    error = run.channels["x-test"].error or ""
+    assert run.failed and "X refused to read the direct messages (HTTP 403)" in error
+    assert "dm.read" in error and "read_direct_messages = false" in error
+    assert TOKEN not in error

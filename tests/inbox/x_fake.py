@@ -2,7 +2,9 @@
 X's OpenAPI description, tests/push/data/x-openapi.json), with what the inbox needs: the brand's
 mentions timeline (`GET /2/users/:id/mentions`, `since_id`, pages of `max_results`, the authors
 in `includes.users`), answers under a post that must exist, and direct messages
-(`POST /2/dm_conversations/with/:participant_id/messages`). `post_faults` answer the next
+(`POST /2/dm_conversations/with/:participant_id/messages`, which lands in the one-to-one
+conversation `<lower id>-<higher id>`), read back with `GET /2/dm_events` (newest first, pages of
+`max_results` with a `pagination_token`, senders in `includes.users`). `post_faults` answer the next
 POSTs instead, as `faults` do the next GETs."""
 
 from __future__ import annotations
@@ -29,8 +31,13 @@ class InboxX(ReadingX):
         self.messages: list[tuple[str, str]] = []  # (participant id, text) of each DM sent
         self.post_faults: list[tuple[int, dict[str, str]]] = []
         self.refuse_search = False  # a plan without recent search: 403 client-not-enrolled
+        self.dm_events: list[dict[str, Any]] = []  # every direct message, oldest first
+        self.refuse_dm_read = False  # a token without dm.read: 403
 
     def handle(self, handler: BaseHTTPRequestHandler) -> None:
+        if self.refuse_dm_read and handler.path.startswith("/2/dm_events"):
+            send_json(handler, 403, {"title": "Forbidden", "type": "about:blank"})
+            return
         if self.refuse_search and handler.path.startswith("/2/tweets/search/recent"):
             problem = {
                 "title": "Client Forbidden",
@@ -71,15 +78,61 @@ class InboxX(ReadingX):
         self.posts.setdefault(post_id, {"text": text})
         return post_id
 
+    def wrote(self, user: str, text: str, group: str | None = None) -> str:
+        """`user` (a username) sends the brand a direct message (in the group conversation
+        `group`, else in their one-to-one conversation); its event id."""
+        known = {u["username"]: i for i, u in self.users.items()}
+        user_id = known.get(user) or str(1000 + len(known))
+        self.users[user_id] = {"id": user_id, "name": user.title(), "username": user}
+        return self._dm(user_id, user_id, text, group)
+
+    def _dm(self, sender: str, participant: str, text: str, group: str | None = None) -> str:
+        event_id = self.new_id()
+        low, high = sorted((participant, BRAND_ID), key=int)
+        at = START + timedelta(minutes=len(self.said_posts) + len(self.dm_events))
+        self.dm_events.append(
+            {
+                "id": event_id,
+                "event_type": "MessageCreate",
+                "text": text,
+                "sender_id": sender,
+                "dm_conversation_id": group or f"{low}-{high}",
+                "created_at": at.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            }
+        )
+        return event_id
+
+    def _events(self) -> dict[str, Any]:
+        query = self.reads[-1]
+        if query.get("event_types") != ["MessageCreate"]:
+            raise Invalid(400, f"the fake lists MessageCreate events only, not {query}")
+        newest = list(reversed(self.dm_events))
+        size = int(query.get("max_results", ["100"])[0])
+        start = int(query.get("pagination_token", ["0"])[0])
+        page = newest[start : start + size]
+        if not page:
+            return {"meta": {"result_count": 0}}
+        answer: dict[str, Any] = {"data": page, "meta": {"result_count": len(page)}}
+        if query.get("expansions") == ["sender_id"]:
+            senders = sorted({e["sender_id"] for e in page})
+            answer["includes"] = {"users": [self._user(s) for s in senders]}
+        if start + size < len(newest):
+            answer["meta"]["next_token"] = f"{start + size:016d}"  # PaginationToken32: 16 long
+        return answer
+
     def carry_out(
         self, method: str, template: str, params: dict[str, str], body: Any
     ) -> tuple[int, dict[str, Any]]:
         if template == "/2/users/{id}/mentions":
             return 200, self._timeline(params["id"])
         if template == "/2/dm_conversations/with/{participant_id}/messages":
-            self.messages.append((params["participant_id"], body["text"]))
-            event = self.new_id()
-            return 201, {"data": {"dm_conversation_id": f"1-{event}", "dm_event_id": event}}
+            participant = params["participant_id"]
+            self.messages.append((participant, body["text"]))
+            event = self._dm(BRAND_ID, participant, body["text"])
+            conversation = self.dm_events[-1]["dm_conversation_id"]
+            return 201, {"data": {"dm_conversation_id": conversation, "dm_event_id": event}}
+        if template == "/2/dm_events":
+            return 200, self._events()
         if template == "/2/tweets/search/recent":
             return 200, self._search()
         if template == "/2/tweets" and method == "POST" and "reply" in body:

@@ -14,6 +14,9 @@ are searched too (`GET /2/tweets/search/recent?query=conversation_id:<post>`, th
 the replies deep in a thread that no longer name the brand, and the brand's own answers (which
 tell what was answered on X). Recent search needs a paid X plan: a 403 says to turn it off.
 
+With `read_direct_messages = true` (the token's `dm.read` scope), the direct messages are read
+too (`cmbuild.platforms.x.messages`), as items of kind `dm`.
+
 An item's `refs` hold the post's `id` (what `reply.in_reply_to_tweet_id` names), its
 `conversation_id` and its `author_id` (the participant of a direct message).
 """
@@ -22,11 +25,11 @@ from __future__ import annotations
 
 import urllib.parse
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from cmbuild.platforms.shared.inbox import InboxReader, Published, Since
 from cmbuild.platforms.shared.publisher import PublishError
+from cmbuild.platforms.x.messages import read_messages, x_time
 from cmbuild.platforms.x.publisher import XPublisher
 from cmbuild.stores.inbox import InboxItem, Kind, item_id
 
@@ -40,7 +43,10 @@ _FIELDS = {
 
 
 class XInbox(InboxReader[XPublisher]):
-    api = "GET /2/users/:id/mentions; GET /2/tweets/search/recent (conversation_id:, by option)"
+    api = (
+        "GET /2/users/:id/mentions; GET /2/tweets/search/recent (conversation_id:, by option); "
+        "GET /2/dm_events (by option)"
+    )
 
     def __init__(self, publisher: XPublisher) -> None:
         super().__init__(publisher)
@@ -55,6 +61,9 @@ class XInbox(InboxReader[XPublisher]):
         for post, users in found_posts:
             item = self._item(post, users, variants)
             found.setdefault(item.id, item)
+        if self.publisher.option("read_direct_messages") == "True":
+            for item in read_messages(self.publisher, self.account_id(), since):
+                found.setdefault(item.id, item)
         return sorted(found.values(), key=lambda i: (i.at, i.id))
 
     def account_id(self) -> str:
@@ -135,7 +144,7 @@ class XInbox(InboxReader[XPublisher]):
             text=str(post.get("text") or ""),
             url=f"https://x.com/{handle}/status/{post_id}",
             language=_language(post.get("lang")),
-            at=_time(post.get("created_at")),
+            at=x_time(post.get("created_at")),
             variant=variant or variants.get(conversation),
             answers=item_id(channel, parent) if parent else None,
         )
@@ -144,8 +153,3 @@ class XInbox(InboxReader[XPublisher]):
 def _language(lang: Any) -> str | None:
     # X gives `und` (undetermined) and `qme`/`zxx` (media only, no text) where no language is.
     return str(lang) if lang and lang not in ("und", "qme", "zxx", "qht", "qst") else None
-
-
-def _time(value: Any) -> datetime:
-    at = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC).replace(microsecond=0)

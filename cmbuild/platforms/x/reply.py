@@ -1,8 +1,10 @@
 """Answering on X (API v2): in public, `POST /2/tweets` with `reply.in_reply_to_tweet_id` = the
 item (X adds the mention of the people answered itself, outside the 280 counted characters);
-in private, `POST /2/dm_conversations/with/:participant_id/messages` to the item's author.
-Sources: docs.x.com "Create or Edit Post", "Create DM message by participant ID" and the OpenAPI
-description (createPosts, createDirectMessagesByParticipantId).
+in private, `POST /2/dm_conversations/with/:participant_id/messages` to the item's author
+(always, for an item of kind `dm`: the answer lands in the same one-to-one conversation; a
+group conversation is refused, to be answered on X). Sources: docs.x.com "Create or Edit
+Post", "Create DM message by participant ID" and the OpenAPI description (createPosts,
+createDirectMessagesByParticipantId).
 
 X takes no idempotency key and changes the text it was sent (t.co links), so an answer cannot be
 looked up after a crash or a timeout, nor safely sent again: such a send stays pending, to be
@@ -25,7 +27,7 @@ class XReply(ReplySender[XPublisher]):
     can_dm: ClassVar[bool] = True
 
     def send(self, item: InboxItem, answer: Answer) -> Receipt:
-        if answer.private:
+        if answer.private or item.kind == "dm":  # a direct message is never answered in public
             return self._message(item, answer)
         post_id = item.refs.get("id")
         if not post_id:
@@ -37,6 +39,8 @@ class XReply(ReplySender[XPublisher]):
         return Receipt(created, f"https://x.com/i/web/status/{created}")
 
     def exists(self, item: InboxItem) -> bool:
+        if item.kind == "dm":  # a direct message is not a post; the person can still be written to
+            return True
         answer = self.publisher.call(
             "check the item is still there", "GET", f"/2/tweets?ids={item.remote_id}"
         )
@@ -46,6 +50,13 @@ class XReply(ReplySender[XPublisher]):
         participant = item.refs.get("author_id")
         if not participant:
             raise PublishError(f"the item {item.id} has no author to write to")
+        conversation = item.refs.get("conversation_id", "")
+        if item.kind == "dm" and participant not in conversation.split("-"):
+            raise PublishError(
+                f"the item {item.id} is in a group conversation on X: answer it there (cmbuild "
+                "answers direct messages in the one-to-one conversation with their author)",
+                "permanent",
+            )
         path = f"/2/dm_conversations/with/{participant}/messages"
         try:
             sent = self.publisher.post("send the direct message", path, {"text": answer.text})

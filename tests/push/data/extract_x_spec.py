@@ -32,6 +32,7 @@ OPERATIONS: tuple[tuple[str, str], ...] = (
     ("/2/tweets/search/recent", "get"),
     ("/2/users/{id}/mentions", "get"),
     ("/2/dm_conversations/with/{participant_id}/messages", "post"),
+    ("/2/dm_events", "get"),
 )
 
 
