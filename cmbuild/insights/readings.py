@@ -66,6 +66,29 @@ def read_readings(
     return total
 
 
+def read_columns(
+    state_dir: Path, cache_dir: Path | None, months: Iterable[str] | None = None
+) -> tuple[list[list[list[Any]]], list[InputError]]:
+    """Each month's newest readings as the cache holds them (one list per Row field, no rows
+    built: `slots` reads a few columns of a million snapshots), and the problems met."""
+    found, problems = [], []
+    for path in metrics.month_files(state_dir, months):
+        data = cached_summary(
+            path, cache_dir, CACHE_VERSION, _summarise_data, _stamped, lambda data: data
+        )
+        found.append(data["columns"])
+        problems.extend(_problems(data))
+    return found, problems
+
+
+def _summarise_data(path: Path) -> dict[str, Any]:
+    return _to_cache(_summarise(path), [])
+
+
+def _stamped(data: dict[str, Any], stamp: list[int]) -> dict[str, Any]:
+    return {**data, "stamp": stamp}  # "stamp" keeps its first place: the same bytes as _to_cache
+
+
 def _rank(row: Row) -> tuple[float, str]:
     return (-1.0 if row[AGE] is None else row[AGE], row[AT])
 
@@ -130,7 +153,9 @@ def _from_cache(data: dict[str, Any]) -> Readings:
         keys = zip(columns[VARIANT], columns[SOURCE], strict=True)
         readings.posts = dict(zip(keys, zip(*columns, strict=True), strict=True))
     readings.channels = {k: [(at, m) for at, m in rows] for k, rows in data["channels"].items()}
-    readings.problems = [
-        InputError(f, m, line=n, key=k, hint=h) for f, n, k, m, h in data["problems"]
-    ]
+    readings.problems = _problems(data)
     return readings
+
+
+def _problems(data: dict[str, Any]) -> list[InputError]:
+    return [InputError(f, m, line=n, key=k, hint=h) for f, n, k, m, h in data["problems"]]

@@ -14,7 +14,7 @@ from cmbuild.load.config import load_channels
 from cmbuild.model import Channel
 from cmbuild.planning.defaults import GENERIC, default_name, default_weights
 from cmbuild.planning.history import read_histories
-from cmbuild.planning.scores import MIN_INTERACTIONS, MIN_POSTS, Scores, score_cells
+from cmbuild.planning.scores import MIN_INTERACTIONS, MIN_POSTS, Scores, score_history
 from cmbuild.planning.week import Calendar, calendar, exposure
 
 MAX_WEEKS = 260  # five years: more would mostly measure an audience that has moved on
@@ -85,7 +85,8 @@ def slots(root: Path, names: Sequence[str], weeks: int, now: datetime) -> SlotsR
             lived[zone.key] = (exposure(start, end, zone), calendar(start, end, zone))
         hours, window = lived[zone.key]
         weights = default_weights(channel.platform)
-        scores = score_cells(history.posts, history.interactions, hours, zone, weights, window)
+        posted, heard = window.cells_us(history.published), window.cells_us(history.interactions)
+        scores = score_history(history.engagements, posted, heard, hours, weights)
         notes = _notes(channel, scores, hours, weeks)
         scored.append(
             ChannelSlots(channel, zone.key, scores, default_name(channel.platform), notes)

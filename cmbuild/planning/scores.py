@@ -116,11 +116,27 @@ def score_cells(
     times = [published for published, _ in posts]
     every = [*times, *interactions]
     window = window or calendar(min(every, default=EPOCH), max(every, default=EPOCH), zone)
-    perf, perf_conf, post_counts = _performance(posts, window.cells(times))
-    act, act_conf, act_counts = _activity(interactions, exposure, window.cells(interactions))
+    values = np.fromiter((engagements for _, engagements in posts), float, count=len(posts))
+    return score_history(
+        values, window.cells(times), window.cells(interactions), exposure, defaults
+    )
+
+
+def score_history(
+    engagements: NDArray[np.float64],  # each post's, oldest first
+    post_cells: NDArray[np.intp],  # the cell of each post
+    interaction_cells: NDArray[np.intp],
+    exposure: Sequence[int],
+    defaults: Sequence[float],
+) -> Scores:
+    """Score every cell from a channel's posts and interactions, already placed in their cells."""
+    perf, perf_conf, post_counts = _performance(engagements, post_cells)
+    interactions = len(interaction_cells)
+    act, act_conf, act_counts = _activity(interactions, exposure, interaction_cells)
     # The prior of a cell: the platform's default while the channel has little data, moving to
     # the channel's own mean (1) as its data grows to enough.
-    grown = min(1.0, max(len(posts) / MIN_POSTS, len(interactions) / MIN_INTERACTIONS))
+    posts = len(engagements)
+    grown = min(1.0, max(posts / MIN_POSTS, interactions / MIN_INTERACTIONS))
     indexes = []
     confidences = []
     for cell in range(CELLS):
@@ -145,14 +161,13 @@ def score_cells(
         key=lambda s: (-defaults[s.cell], s.cell),
     )
     explore = tuple(thin[:EXPLORE_SLOTS])
-    enough = len(posts) >= MIN_POSTS or len(interactions) >= MIN_INTERACTIONS
-    return Scores(ranked, explore, len(posts), len(interactions), enough)
+    enough = posts >= MIN_POSTS or interactions >= MIN_INTERACTIONS
+    return Scores(ranked, explore, posts, interactions, enough)
 
 
 def _performance(
-    posts: Sequence[tuple[datetime, float]], cells: NDArray[np.intp]
+    values: NDArray[np.float64], cells: NDArray[np.intp]
 ) -> tuple[list[float], list[float], list[int]]:
-    values = np.fromiter((engagements for _, engagements in posts), float, count=len(posts))
     ratios = _ratios(values)
     mean = statistics.fmean(ratios.tolist()) if len(ratios) else 1.0
     # bincount adds each cell's ratios in order, as a loop over the posts would: same floats.
@@ -166,11 +181,11 @@ def _performance(
 
 
 def _activity(
-    interactions: Sequence[datetime], exposure: Sequence[int], cells: NDArray[np.intp]
+    interactions: int, exposure: Sequence[int], cells: NDArray[np.intp]
 ) -> tuple[list[float], list[float], list[int]]:
     counts = np.bincount(cells, minlength=CELLS).tolist()
     hours = sum(exposure)
-    rate = len(interactions) / hours if hours else 0.0
+    rate = interactions / hours if hours else 0.0
     expected = [exposure[c] * rate for c in range(CELLS)]
     values = [(counts[c] + ACTIVITY_PRIOR) / (expected[c] + ACTIVITY_PRIOR) for c in range(CELLS)]
     confidence = [expected[c] / (expected[c] + ACTIVITY_PRIOR) for c in range(CELLS)]

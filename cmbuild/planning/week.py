@@ -46,6 +46,11 @@ class Calendar:
         ]
         return found
 
+    def cells_us(self, times: NDArray[np.int64]) -> NDArray[np.intp]:
+        """The cell of each of `times` (microseconds since the epoch, within the span)."""
+        found: NDArray[np.intp] = self.table[times // (QUARTER * 1_000_000) - self.first]
+        return found
+
 
 def calendar(start: datetime, end: datetime, zone: ZoneInfo) -> Calendar:
     """The Calendar of [start, end] in `zone`: one conversion per quarter hour of the span."""

@@ -15,7 +15,9 @@ Speed: a text is split on white space (which folding never joins nor turns into 
 words are the same as folding the whole text), and each piece's folded words and their stems are
 cached, since people write the same words again and again. One set intersection tells whether any
 phrase starts with one of an item's words, and phrases are indexed by the stems of their first
-one or two words, so 500 terms cost little more than 5.
+one or two words, so 500 terms cost little more than 5; a phrase of three words or more is looked
+for in order only when all its words are in the text, and a set of phrases with none in it (a
+watch without exclusions) reads nothing.
 """
 
 from __future__ import annotations
@@ -118,14 +120,22 @@ class _Index:
         for first in self.singles.keys() & stems:
             for _, key, phrase in self.singles[first]:
                 found.setdefault(key, set()).add(phrase)
-        hits = self.pairs.keys() & pairwise(stems)
+        hits = self.pairs.keys() & pairwise(stems) if self.pairs else None
         if not hits:
             return
-        trigrams = set(zip(stems, stems[1:], stems[2:], strict=False))
+        present = set(stems)
+        trigrams: set[tuple[str, ...]] | None = None
         for pair in hits:
             for wanted, key, phrase in self.pairs[pair]:
-                if len(wanted) == 2 or (wanted[:3] in trigrams and _occurs(wanted, stems)):
-                    found.setdefault(key, set()).add(phrase)
+                if len(wanted) > 2:
+                    # A longer phrase is looked for in order only when all its words are there.
+                    if not present.issuperset(wanted[2:]):
+                        continue
+                    if trigrams is None:
+                        trigrams = set(zip(stems, stems[1:], stems[2:], strict=False))
+                    if wanted[:3] not in trigrams or not _occurs(wanted, stems):
+                        continue
+                found.setdefault(key, set()).add(phrase)
 
 
 def _occurs(wanted: tuple[str, ...], stems: list[str]) -> bool:
@@ -151,7 +161,7 @@ class Phrases:
         # Per language. Two words narrow the candidates of phrases that start with a common word
         # ("rappel produit", "rappel conso").
         self._index = [_Index() for _ in stemmers]
-        self._keys = {key: rank for rank, key in enumerate(phrases)}
+        self._keys = {key: rank for rank, key in enumerate(phrases) if phrases[key]}
         self._written = {key: tuple(written) for key, written in phrases.items()}
         for key, written in phrases.items():
             for phrase in written:
@@ -165,6 +175,8 @@ class Phrases:
 
     def find(self, text: str) -> dict[str, tuple[str, ...]]:
         """Key → the phrases, as written, found in `text` (keys and phrases in the given order)."""
+        if not self._keys:  # no phrase at all (a watch without exclusions): nothing to split
+            return {}
         pieces = text.split()
         found: dict[str, set[str]] = {}
         for piece_stems, index in zip(self._piece_stems, self._index, strict=True):

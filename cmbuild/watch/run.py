@@ -11,19 +11,34 @@ says what happened and the CLI shows it.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cmbuild.layout import HALT_FILE
 from cmbuild.load.watch import Topic, Watch, resolve_url
 from cmbuild.stores.metrics import iso_utc
 from cmbuild.stores.watch import Mention, SourceState, Store
 from cmbuild.text.terms import Phrases
-from cmbuild.watch.sources import Heard, ListenContext, ListenError, Source, listen
+from cmbuild.watch.sources import (
+    FeedSource,
+    Heard,
+    ListenContext,
+    Listened,
+    ListenError,
+    Source,
+    listen,
+)
+
+if TYPE_CHECKING:
+    import httpx
 
 TIMEOUT = 10.0
+READERS = 8  # sources read at once: most of a read is waiting for the server
 MAX_BYTES = 10_000_000
 
 
@@ -68,19 +83,20 @@ def watch(settings: WatchSettings, config: Watch) -> WatchResult:
     store, result = Store.at(settings.root), WatchResult()
     seen = store.seen(result.notices)
     _, states = store.sources()
-    context = ListenContext(settings.env, TIMEOUT, MAX_BYTES, settings.now, settings.root)
     heard: list[tuple[str, Heard]] = []
-    for source in _due(config.sources, states, settings.now):
-        state = states.setdefault(source.name, SourceState())
+    sources = _due(config.sources, states, settings.now)
+    due = [(source, states.setdefault(source.name, SourceState())) for source in sources]
+    with _http(sources, TIMEOUT) as http:
+        context = ListenContext(settings.env, TIMEOUT, MAX_BYTES, settings.now, settings.root, http)
+        answers = _listen_all(due, context)
+    for (source, state), listened in zip(due, answers, strict=True):
         state.last_read = iso_utc(settings.now)
-        try:
-            listened = listen(source, state.cursor, context)
-        except ListenError as exc:
-            state.error, state.retry_at = str(exc), _retry_at(exc, settings.now)
+        if isinstance(listened, ListenError):
+            state.error, state.retry_at = str(listened), _retry_at(listened, settings.now)
             wait = (
                 f"; not read again before {state.retry_at}, as it asked" if state.retry_at else ""
             )
-            result.failed.append((source.name, str(exc) + wait))
+            result.failed.append((source.name, str(listened) + wait))
             continue
         state.error, state.last_ok, state.cursor, state.retry_at = (
             None,
@@ -107,6 +123,36 @@ def watch(settings: WatchSettings, config: Watch) -> WatchResult:
     _alert(store, config, settings, history, result)
     _halt(config, settings, result)
     return result
+
+
+def _listen_all(
+    due: Sequence[tuple[Source, SourceState]], context: ListenContext
+) -> list[Listened | ListenError]:
+    """Read the sources READERS at a time (each keeps its own timeout); the answers come back in
+    the order of `due`, so what is recorded does not depend on which source answered first."""
+
+    def one(pair: tuple[Source, SourceState]) -> Listened | ListenError:
+        try:
+            return listen(pair[0], pair[1].cursor, context)
+        except ListenError as exc:
+            return exc
+
+    if len(due) < 2:
+        return [one(pair) for pair in due]
+    with ThreadPoolExecutor(max_workers=min(READERS, len(due))) as pool:
+        return list(pool.map(one, due))
+
+
+@contextmanager
+def _http(sources: Sequence[Source], timeout: float) -> Iterator[httpx.Client | None]:
+    """One HTTP client for the feeds among `sources` (None when there are none)."""
+    if not any(isinstance(source, FeedSource) for source in sources):
+        yield None
+        return
+    from cmbuild.watch.feed import new_client
+
+    with new_client(timeout) as client:
+        yield client
 
 
 def _due(
