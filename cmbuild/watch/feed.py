@@ -1,8 +1,11 @@
 """The feed listener: an RSS or Atom feed read over HTTP, politely and defensively.
 
 A conditional GET (the ETag and Last-Modified the feed gave last time, kept in the cursor) lets a
-feed that has not changed answer 304 with no body. httpx fetches (timeouts, gzip) with redirects
-followed by hand, so that each hop is checked: http(s) only, at most MAX_REDIRECTS. The body is
+feed that has not changed answer 304 with no body. urllib3 fetches (timeouts, gzip, a pool of
+kept-alive connections shared by the watch's readers; its own retries off: a failing feed is
+tried again next run) with redirects followed by hand, so that each hop is checked: http(s) only,
+at most MAX_REDIRECTS. urllib3 rather than httpx here: a watch where every feed answers 304 is
+mostly start-up and per-request overhead, and urllib3 costs a fraction of httpx on both. The body is
 read in chunks and abandoned past `context.max_bytes`, decoded (a gzip bomb counts decoded), and
 parsed by feedparser, which reads every RSS and Atom dialect, strips a BOM, and sanitises HTML. A
 feed that is not XML at all is a ListenError naming what is wrong; the others go on.
@@ -21,7 +24,8 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 from xml.sax import SAXException
 
-import httpx
+import urllib3
+from urllib3.exceptions import ConnectTimeoutError, HTTPError, NewConnectionError, ReadTimeoutError
 
 from cmbuild import __version__
 from cmbuild.text.html import read_html
@@ -30,7 +34,8 @@ from cmbuild.watch.sources import FeedSource, Heard, ListenContext, Listened, Li
 MAX_REDIRECTS = 5
 USER_AGENT = f"cmbuild/{__version__} (veille)"
 _RETRY_STATUSES = {429, 503}
-_REDIRECTS = {301, 302, 303, 307, 308}  # not 304, which httpx counts as one
+_REDIRECTS = {301, 302, 303, 307, 308}
+CHUNK = 16_384  # raw bytes per read: a gzip bomb is stopped within a few decoded MB
 
 
 def listen(source: FeedSource, cursor: Mapping[str, str], context: ListenContext) -> Listened:
@@ -45,7 +50,7 @@ def listen(source: FeedSource, cursor: Mapping[str, str], context: ListenContext
         return Listened((), dict(cursor))
     import feedparser  # here: a watch where every feed answers 304 never needs it (~0.1 s)
 
-    parsed = feedparser.parse(body, response_headers=dict(answer_headers))
+    parsed = feedparser.parse(body, response_headers=answer_headers)
     problem = parsed.get("bozo_exception")
     # feedparser also reads broken XML loosely, guessing where items end: a guess could drop or
     # cut a user's words without a word, so a feed that is not well-formed is refused, named.
@@ -63,33 +68,45 @@ def listen(source: FeedSource, cursor: Mapping[str, str], context: ListenContext
 
 def _fetch(
     url: str, headers: dict[str, str], context: ListenContext
-) -> tuple[int, httpx.Headers, bytes]:
+) -> tuple[int, dict[str, str], bytes]:
     deadline = time.monotonic() + context.timeout * 3
     shared = context.http
-    with nullcontext(shared) if shared else new_client(context.timeout) as client:
+    with nullcontext(shared) if shared else new_client(context.timeout, 1) as client:
         for _hop in range(MAX_REDIRECTS + 1):
             try:
-                with client.stream("GET", url, headers=headers) as response:
-                    if response.status_code in _REDIRECTS:
-                        url = _next_hop(url, response.headers.get("location", ""))
-                        continue
-                    _refuse(response)
-                    return (
-                        response.status_code,
-                        response.headers,
-                        _body(response, context.max_bytes, deadline),
-                    )
-            except httpx.TimeoutException as exc:
-                raise ListenError(f"no answer within {context.timeout:g} s") from exc
-            except httpx.HTTPError as exc:
-                raise ListenError(f"could not be reached: {exc}") from exc
+                response = client.request(
+                    "GET", url, headers=headers, redirect=False, preload_content=False
+                )
+            except HTTPError as exc:
+                raise _unreachable(exc, context.timeout) from exc
+            try:
+                if response.status in _REDIRECTS:
+                    url = _next_hop(url, response.headers.get("location", ""))
+                    continue
+                _refuse(response)
+                kept = {key.lower(): value for key, value in response.headers.items()}
+                return response.status, kept, _body(response, context, deadline)
+            finally:
+                response.release_conn()
     raise ListenError(f"more than {MAX_REDIRECTS} redirects: the address may be wrong")
 
 
-def new_client(timeout: float) -> httpx.Client:
-    """The HTTP client feeds are read with: redirects followed by hand, hop by hop (_next_hop).
-    httpx clients are safe to share between threads."""
-    return httpx.Client(timeout=timeout, follow_redirects=False, verify=_tls())
+def _unreachable(exc: HTTPError, timeout: float) -> ListenError:
+    timed_out = isinstance(exc, ReadTimeoutError | ConnectTimeoutError)
+    if timed_out and not isinstance(exc, NewConnectionError):
+        return ListenError(f"no answer within {timeout:g} s")
+    return ListenError(f"could not be reached: {exc}")
+
+
+def new_client(timeout: float, readers: int) -> urllib3.PoolManager:
+    """The HTTP client feeds are read with: up to `readers` kept-alive connections per site, no
+    retries of its own, redirects followed by hand, hop by hop (_next_hop). Thread-safe."""
+    return urllib3.PoolManager(
+        maxsize=readers,
+        timeout=urllib3.Timeout(connect=timeout, read=timeout),
+        retries=False,
+        ssl_context=_tls(),
+    )
 
 
 @cache
@@ -105,8 +122,8 @@ def _next_hop(url: str, location: str) -> str:
     return target
 
 
-def _refuse(response: httpx.Response) -> None:
-    status = response.status_code
+def _refuse(response: urllib3.BaseHTTPResponse) -> None:
+    status = response.status
     if status == 304 or 200 <= status < 300:
         return
     retry = None
@@ -122,16 +139,21 @@ def _refuse(response: httpx.Response) -> None:
     raise ListenError(f"the site answered HTTP {status}: check the feed's address")
 
 
-def _body(response: httpx.Response, max_bytes: int, deadline: float) -> bytes:
+def _body(response: urllib3.BaseHTTPResponse, context: ListenContext, deadline: float) -> bytes:
     chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > max_bytes:
-            raise ListenError(f"the feed is larger than {max_bytes // 1_000_000 or 1} MB: not read")
-        if time.monotonic() > deadline:
-            raise ListenError("the feed arrives too slowly: abandoned")
-        chunks.append(chunk)
+    size, max_bytes = 0, context.max_bytes
+    try:
+        for chunk in response.stream(CHUNK, decode_content=True):
+            size += len(chunk)
+            if size > max_bytes:
+                raise ListenError(
+                    f"the feed is larger than {max_bytes // 1_000_000 or 1} MB: not read"
+                )
+            if time.monotonic() > deadline:
+                raise ListenError("the feed arrives too slowly: abandoned")
+            chunks.append(chunk)
+    except HTTPError as exc:
+        raise _unreachable(exc, context.timeout) from exc
     return b"".join(chunks)
 
 

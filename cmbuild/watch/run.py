@@ -35,7 +35,7 @@ from cmbuild.watch.sources import (
 )
 
 if TYPE_CHECKING:
-    import httpx
+    import urllib3
 
 TIMEOUT = 10.0
 READERS = 8  # sources read at once: most of a read is waiting for the server
@@ -144,14 +144,14 @@ def _listen_all(
 
 
 @contextmanager
-def _http(sources: Sequence[Source], timeout: float) -> Iterator[httpx.Client | None]:
+def _http(sources: Sequence[Source], timeout: float) -> Iterator[urllib3.PoolManager | None]:
     """One HTTP client for the feeds among `sources` (None when there are none)."""
     if not any(isinstance(source, FeedSource) for source in sources):
         yield None
         return
     from cmbuild.watch.feed import new_client
 
-    with new_client(timeout) as client:
+    with new_client(timeout, READERS) as client:
         yield client
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal, cast
 
 if TYPE_CHECKING:
-    import httpx
+    import urllib3
 
 from pydantic import (
     AfterValidator,
@@ -84,7 +84,7 @@ class ListenContext:
     root: Path = Path(".")  # the content repository, which an inbox's `folder` is relative to
     # One HTTP client that feeds share across a watch (cmbuild.watch.feed.new_client): making one
     # per feed cost ~2 ms of CPU each. None: each feed makes its own.
-    http: httpx.Client | None = None
+    http: urllib3.PoolManager | None = None
 
 
 _INTERVAL = re.compile(r"^\s*(\d+)\s*(m|min|mins|minutes?|h|hours?|d|days?)\s*$", re.IGNORECASE)
