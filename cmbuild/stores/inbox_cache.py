@@ -6,7 +6,8 @@ number of lines they span and the lines that could not be read (their bytes, to 
 with the same error), keyed by FORMAT and a SHA-256 of those `size` bytes. A later reading
 hashes the same prefix of the file: when it matches, only the lines after it are parsed. Any
 mismatch (the file cut short, a line edited, another FORMAT, a cache that cannot be read) reads
-the whole file again, as without a cache. It is derived, private to cmbuild and safe to delete;
+the whole file again, as without a cache; so does a cache holding anything but items (see
+`_CLASSES`: nothing else is built from it). It is derived, private to cmbuild and safe to delete;
 it lives under the output folder, never in state/.
 """
 
@@ -19,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cmbuild.files import write_atomic
 
@@ -44,8 +45,8 @@ class Prefix:
 def load(cache: Path, data: bytes) -> Prefix | None:
     """The cached prefix of `data` (the store's bytes), or None when it is not one of them."""
     try:
-        with collector_paused():
-            stored = pickle.loads(cache.read_bytes())
+        with collector_paused(), cache.open("rb") as handle:
+            stored = _Unpickler(handle).load()
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
         return None
     if not isinstance(stored, tuple) or len(stored) != 3 or stored[0] != FORMAT:
@@ -64,6 +65,23 @@ def save(cache: Path, data: bytes, prefix: Prefix) -> None:
         return
     stored = (FORMAT, _digest(data, prefix.size), prefix)
     write_atomic(cache, pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
+
+
+# The only classes a cache may hold: anything else in the file is refused, never built.
+_CLASSES = {
+    ("cmbuild.stores.inbox", "InboxItem"),
+    ("cmbuild.stores.inbox_cache", "Prefix"),
+    ("datetime", "datetime"),
+    ("datetime", "timezone"),
+    ("datetime", "timedelta"),
+}
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in _CLASSES:
+            raise pickle.UnpicklingError(f"{module}.{name} has no place in the inbox cache")
+        return super().find_class(module, name)
 
 
 def _digest(data: bytes, size: int) -> bytes:

@@ -103,6 +103,27 @@ def test_a_damaged_or_foreign_cache_is_ignored_and_made_again(tmp_path: Path) ->
     assert inbox_cache.load(cache, path.read_bytes()) is not None
 
 
+class Planted:
+    """Unpickled by plain pickle, it would create the file `planted`."""
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (open, ("planted", "w"))
+
+
+def test_a_cache_holding_anything_but_items_builds_none_of_it(
+    tmp_path: Path, monkeypatch: object
+) -> None:
+    path, cache = tmp_path / "inbox.jsonl", tmp_path / "cache.pickle"
+    path.write_bytes(lines(2))
+    same(path, cache)
+    format_, digest, _ = pickle.loads(cache.read_bytes())
+    cache.write_bytes(pickle.dumps((format_, digest, Planted())))
+    monkeypatch.chdir(tmp_path)  # type: ignore[attr-defined]
+    assert inbox_cache.load(cache, path.read_bytes()) is None
+    assert not (tmp_path / "planted").exists()
+    assert len(same(path, cache).items) == 2
+
+
 def test_a_missing_store_is_empty_and_leaves_no_cache(tmp_path: Path) -> None:
     cache = tmp_path / "cache.pickle"
     assert same(tmp_path / "inbox.jsonl", cache).items == () and not cache.exists()
