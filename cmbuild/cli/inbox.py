@@ -59,16 +59,24 @@ def inbox(
     from cmbuild.cli.push import parse_now
     from cmbuild.cli.show import show_reading
     from cmbuild.inbox.fetch import InboxSettings, read_inbox
+    from cmbuild.stores.inbox_cache import ITEMS_CACHE
 
     now = _check_now()
+    output = output or root / DEFAULT_OUTPUT
     settings = InboxSettings(
-        root, channels, parse_now(since), now=now, dry_run=dry_run, fetch=not no_fetch
+        root,
+        channels,
+        parse_now(since),
+        now=now,
+        dry_run=dry_run,
+        fetch=not no_fetch,
+        cache=output / ITEMS_CACHE,
     )
     code, run = _guard(lambda: read_inbox(settings))
     if run is None:
         sys.exit(code)
     show_reading(run, click.echo)
-    sys.exit(work_inbox(root, run, output or root / DEFAULT_OUTPUT, now))
+    sys.exit(work_inbox(root, run, output, now))
 
 
 def work_inbox(root: Path, run: InboxRun, output: Path, now: datetime) -> int:

@@ -44,6 +44,7 @@ class InboxSettings:
     timeout: float = 30.0
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
+    cache: Path | None = None  # the items already read (cmbuild.stores.inbox_cache); not dry runs
 
     @property
     def inbox_path(self) -> Path:
@@ -78,7 +79,8 @@ def read_inbox(settings: InboxSettings, publishers: dict[str, Publisher] | None 
     """Read every channel's new items into the store (unless a dry run); what it holds then."""
     channels = chosen_channels(CollectSettings(settings.root, channels=settings.channels))
     lines = read_ledger(settings.root / LEDGER_FILE, LEDGER_FILE).lines
-    stored = inbox.read_items(settings.inbox_path, INBOX_FILE)
+    cache = None if settings.dry_run else settings.cache  # a dry run writes nothing
+    stored = inbox.read_items(settings.inbox_path, INBOX_FILE, cache)
     chosen = [n for n in sorted(channels) if not settings.channels or n in settings.channels]
     readable = [n for n in chosen if _reads(channels[n])]
     posts = _published(fold(lines), settings)
@@ -101,7 +103,7 @@ def read_inbox(settings: InboxSettings, publishers: dict[str, Publisher] | None 
             if not settings.dry_run:
                 result.written = inbox.append_items(settings.inbox_path, items)
         if not settings.dry_run:
-            run.contents = inbox.read_items(settings.inbox_path, INBOX_FILE)
+            run.contents = inbox.read_items(settings.inbox_path, INBOX_FILE, cache)
     run.answered = inbox.answered(run.contents.items, lines, accounts)
     run.own = inbox.own_items(run.contents.items, lines, accounts)
     return run

@@ -7,7 +7,8 @@ the preview draws them per intent.
 
 Over a large inbox: intents come from the cache of `cmbuild.inbox.intents` (an item is classified
 once, not at every listing), the suggestions are worked out once per intent, channel and
-language, and a row's `command` only when it is asked for (the rows shown, the alerts).
+language, and a row's `command` only when it is asked for (the rows shown, the alerts); the
+cycle collector is paused while the rows are made (see `cmbuild.stores.inbox_cache`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from cmbuild.inbox.intents import intents_of
 from cmbuild.load.replies import Approved, Intent, Wording
 from cmbuild.model import Channel
 from cmbuild.stores.inbox import InboxItem
+from cmbuild.stores.inbox_cache import collector_paused
 
 
 @dataclass(frozen=True)
@@ -57,19 +59,24 @@ def list_inbox(
     """Every item as a row: unanswered first, newest first within each group.
 
     `cache`: where the items' intents are kept between listings (None: classify them all)."""
-    fitting: dict[tuple[str, str, str | None], tuple[Approved, ...]] = {}
-    rows = []
-    for item, intent in zip(items, intents_of(items, wording, cache), strict=True):
-        suggested: tuple[Approved, ...] = ()
-        channel = channels.get(item.channel)
-        if intent is not None and channel is not None:
-            key = (intent.name, channel.name, item.language)
-            if key not in fitting:
-                fitting[key] = suggestions(item, intent, channel, today)
-            suggested = fitting[key]
-        rows.append(InboxRow(item, intent, answered.get(item.id), suggested))
-    rows.sort(key=lambda row: (row.answered_at is not None, -row.item.at.timestamp(), row.item.id))
+    with collector_paused():  # one row per item: many objects, none in a cycle
+        fitting: dict[tuple[str, str, str | None], tuple[Approved, ...]] = {}
+        rows = []
+        for item, intent in zip(items, intents_of(items, wording, cache), strict=True):
+            suggested: tuple[Approved, ...] = ()
+            channel = channels.get(item.channel)
+            if intent is not None and channel is not None:
+                key = (intent.name, channel.name, item.language)
+                if key not in fitting:
+                    fitting[key] = suggestions(item, intent, channel, today)
+                suggested = fitting[key]
+            rows.append(InboxRow(item, intent, answered.get(item.id), suggested))
+        rows.sort(key=_order)
     return rows
+
+
+def _order(row: InboxRow) -> tuple[bool, float, str]:
+    return row.answered_at is not None, -row.item.at.timestamp(), row.item.id
 
 
 def suggestions(

@@ -3,6 +3,10 @@
 Drawn from the rows of `cmbuild.inbox.listing` by `cmbuild inbox` (not by the build: the inbox
 is read from the platforms, not from the repository). Intents come in the order of
 brand/replies.toml, then the items no trigger matched. Same rows, same bytes.
+
+Each intent shows its first SHOWN_PER_INTENT rows in full (waiting first, newest first, as listed)
+and says how many more there are and where to see them (`cmbuild inbox` lists every item): a page
+of 100,000 cards would be too heavy to open and to write.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from cmbuild.stores.inbox import InboxItem
 
 INBOX_PAGE = "inbox.html"  # in the output folder, beside index.html
 STYLE = "preview/style.css"
+SHOWN_PER_INTENT = 200
 
 
 @dataclass(frozen=True)
@@ -26,7 +31,19 @@ class _Group:
     key: str
     title: str
     escalate: tuple[str, ...]
-    rows: tuple[InboxRow, ...]
+    rows: tuple[InboxRow, ...]  # the first SHOWN_PER_INTENT of them
+    total: int  # rows of the intent, shown or not
+
+    @property
+    def more(self) -> str:
+        """What the page says of the rows not shown ("" when every row is)."""
+        if self.total <= len(self.rows):
+            return ""
+        return f"Showing {len(self.rows):,} of {self.total:,}"
+
+
+def _group(key: str, title: str, escalate: tuple[str, ...], rows: Sequence[InboxRow]) -> _Group:
+    return _Group(key, title, escalate, tuple(rows[:SHOWN_PER_INTENT]), len(rows))
 
 
 def inbox_page(rows: Sequence[InboxRow], wording: Wording, brand: str) -> bytes:
@@ -36,13 +53,13 @@ def inbox_page(rows: Sequence[InboxRow], wording: Wording, brand: str) -> bytes:
         by_intent.setdefault(row.intent.name if row.intent is not None else None, []).append(row)
     groups = []
     for intent in wording.intents:
-        chosen = tuple(by_intent.get(intent.name, ()))
+        chosen = by_intent.get(intent.name, [])
         if chosen:
             title = intent.name.capitalize()
-            groups.append(_Group(intent.name, title, intent.escalate_to, chosen))
-    unmatched = tuple(by_intent.get(None, ()))
+            groups.append(_group(intent.name, title, intent.escalate_to, chosen))
+    unmatched = by_intent.get(None, [])
     if unmatched:
-        groups.append(_Group("none", "No intent recognised", (), unmatched))
+        groups.append(_group("none", "No intent recognised", (), unmatched))
     env = Environment(
         loader=PackageLoader("cmbuild.preview", "templates"),
         autoescape=True,

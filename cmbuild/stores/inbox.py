@@ -35,7 +35,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
 
 from cmbuild.errors import InputError
 from cmbuild.load.validation import describe
-from cmbuild.stores import jsonl
+from cmbuild.stores import inbox_cache, jsonl
 from cmbuild.stores.ledger import LedgerLine
 
 Kind = Literal["reply", "comment", "mention", "quote", "dm"]
@@ -159,24 +159,55 @@ def append_items(path: Path, items: Iterable[InboxItem]) -> int:
     return written
 
 
-def read_items(path: Path, display: str) -> InboxContents:
-    """Every readable item of `path` (none when it does not exist), and the unreadable lines."""
-    raw = jsonl.read_lines(path)
-    items: list[InboxItem] = []
-    errors: list[InputError] = []
-    for number, chunk in enumerate(raw.lines, start=1):
+def read_items(path: Path, display: str, cache: Path | None = None) -> InboxContents:
+    """Every readable item of `path` (none when it does not exist), and the unreadable lines.
+
+    `cache`: where the items already read are kept (see `cmbuild.stores.inbox_cache`); only the
+    lines after the cached ones are parsed. None: every line is parsed."""
+    with inbox_cache.collector_paused():
+        return _read(path, display, cache)
+
+
+def _read(path: Path, display: str, cache: Path | None) -> InboxContents:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        data = b""
+    prefix = inbox_cache.load(cache, data) if cache is not None else None
+    start = prefix.size if prefix is not None else 0
+    chunks = data[start:].split(b"\n")
+    tail = chunks.pop()  # b"" when the file ends with a newline
+    first = prefix.lines + 1 if prefix is not None else 1
+    items = list(prefix.items) if prefix is not None else []
+    bad = list(prefix.bad) if prefix is not None else []
+    errors = [e for n, c in bad if isinstance(e := _validated(c, n, display), InputError)]
+    for number, chunk in enumerate(chunks, start=first):
         if chunk.strip():
-            _collect(_parse(chunk, number, display), items, errors)
+            parsed = _parse(chunk, number, display)
+            _collect(parsed, items, errors)
+            if isinstance(parsed, InputError):
+                bad.append((number, chunk))
+    if cache is not None and len(data) - len(tail) > start:  # new complete lines to keep
+        lines = first - 1 + len(chunks)
+        done = inbox_cache.Prefix(len(data) - len(tail), lines, tuple(items), tuple(bad))
+        inbox_cache.save(cache, data, done)
+    return _contents(items, errors, tail, first + len(chunks), display)
+
+
+def _contents(
+    items: list[InboxItem], errors: list[InputError], tail: bytes, tail_line: int, display: str
+) -> InboxContents:
+    """The contents, with the last line (after the last newline) read or set aside as torn."""
     torn, torn_line = b"", 0
-    if raw.tail.strip():
-        last = _parse(raw.tail, raw.tail_line, display)
+    if tail.strip():
+        last = _parse(tail, tail_line, display)
         if isinstance(last, InputError):
-            torn, torn_line = raw.tail, raw.tail_line
+            torn, torn_line = tail, tail_line
             errors.append(
                 InputError(
                     display,
                     "the last line was cut short by an interrupted write; it is left out",
-                    line=raw.tail_line,
+                    line=tail_line,
                     hint="the next `cmbuild inbox` moves it aside to inbox.jsonl.torn",
                 )
             )

@@ -17,3 +17,30 @@ def test_the_inbox_page_matches_its_golden_file(tmp_path: Path) -> None:
     assert text.index('id="intent-complaint"') < text.index('id="intent-none"')
     assert "cmbuild reply x-cmb:1869 --with plainte-dm --var order=..." in text
     assert "cmbuild reply bluesky-cmb:done" not in text  # answered: nothing to send
+
+
+def test_an_intent_of_many_items_shows_the_first_200_and_says_how_many_more(
+    tmp_path: Path,
+) -> None:
+    from datetime import timedelta
+
+    from cmbuild.inbox.listing import InboxRow
+    from cmbuild.load.replies import Wording
+    from cmbuild.preview.inbox import SHOWN_PER_INTENT, inbox_page
+    from tests.stores.test_inbox import AT, item
+
+    total = 1234
+    rows = [
+        InboxRow(
+            item(f"at://fan/{n}", text=f"said {n}", at=AT - timedelta(minutes=n)), None, None, ()
+        )
+        for n in range(total)
+    ]
+    text = inbox_page(rows, Wording(()), "Brand").decode()
+    assert SHOWN_PER_INTENT == 200
+    assert "said 199<" in text and "said 200<" not in text
+    assert text.count('<li class="item waiting">') == 200
+    assert "Showing 200 of 1,234" in text and "<code>cmbuild inbox</code> lists every item" in text
+    assert '<span class="count-pill">1234</span>' in text and "1234 items, 1234 waiting" in text
+    few = inbox_page(rows[:200], Wording(()), "Brand").decode()
+    assert "said 199<" in few and "Showing" not in few
