@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from cmbuild.inbox.fetch import InboxRun
 
 
+LISTED = 50  # items a listing prints by default: waiting first, newest first
+
+
 @click.command()
 @root_option
 @click.option("--channel", "channels", multiple=True, help="Only this channel (repeat).")
@@ -36,6 +39,13 @@ if TYPE_CHECKING:
     type=click.Path(file_okay=False, path_type=Path),
     help="The output folder inbox.html goes in (default: ROOT/output).",
 )
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=LISTED,
+    show_default=True,
+    help="Items listed here, waiting ones first (0: all); inbox.html has the others.",
+)
 def inbox(
     root: Path,
     channels: tuple[str, ...],
@@ -43,6 +53,7 @@ def inbox(
     dry_run: bool,
     no_fetch: bool,
     output: Path | None,
+    limit: int,
 ) -> None:
     """Read replies, comments, mentions and quotes into state/inbox.jsonl, then list them.
 
@@ -54,6 +65,7 @@ def inbox(
     Examples:
       cmbuild inbox
       cmbuild inbox --channel bluesky-cmb --since 2026-12-01T00:00:00Z --dry-run
+      cmbuild inbox --no-fetch --limit 0
     """
     from cmbuild.cli.build import _check_now
     from cmbuild.cli.push import parse_now
@@ -76,10 +88,10 @@ def inbox(
     if run is None:
         sys.exit(code)
     show_reading(run, click.echo)
-    sys.exit(work_inbox(root, run, output, now))
+    sys.exit(work_inbox(root, run, output, now, limit))
 
 
-def work_inbox(root: Path, run: InboxRun, output: Path, now: datetime) -> int:
+def work_inbox(root: Path, run: InboxRun, output: Path, now: datetime, limit: int = 0) -> int:
     """List `run`'s items with their suggested replies, write inbox.html, alert; the exit code."""
     from cmbuild.cli.inbox_list import show_inbox
     from cmbuild.inbox.desk import show_desk
@@ -90,7 +102,7 @@ def work_inbox(root: Path, run: InboxRun, output: Path, now: datetime) -> int:
     )
     if desk is None:
         return code
-    show_inbox(desk.rows, click.echo)
+    show_inbox(desk.rows, click.echo, limit)
     if desk.page is not None:
         click.echo(f"\nwrote {desk.page}")
     _show_escalated(desk.escalated)
@@ -103,7 +115,7 @@ def scheduled_inbox(root: Path, run: InboxRun, now: datetime | None) -> bool:
     from cmbuild.cli.show import show_reading
 
     show_reading(run, click.echo)
-    return work_inbox(root, run, root / DEFAULT_OUTPUT, now or _check_now()) != EXIT_OK
+    return work_inbox(root, run, root / DEFAULT_OUTPUT, now or _check_now(), LISTED) != EXIT_OK
 
 
 def _show_escalated(escalated: Escalated | None) -> None:

@@ -9,13 +9,15 @@ from cmbuild.inbox.listing import InboxRow
 _SHOWN = 120  # characters of what someone said; the link or the preview has the rest
 
 
-def inbox_lines(rows: Sequence[InboxRow]) -> list[str]:
-    """Each item in a few lines: when, where, who, intent, what they said, what to answer."""
+def inbox_lines(rows: Sequence[InboxRow], limit: int = 0) -> list[str]:
+    """Each item in a few lines: when, where, who, intent, what they said, what to answer; the
+    first `limit` rows only (0: all), and how many more there are, and where to see them."""
     if not rows:
         return ["the inbox is empty: nothing said to the brand yet (run `cmbuild inbox`)"]
     waiting = sum(row.answered_at is None for row in rows)
-    lines = [f"{len(rows)} items, {waiting} waiting for an answer"]
-    for row in rows:
+    lines = [f"{len(rows):,} items, {waiting:,} waiting for an answer"]
+    shown = rows[:limit] if limit else rows
+    for row in shown:
         item = row.item
         said = " ".join(item.text.split())
         said = said if len(said) <= _SHOWN else said[: _SHOWN - 1] + "…"
@@ -39,10 +41,17 @@ def inbox_lines(rows: Sequence[InboxRow]) -> list[str]:
             how = "direct message" if first.private else "public reply"
             lines.append(f"  suggested ({how}): {first.name}: {first.text}")
             lines.append(f"  send it: {row.command}")
+    if len(shown) < len(rows):
+        more = len(rows) - len(shown)
+        lines.append("")
+        lines.append(
+            f"… and {more:,} more not listed here (the first {len(shown):,} are, waiting first): "
+            "`--limit 0` lists them all; output/inbox.html has them per intent"
+        )
     return lines
 
 
-def show_inbox(rows: Sequence[InboxRow], echo: Callable[[str], None]) -> None:
-    """Print the inbox list through `echo` (click.echo)."""
-    for line in inbox_lines(rows):
+def show_inbox(rows: Sequence[InboxRow], echo: Callable[[str], None], limit: int = 0) -> None:
+    """Print the inbox list through `echo` (click.echo): the first `limit` rows (0: all)."""
+    for line in inbox_lines(rows, limit):
         echo(line)

@@ -39,3 +39,23 @@ def test_rows_order_intent_suggestion_and_command(tmp_path: Path) -> None:
     lines = inbox_lines(rows)
     assert lines[0] == "4 items, 3 waiting for an answer"
     assert f"  send it: cmbuild reply {ITEM.id} --with plainte-public" in lines
+
+
+def test_a_limited_listing_shows_the_first_rows_and_says_how_many_more(tmp_path: Path) -> None:
+    (tmp_path / "brand").mkdir()
+    (tmp_path / "brand" / "replies.toml").write_text(REPLIES, encoding="utf-8")
+    wording = load_replies(tmp_path)
+    channels = {"bluesky-cmb": channel("bluesky-cmb", "bluesky")}
+    items = [
+        replace(ITEM, id=f"bluesky-cmb:{n}", at=datetime(2027, 1, 1 + n, tzinfo=UTC))
+        for n in range(5)
+    ]
+    rows = list_inbox(items, {}, wording, channels, TODAY)
+    lines = inbox_lines(rows, limit=2)
+    assert lines[0] == "5 items, 5 waiting for an answer"
+    listed = [line.removeprefix("  id: ") for line in lines if line.startswith("  id: ")]
+    assert listed == [rows[0].item.id, rows[1].item.id]  # the newest waiting ones
+    assert lines[-1].startswith("… and 3 more not listed here (the first 2 are, waiting first)")
+    assert "`--limit 0` lists them all" in lines[-1]
+    assert inbox_lines(rows, limit=0) == inbox_lines(rows)  # 0: all, nothing said of more
+    assert not any(line.startswith("… and") for line in inbox_lines(rows, limit=5))
