@@ -40,7 +40,10 @@ def test_an_intent_of_many_items_shows_the_first_200_and_says_how_many_more(
     assert SHOWN_PER_INTENT == 200
     assert "said 199<" in text and "said 200<" not in text
     assert text.count('<li class="item waiting">') == 200
-    assert "Showing 200 of 1,234" in text and "<code>cmbuild inbox --limit 0</code> lists every item" in text
+    assert (
+        "Showing 200 of 1,234" in text
+        and "<code>cmbuild inbox --limit 0</code> lists every item" in text
+    )
     assert '<span class="count-pill">1234</span>' in text and "1234 items, 1234 waiting" in text
     few = inbox_page(rows[:200], Wording(()), "Brand").decode()
     assert "said 199<" in few and "Showing" not in few
