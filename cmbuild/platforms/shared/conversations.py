@@ -26,7 +26,7 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from cmbuild.platforms.shared.graph import Graph, parse_time
+from cmbuild.platforms.shared.graph import Graph, Params, parse_time
 from cmbuild.platforms.shared.inbox import Since
 from cmbuild.platforms.shared.publisher import PublishError, Receipt
 from cmbuild.stores.inbox import InboxItem, item_id
@@ -146,7 +146,7 @@ def send_message(graph: Graph, account: str, item: InboxItem, text: str) -> Rece
     recipient = item.refs.get("recipient_id")
     if not recipient:
         raise PublishError(f"the item {item.id} has no sender to write to")
-    params = {
+    params: Params = {
         "recipient": {"id": recipient},
         "message": {"text": text},
         "messaging_type": "RESPONSE",
