@@ -52,7 +52,12 @@ COMMENT_TABLES: dict[tuple[str, str, str], Table] = {
     ("POST", "ig_comment", "replies"): sdk_table(IGComment, "create_reply", required=("message",)),
     ("POST", "ig_user", "messages"): sdk_table(IGUser, "create_message", required=_MESSAGES),
     ("GET", "page", "conversations"): sdk_table(Page, "get_conversations"),
-    ("GET", "ig_user", "conversations"): sdk_table(IGUser, "get_conversations"),
+    # The SDK parses IGUser.get_conversations as IGUser nodes; its items are threads, as the
+    # Page's: their readable fields are those of Page.get_conversations (UnifiedThread).
+    ("GET", "ig_user", "conversations"): replace(
+        sdk_table(IGUser, "get_conversations"),
+        fields=sdk_table(Page, "get_conversations").fields,
+    ),
     # The SDK types a thread's messages as a bare object (no field list): the Message node's
     # fields are those of developers.facebook.com/docs/graph-api/reference/message.
     ("GET", "thread", "messages"): replace(

@@ -17,8 +17,11 @@ from cmbuild.push.report import Report
 from tests.inbox.graph_comments import PAGE_NAME, CommentingGraph
 from tests.inbox.steps import answer, read
 from tests.platforms.facebook.test_publisher import ENV, ONLY
-from tests.push.graph_fake import PAGE_ID, GraphFailure
-from tests.push.meta_site import TEXT_AT, meta_site
+from tests.platforms.instagram.test_publisher import ENV as IG_ENV
+from tests.platforms.instagram.test_publisher import ONLY as IG_ONLY
+from tests.push.graph_fake import IG_USER_ID, PAGE_ID, GraphFailure
+from tests.push.meta_site import PHOTO_AT, TEXT_AT, meta_site
+from tests.push.s3peer import S3Peer
 
 ALICE = ("7001", "Alice Martin")
 
@@ -92,3 +95,26 @@ def test_a_token_without_pages_messaging_is_named(page: Path, graph: CommentingG
     )
     error = read(page, ENV).channels["facebook-test"].error or ""
     assert "pages_messaging" in error and "read_direct_messages = false" in error
+
+
+def test_instagram_direct_messages_are_read_and_answered_in_their_conversation(
+    basic: Path, graph: CommentingGraph, s3: S3Peer, run_push: Callable[..., Report]
+) -> None:
+    root = meta_site(basic, graph.url, s3)
+    run_push(root, PHOTO_AT, IG_ENV, channels=IG_ONLY)
+    channels = root / "channels.toml"
+    marker = f'ig_user_id = "{IG_USER_ID}"\n'
+    text = channels.read_text(encoding="utf-8")
+    channels.write_text(text.replace(marker, marker + "read_direct_messages = true\n"), "utf-8")
+    asked = graph.message("instagram", ("17841499990001", "alice.martin"), "Dispo en M ?")
+    first = read(root, IG_ENV)
+    assert not first.failed, first.channels["instagram-test"].error
+    (item,) = [i for i in first.contents.items if i.kind == "dm"]
+    assert (item.remote_id, item.channel) == (asked, "instagram-test")
+    assert read(root, IG_ENV).channels["instagram-test"].written == 0
+    sent = answer(root, IG_ENV, item.id, "Oui, en stock.", "ig-dm")
+    assert sent.outcome == "sent", sent
+    (thread,) = graph.of_kind("thread").values()
+    assert thread["messages"][-1]["from"]["id"] == IG_USER_ID
+    assert [s.path for s in graph.seen].count(f"/{IG_USER_ID}/messages") == 1
+    assert graph.rejected == []
