@@ -21,6 +21,7 @@ and the rules of Meta's reference pages:
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -30,6 +31,7 @@ from facebook_business.adobjects.igmedia import IGMedia  # type: ignore[import-u
 from facebook_business.adobjects.iguser import IGUser  # type: ignore[import-untyped, unused-ignore]
 from facebook_business.adobjects.page import Page  # type: ignore[import-untyped, unused-ignore]
 from facebook_business.adobjects.pagepost import PagePost  # type: ignore[import-untyped, unused-ignore]
+from facebook_business.adobjects.unifiedthread import UnifiedThread  # type: ignore[import-untyped, unused-ignore]
 
 from tests.push.graph_fake import IG_USER_ID, PAGE_ID, FakeGraph, GraphFailure, Seen
 from tests.push.graph_tables import Table, sdk_table
@@ -49,11 +51,27 @@ COMMENT_TABLES: dict[tuple[str, str, str], Table] = {
     ("GET", "ig_comment", "replies"): sdk_table(IGComment, "get_replies"),
     ("POST", "ig_comment", "replies"): sdk_table(IGComment, "create_reply", required=("message",)),
     ("POST", "ig_user", "messages"): sdk_table(IGUser, "create_message", required=_MESSAGES),
+    ("GET", "page", "conversations"): sdk_table(Page, "get_conversations"),
+    # The SDK parses IGUser.get_conversations as IGUser nodes; its items are threads, as the
+    # Page's: their readable fields are those of Page.get_conversations (UnifiedThread).
+    ("GET", "ig_user", "conversations"): replace(
+        sdk_table(IGUser, "get_conversations"),
+        fields=sdk_table(Page, "get_conversations").fields,
+    ),
+    # The SDK types a thread's messages as a bare object (no field list): the Message node's
+    # fields are those of developers.facebook.com/docs/graph-api/reference/message.
+    ("GET", "thread", "messages"): replace(
+        sdk_table(UnifiedThread, "get_messages"),
+        fields=frozenset({"id", "created_time", "from", "to", "message", "attachments", "tags"}),
+    ),
 }
 # An edge read inside a field list (field expansion): the table of its own listing.
 _EXPANDED = {
     (name, "replies"): ("GET", "ig_comment", "replies")
     for name in ("IGMedia.get_comments", "IGComment.api_get", "IGComment.get_replies")
+} | {
+    (name, "messages"): ("GET", "thread", "messages")
+    for name in ("Page.get_conversations", "IGUser.get_conversations")
 }
 
 
@@ -143,6 +161,31 @@ class CommentingGraph(FakeGraph):
             if all(s.get(k) == v for k, v in where.items())
         }
 
+    def message(
+        self,
+        kind: str,
+        sender: tuple[str, str],
+        text: str,
+        *,
+        ago: timedelta = timedelta(minutes=5),
+    ) -> str:
+        """A message from `sender` (id, name) to the Page (`messenger`) or the IG account."""
+        owner = PAGE_ID if kind == "messenger" else IG_USER_ID
+        thread = f"t_{kind}_{sender[0]}"
+        if thread not in self.nodes:
+            state = {"platform": kind, "person": sender, "messages": []}
+            self.nodes[thread] = ("thread", state)
+            self.account_of[thread] = owner
+        self._comment_number += 1
+        message = {
+            "id": f"m_{self._comment_number}",
+            "message": text,
+            "from": {"id": sender[0], "name": sender[1]},
+            "created_time": graph_time(datetime.now(UTC) - ago),
+        }
+        self.nodes[thread][1]["messages"].append(message)
+        return str(message["id"])
+
     # Serving.
 
     def answer(self, seen: Seen, fault: Any) -> tuple[int, dict[str, Any]]:
@@ -205,7 +248,57 @@ class CommentingGraph(FakeGraph):
     def do_post_page_messages(
         self, page: str, state: dict[str, Any], params: dict[str, str], files: dict[str, bytes]
     ) -> tuple[int, dict[str, Any]]:
+        if "id" in json.loads(params["recipient"]):
+            return self._send_message("messenger", (page, PAGE_NAME), params)
         return self._private_reply("comment", params)
+
+    def do_get_page_conversations(
+        self, page: str, state: dict[str, Any], params: dict[str, str], files: dict[str, bytes]
+    ) -> tuple[int, dict[str, Any]]:
+        return 200, self._threads(params)
+
+    def do_get_ig_user_conversations(
+        self, user: str, state: dict[str, Any], params: dict[str, str], files: dict[str, bytes]
+    ) -> tuple[int, dict[str, Any]]:
+        return 200, self._threads(params)
+
+    def _threads(self, params: dict[str, str]) -> dict[str, Any]:
+        """The conversations of `platform`, the most recently updated first (Page conversations
+        reference: `updated_time`, `messages` newest first)."""
+        views = []
+        for thread, state in self.of_kind("thread").items():
+            if state["platform"] != params.get("platform", "MESSENGER").lower():
+                continue
+            messages = sorted(state["messages"], key=lambda m: m["created_time"], reverse=True)
+            updated = messages[0]["created_time"]
+            views.append({"id": thread, "updated_time": updated, "messages": messages})
+        views.sort(key=lambda v: v["updated_time"], reverse=True)
+        return {"data": [self._expanded(v, params) for v in views]}
+
+    def _send_message(
+        self, kind: str, me: tuple[str, str], params: dict[str, str]
+    ) -> tuple[int, dict[str, Any]]:
+        """A message in the conversation with `recipient.id`, within 24 hours of their last."""
+        recipient = str(json.loads(params["recipient"])["id"])
+        text = json.loads(params["message"]).get("text")
+        thread = self.nodes.get(f"t_{kind}_{recipient}")
+        if thread is None or not isinstance(text, str):
+            raise self.bad("(#100) No matching user found", subcode=2018001)
+        theirs = [m["created_time"] for m in thread[1]["messages"] if m["from"]["id"] == recipient]
+        at = datetime.strptime(max(theirs), _TIME).replace(tzinfo=UTC)
+        if datetime.now(UTC) - at > timedelta(hours=24):
+            raise GraphFailure(
+                10, "(#10) This message is sent outside of allowed window.", subcode=2018278
+            )
+        self._comment_number += 1
+        message = {
+            "id": f"m_{self._comment_number}",
+            "message": text,
+            "from": {"id": me[0], "name": me[1]},
+            "created_time": graph_time(datetime.now(UTC)),
+        }
+        thread[1]["messages"].append(message)
+        return 200, {"recipient_id": recipient, "message_id": message["id"]}
 
     def _fb_view(self, comment: str, state: dict[str, Any]) -> dict[str, Any]:
         number = comment.partition("_")[2]
@@ -256,6 +349,8 @@ class CommentingGraph(FakeGraph):
     def do_post_ig_user_messages(
         self, user: str, state: dict[str, Any], params: dict[str, str], files: dict[str, bytes]
     ) -> tuple[int, dict[str, Any]]:
+        if "id" in json.loads(params["recipient"]):
+            return self._send_message("instagram", (user, IG_USERNAME), params)
         return self._private_reply("ig_comment", params)
 
     def _ig_view(self, comment: str, state: dict[str, Any]) -> dict[str, Any]:

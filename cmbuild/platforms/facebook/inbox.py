@@ -8,6 +8,9 @@ Reading who wrote a comment (`from`) needs `pages_read_user_content` besides
 `pages_read_engagement`; without it Graph leaves `from` out and the item has no author.
 Source: developers.facebook.com/docs/graph-api/reference/object/comments.
 
+With `read_direct_messages = true` (the token's `pages_messaging`), the Page's Messenger
+conversations are read too (`cmbuild.platforms.shared.conversations`), as items of kind `dm`.
+
 An item's `refs`: `comment_id` (the comment itself: a private reply goes to its author),
 `thread_id` (the top-level comment an answer goes under: Facebook threads comments one level
 deep, so an answer to a reply goes under the reply's own top-level comment) and `post_id`.
@@ -21,6 +24,7 @@ from typing import Any
 
 from cmbuild.platforms.facebook.publisher import FacebookPublisher
 from cmbuild.platforms.shared.comments import Said, author_id, comment_item, post_comments
+from cmbuild.platforms.shared.conversations import read_conversations
 from cmbuild.platforms.shared.inbox import InboxReader, Published, Since
 from cmbuild.stores.inbox import InboxItem
 
@@ -30,13 +34,24 @@ _OVERLAP = timedelta(hours=1)
 
 
 class FacebookInbox(InboxReader[FacebookPublisher]):
-    api = "GET /{post-id}/comments (filter=stream, since)"
+    api = (
+        "GET /{post-id}/comments (filter=stream, since); "
+        "GET /{page-id}/conversations (platform=messenger, by option)"
+    )
 
     def read(self, posts: Sequence[Published], since: Since | None) -> list[InboxItem]:
         found: dict[str, InboxItem] = {}
         for post in posts:
             for comment in self._comments(post, since):
                 item = self._item(comment, post)
+                found.setdefault(item.id, item)
+        if self.publisher.option("read_direct_messages") == "True":
+            graph, page, channel = (
+                self.publisher.graph,
+                self.publisher.page_id,
+                self.publisher.channel,
+            )
+            for item in read_conversations(graph, page, channel.name, "facebook", since):
                 found.setdefault(item.id, item)
         return sorted(found.values(), key=lambda i: (i.at, i.id))
 

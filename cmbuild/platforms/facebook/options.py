@@ -10,3 +10,5 @@ class FacebookOptions(GraphOptions):
     """The Page's id, and the Graph address and version."""
 
     page_id: Identifier | None = None
+    # the inbox also reads the conversations (Messenger, Instagram Direct): docs/inbox.md
+    read_direct_messages: bool = False

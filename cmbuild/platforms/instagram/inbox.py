@@ -11,6 +11,9 @@ comments and /ig-comment (fields; replies); /docs/graph-api/guides/field-expansi
 An item's `refs`: `comment_id` (the comment itself: a private reply goes to its author),
 `thread_id` (the top-level comment an answer goes under: Instagram answers top-level comments
 only) and `media_id`.
+
+With `read_direct_messages = true` (the token's `instagram_manage_messages`), the account's
+Direct conversations are read too (`cmbuild.platforms.shared.conversations`), kind `dm`.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any
 
 from cmbuild.platforms.instagram.publisher import InstagramPublisher
 from cmbuild.platforms.shared.comments import Said, comment_item, post_comments
+from cmbuild.platforms.shared.conversations import read_conversations
 from cmbuild.platforms.shared.inbox import InboxReader, Published, Since
 from cmbuild.stores.inbox import InboxItem
 
@@ -29,10 +33,12 @@ _PARAMS = {"fields": FIELDS, "limit": 50}
 
 
 class InstagramInbox(InboxReader[InstagramPublisher]):
-    api = "GET /{ig-media-id}/comments (replies by field expansion)"
+    api = (
+        "GET /{ig-media-id}/comments (replies by field expansion); "
+        "GET /{ig-user-id}/conversations (platform=instagram, by option)"
+    )
 
     def read(self, posts: Sequence[Published], since: Since | None) -> list[InboxItem]:
-        del since  # the comments edge has no `since`: the store drops what it holds
         found: dict[str, InboxItem] = {}
         for post in posts:
             for comment in post_comments(self.publisher.graph, post, _PARAMS):
@@ -41,6 +47,15 @@ class InstagramInbox(InboxReader[InstagramPublisher]):
                 for reply in _replies(comment):
                     answer = self._item(reply, post, item.remote_id)
                     found.setdefault(answer.id, answer)
+        # The comments edge has no `since` (the store drops what it holds); conversations do.
+        if self.publisher.option("read_direct_messages") == "True":
+            graph, user, channel = (
+                self.publisher.graph,
+                self.publisher.user_id,
+                self.publisher.channel,
+            )
+            for item in read_conversations(graph, user, channel.name, "instagram", since):
+                found.setdefault(item.id, item)
         return sorted(found.values(), key=lambda i: (i.at, i.id))
 
     def account_id(self) -> str:

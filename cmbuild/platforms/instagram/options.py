@@ -10,3 +10,5 @@ class InstagramOptions(GraphOptions, MediaHostOptions):
     """The professional account's id, the Graph address and version, and the media host."""
 
     ig_user_id: Identifier | None = None
+    # the inbox also reads the conversations (Messenger, Instagram Direct): docs/inbox.md
+    read_direct_messages: bool = False

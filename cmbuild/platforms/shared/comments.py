@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, TypeVar
 
+from cmbuild.platforms.shared.conversations import find_message, send_message
 from cmbuild.platforms.shared.graph import Graph, parse_time
 from cmbuild.platforms.shared.inbox import Answer, Published, ReplySender
 from cmbuild.platforms.shared.publisher import Publisher, PublishError, Receipt
@@ -189,6 +190,8 @@ class CommentReply(ReplySender[P]):
         return item.url
 
     def send(self, item: InboxItem, answer: Answer) -> Receipt:
+        if item.kind == "dm":  # a conversation is answered in it, never in public
+            return send_message(self.graph, self.account, item, answer.text)
         if answer.private:
             check_private_window(item, self.label)
             self.check_private(item)
@@ -201,6 +204,8 @@ class CommentReply(ReplySender[P]):
         return Receipt(found, self.link({"id": found}, item))
 
     def find(self, item: InboxItem, answer: Answer) -> Receipt | None:
+        if item.kind == "dm":
+            return find_message(item, self.label)
         if answer.private:
             return self.find_private(item)
         path = f"{ref(item, 'thread_id')}/{self.reply_edge}"
@@ -213,4 +218,6 @@ class CommentReply(ReplySender[P]):
         return None
 
     def exists(self, item: InboxItem) -> bool:
+        if item.kind == "dm":  # a message is not a comment; its sender can still be written to
+            return True
         return still_there(self.graph, ref(item, "comment_id"))

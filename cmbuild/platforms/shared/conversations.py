@@ -1,0 +1,190 @@
+"""Conversations on Meta's Graph (a Page's Messenger inbox, an Instagram account's Direct inbox):
+read by the inbox when the channel sets `read_direct_messages = true`, answered by message.
+
+- Reading: `GET /{page-id}/conversations?platform=messenger` (Facebook) or
+  `GET /{ig-user-id}/conversations?platform=instagram` (Instagram), newest conversation first,
+  each with its latest messages by field expansion (`messages{id,message,from,created_time}`),
+  paged by cursors, until a conversation not updated since the newest stored item. Facebook
+  needs the Page token's `pages_messaging` permission, Instagram `instagram_manage_messages`
+  (a refusal says so). Sources: developers.facebook.com/docs/graph-api/reference/page/
+  conversations, /docs/messenger-platform/instagram/features/conversations and Meta's SDK
+  tables (`Page.get_conversations`, `IGUser.get_conversations`, `UnifiedThread.get_messages`).
+- A message from someone else is an item of kind `dm`; the account's own messages are its
+  answers: each `answers` the latest item of its conversation before it. An item's `refs` hold
+  `message_id`, `conversation_id` and `recipient_id` (the sender's page-scoped id: where an
+  answer goes).
+- Answering: `POST /{page-id or ig-user-id}/messages` with `recipient={"id": ...}`,
+  `message={"text": ...}` and `messaging_type=RESPONSE`, within 24 hours of the person's last
+  message (Meta's standard messaging window; later, Graph refuses it with code 10, subcode
+  2018278, and cmbuild says so before sending). Source: developers.facebook.com/docs/
+  messenger-platform/send-messages and /policy/policy-overview (24-hour standard messaging).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from cmbuild.platforms.shared.graph import Graph, Params, parse_time
+from cmbuild.platforms.shared.inbox import Since
+from cmbuild.platforms.shared.publisher import PublishError, Receipt
+from cmbuild.stores.inbox import InboxItem, item_id
+
+MESSAGE_FIELDS = "id,message,from,created_time"
+FIELDS = f"id,updated_time,messages{{{MESSAGE_FIELDS}}}"
+WINDOW = timedelta(hours=24)
+_OUTSIDE = "subcode 2018278]"  # "This message is sent outside of allowed window"
+_PAGE = 25
+_MAX_PAGES = 20
+# What each platform's conversations need: the `platform` parameter, the permission, the inbox.
+_KINDS = {
+    "facebook": (
+        "MESSENGER",
+        "pages_messaging",
+        "the Page's Messenger inbox (Meta Business Suite)",
+    ),
+    "instagram": ("INSTAGRAM", "instagram_manage_messages", "the account's Instagram inbox"),
+}
+
+
+def read_conversations(
+    graph: Graph, account: str, channel: str, platform: str, since: Since | None
+) -> list[InboxItem]:
+    """The messages of the account's conversations updated since `since`, oldest first."""
+    items: list[InboxItem] = []
+    try:
+        for conversation in _conversations(graph, account, platform, since):
+            items.extend(_items(channel, platform, account, conversation))
+    except PublishError as error:
+        if error.kind != "auth" or "lacks a permission" not in error.message:
+            raise
+        permission = _KINDS[platform][1]
+        raise PublishError(
+            f"{graph.platform} refused to read the conversations: the token needs the "
+            f"{permission} permission (give it to the app and renew the token), or set "
+            f"channels.{channel}.options.read_direct_messages = false",
+            "config",
+            status=error.status,
+        ) from None
+    return sorted(items, key=lambda i: (i.at, i.id))
+
+
+def _conversations(
+    graph: Graph, account: str, platform: str, since: Since | None
+) -> Iterator[dict[str, Any]]:
+    params = {"platform": _KINDS[platform][0], "fields": FIELDS, "limit": _PAGE}
+    path = f"{account}/conversations"
+    for conversation in graph.listed("read the conversations", path, params, pages=_MAX_PAGES):
+        if not isinstance(conversation, dict) or not conversation.get("id"):
+            continue
+        updated = parse_time(conversation.get("updated_time"))
+        if since is not None and updated is not None and updated < since.at:
+            return  # newest first: the rest was read before
+        yield conversation
+
+
+def _items(
+    channel: str, platform: str, account: str, conversation: Mapping[str, Any]
+) -> list[InboxItem]:
+    box = conversation.get("messages")
+    listed = box.get("data") if isinstance(box, dict) else None
+    messages = [m for m in listed or () if isinstance(m, dict) and m.get("id")]
+    messages.sort(key=lambda m: (_time(m, graph_label(platform)), str(m["id"])))
+    latest: str | None = None  # the conversation's latest item so far
+    items = []
+    for message in messages:
+        sender = message.get("from")
+        sender_id = str(sender.get("id") or "") if isinstance(sender, dict) else ""
+        mine = sender_id == account
+        item = _item(channel, platform, conversation, message, latest if mine else None)
+        if not mine:
+            latest = item.id
+        items.append(item)
+    return items
+
+
+def _item(
+    channel: str,
+    platform: str,
+    conversation: Mapping[str, Any],
+    message: Mapping[str, Any],
+    answers: str | None,
+) -> InboxItem:
+    message_id = str(message["id"])
+    sender = message.get("from")
+    known = sender if isinstance(sender, dict) else {}
+    sender_id = str(known.get("id") or "")
+    handle = str(known.get("username") or known.get("name") or sender_id)
+    return InboxItem(
+        id=item_id(channel, message_id),
+        channel=channel,
+        platform=platform,
+        kind="dm",
+        remote_id=message_id,
+        refs={
+            "message_id": message_id,
+            "conversation_id": str(conversation["id"]),
+            "recipient_id": sender_id,
+        },
+        author_id=sender_id,
+        author_handle=handle,
+        author_name=str(known.get("name") or handle),
+        text=str(message.get("message") or ""),
+        url=None,  # Graph gives a message no address
+        language=None,
+        at=_time(message, graph_label(platform)),
+        answers=answers,
+    )
+
+
+def send_message(graph: Graph, account: str, item: InboxItem, text: str) -> Receipt:
+    """The answer to the `dm` item: a message to its sender, in the same conversation."""
+    inbox = _KINDS[item.platform][2]
+    if datetime.now(UTC) - item.at > WINDOW:
+        raise PublishError(_late(graph.platform, item, inbox), "permanent")
+    recipient = item.refs.get("recipient_id")
+    if not recipient:
+        raise PublishError(f"the item {item.id} has no sender to write to")
+    params: Params = {
+        "recipient": {"id": recipient},
+        "message": {"text": text},
+        "messaging_type": "RESPONSE",
+    }
+    try:
+        answer = graph.post("send the message", f"{account}/messages", params)
+    except PublishError as error:
+        if _OUTSIDE in error.message:
+            raise PublishError(_late(graph.platform, item, inbox), "permanent") from None
+        raise
+    message_id = answer.get("message_id")
+    if not isinstance(message_id, str) or not message_id:
+        raise PublishError(f"{graph.platform} answered the message without its id", "ambiguous")
+    return Receipt(message_id, None)
+
+
+def find_message(item: InboxItem, platform: str) -> Receipt | None:
+    """An answer to a `dm` item cut off by a crash cannot be looked up: say where to look."""
+    raise PublishError(
+        f"{platform} cannot tell whether the answer to {item.id} went out: look in "
+        f"{_KINDS[item.platform][2]}, then `cmbuild resolve`"
+    )
+
+
+def _late(label: str, item: InboxItem, inbox: str) -> str:
+    return (
+        f"{label} lets the account answer a message within 24 hours of the person's last "
+        f"message only; {item.id} is from {item.at.isoformat()}: answer it by hand in {inbox} "
+        "(or wait until they write again)"
+    )
+
+
+def graph_label(platform: str) -> str:
+    return platform.capitalize()
+
+
+def _time(message: Mapping[str, Any], label: str) -> datetime:
+    when = parse_time(message.get("created_time"))
+    if when is None:
+        raise PublishError(f"{label} listed the message {message.get('id')} without its time")
+    return when.astimezone(UTC).replace(microsecond=0)
