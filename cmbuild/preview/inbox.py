@@ -5,8 +5,8 @@ is read from the platforms, not from the repository). Intents come in the order 
 brand/replies.toml, then the items no trigger matched. Same rows, same bytes.
 
 Each intent shows its first SHOWN_PER_INTENT rows in full (waiting first, newest first, as listed)
-and says how many more there are and where to see them (`cmbuild inbox --limit 0` lists every item): a page
-of 100,000 cards would be too heavy to open and to write.
+and says how many more there are and where to see them (`cmbuild inbox --limit 0` lists every
+item): a page of 100,000 cards would be too heavy to open and to write.
 """
 
 from __future__ import annotations
