@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cmbuild.errors import InputError
 from cmbuild.files import write_atomic
 from cmbuild.layout import WATCH_DIR as WATCH_DIR  # still importable from here
 from cmbuild.stores.jsonl import append, read_lines, set_aside
@@ -128,12 +129,17 @@ class Store:
             data = json.loads((self.folder / "sources.json").read_bytes())
         except FileNotFoundError:
             return {}
+        except ValueError as exc:  # not JSON, or not UTF-8
+            raise _unreadable(f"it is not readable JSON ({exc})") from None
         return data if isinstance(data, dict) else {}
 
     def sources(self) -> tuple[str | None, dict[str, SourceState]]:
         """When the last watch ran, and each source's state."""
         data = self._sources_file()
-        states = {name: SourceState(**value) for name, value in data.get("sources", {}).items()}
+        try:
+            states = {name: SourceState(**value) for name, value in data.get("sources", {}).items()}
+        except (AttributeError, TypeError) as exc:
+            raise _unreadable(f"a source's state is not what cmbuild writes ({exc})") from None
         return data.get("watched_at"), states
 
     def last_watch(self) -> LastWatch:
@@ -154,6 +160,15 @@ class Store:
         }
         text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
         write_atomic(self.folder / "sources.json", text.encode("utf-8"))
+
+
+def _unreadable(why: str) -> InputError:
+    return InputError(
+        f"{WATCH_DIR}/sources.json",
+        f"{why}: veille cannot tell when each source was last read",
+        hint="move the file away (or delete it): the next `cmbuild watch` reads every source"
+        " again and writes it anew; what was heard before is kept in the other files",
+    )
 
 
 def _append_rows(path: Path, rows: Iterable[Mapping[str, Any]]) -> None:
