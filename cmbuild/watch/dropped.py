@@ -112,7 +112,8 @@ def listen(source: InboxSource, cursor: Mapping[str, str], context: ListenContex
     folder = inbox_folder(source, context.root)
     if not folder.is_dir():
         raise ListenError(f"inbox {source.name}: the folder {folder} does not exist; create it")
-    _set_aside(folder, _unchanged(folder, cursor.get(_CONSUMED, "").splitlines()), DONE)
+    if not context.dry_run:
+        _set_aside(folder, _unchanged(folder, cursor.get(_CONSUMED, "").splitlines()), DONE)
     items: list[Heard] = []
     read: list[str] = []
     bad: list[str] = []
@@ -123,10 +124,12 @@ def listen(source: InboxSource, cursor: Mapping[str, str], context: ListenContex
             read.append(f"{path.name}\t{_digest(data)}")
         except ValueError as error:
             bad.append(f"{path.name}: {error}")
-            _set_aside(folder, [path.name], BAD)
+            if not context.dry_run:
+                _set_aside(folder, [path.name], BAD)
     if bad:
+        where = "to set aside (dry run: left in place)" if context.dry_run else "set aside"
         raise ListenError(
-            f"inbox {source.name}: set aside in {folder / BAD}: "
+            f"inbox {source.name}: {where} in {folder / BAD}: "
             + "; ".join(bad)
             + " (the other files are read on the next run)"
         )

@@ -68,7 +68,9 @@ def watch(settings: WatchSettings, config: Watch) -> WatchResult:
     store, result = Store.at(settings.root), WatchResult()
     seen = store.seen(result.notices)
     _, states = store.sources()
-    context = ListenContext(settings.env, TIMEOUT, MAX_BYTES, settings.now, settings.root)
+    context = ListenContext(
+        settings.env, TIMEOUT, MAX_BYTES, settings.now, settings.root, settings.dry_run
+    )
     heard: list[tuple[str, Heard]] = []
     for source in _due(config.sources, states, settings.now):
         state = states.setdefault(source.name, SourceState())

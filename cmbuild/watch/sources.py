@@ -79,6 +79,7 @@ class ListenContext:
     max_bytes: int  # the largest answer read; a larger one is a ListenError
     now: datetime  # aware, UTC
     root: Path = Path(".")  # the content repository, which an inbox's `folder` is relative to
+    dry_run: bool = False  # read only: a listener moves or writes nothing (an inbox's files)
 
 
 _INTERVAL = re.compile(r"^\s*(\d+)\s*(m|min|mins|minutes?|h|hours?|d|days?)\s*$", re.IGNORECASE)

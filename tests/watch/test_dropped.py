@@ -210,3 +210,25 @@ def test_cmbuild_watch_hears_each_dropped_file_once(tmp_path: Path) -> None:
     assert again.returncode == 0, again.stdout + again.stderr
     assert (inbox / "done/1.json").is_file() and not (inbox / "1.json").exists()
     assert len((root / "state/watch/mentions.jsonl").read_text().splitlines()) == 1
+
+
+def test_a_dry_run_watch_moves_no_dropped_file(tmp_path: Path) -> None:
+    from tests.push.fixtures import cli
+    from tests.push.servers import environ
+    from tests.push.sites import make_site
+
+    root = make_site(tmp_path / "site", '[defaults]\ntimezone = "UTC"\n', [])
+    (root / "brand" / "watch.toml").write_text(
+        '[[sources]]\nkind = "inbox"\nname = "pages"\nfolder = "state/watch/inbox"\n'
+        'interval = "1m"\n\n[[topics]]\nname = "grève"\nterms = ["grève"]\nseverity = "info"\n',
+        encoding="utf-8",
+    )
+    inbox = root / "state/watch/inbox"
+    inbox.mkdir(parents=True)
+    (inbox / "1.json").write_text(json.dumps({"title": "La grève"}), encoding="utf-8")
+    first = cli(root, "watch", "--now", "2026-12-01T09:00:00Z", env=environ())
+    assert first.returncode == 0, first.stdout + first.stderr
+    (inbox / "2.json").write_text('{"title": "cut', encoding="utf-8")
+    dry = cli(root, "watch", "--dry-run", "--now", "2026-12-01T09:05:00Z", env=environ())
+    assert "dry run: left in place" in dry.stderr, dry.stdout + dry.stderr
+    assert sorted(p.name for p in inbox.iterdir()) == ["1.json", "2.json"]
