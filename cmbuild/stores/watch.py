@@ -83,9 +83,14 @@ class Store:
         for number, line in enumerate(raw.lines, start=1):
             if line.strip():
                 try:
-                    rows.append(json.loads(line))
+                    row = json.loads(line)
                 except ValueError:
                     notices.append(f"{path}:{number}: not a JSON line, left as it is and skipped")
+                    continue
+                if isinstance(row, dict):
+                    rows.append(row)
+                else:
+                    notices.append(f"{path}:{number}: not a JSON object, left as it is and skipped")
         if raw.tail:
             try:
                 rows.append(json.loads(raw.tail))
@@ -107,8 +112,16 @@ class Store:
         return {str(row.get("uri")) for row in self._rows("seen.jsonl", notices)}
 
     def mentions(self, notices: list[str]) -> list[Mention]:
-        rows = self._rows("mentions.jsonl", notices)
-        return [Mention(**{**row, "terms": tuple(row.get("terms", ()))}) for row in rows]
+        found = []
+        for row in self._rows("mentions.jsonl", notices):
+            try:
+                found.append(Mention(**{**row, "terms": tuple(row.get("terms", ()))}))
+            except TypeError:
+                notices.append(
+                    f"{self.folder / 'mentions.jsonl'}: a line that is not a mention (uri"
+                    f" {row.get('uri')!r}), left as it is and skipped"
+                )
+        return found
 
     def alerted(self, notices: list[str]) -> set[tuple[str, str]]:
         return {

@@ -244,3 +244,20 @@ def test_an_alert_url_whose_token_sits_in_the_host_or_port_never_shows_it(tmp_pa
     assert "alert URL 2 (slack://)" in watched.stderr
     for secret in ("SLACKSECRET", "TGSECRET", "123456"):
         assert secret.lower() not in (watched.stdout + watched.stderr).lower()
+
+
+def test_a_line_of_state_that_is_not_a_record_is_named_and_skipped(tmp_path: Path) -> None:
+    with FeedServer() as feeds:
+        feeds.extra["/quiet"] = RSS.replace("Grève", "Fête").replace("mouvement social", "x")
+        root = _site(
+            tmp_path, "http://127.0.0.1:9", _watch_toml(f"{feeds.url}/quiet", "json://h:9/x")
+        )
+        folder = root / "state" / "watch"
+        folder.mkdir(parents=True)
+        (folder / "mentions.jsonl").write_text('{"uri": "https://e.org/a"}\n', encoding="utf-8")
+        (folder / "seen.jsonl").write_text("[1]\n", encoding="utf-8")
+        result = cli(root, "watch", "--now", NOW, env=environ(**ENV))
+    assert result.returncode == 0, result.stderr
+    assert "seen.jsonl:1: not a JSON object, left as it is and skipped" in result.stderr
+    assert "a line that is not a mention (uri 'https://e.org/a')" in result.stderr
+    assert (folder / "mentions.jsonl").read_text().startswith('{"uri": "https://e.org/a"}\n')
