@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cmbuild.errors import InputError
 from cmbuild.files import write_atomic
 from cmbuild.layout import WATCH_DIR as WATCH_DIR  # still importable from here
 from cmbuild.stores.jsonl import append, read_lines, set_aside
@@ -82,9 +83,14 @@ class Store:
         for number, line in enumerate(raw.lines, start=1):
             if line.strip():
                 try:
-                    rows.append(json.loads(line))
+                    row = json.loads(line)
                 except ValueError:
                     notices.append(f"{path}:{number}: not a JSON line, left as it is and skipped")
+                    continue
+                if isinstance(row, dict):
+                    rows.append(row)
+                else:
+                    notices.append(f"{path}:{number}: not a JSON object, left as it is and skipped")
         if raw.tail:
             try:
                 rows.append(json.loads(raw.tail))
@@ -106,8 +112,16 @@ class Store:
         return {str(row.get("uri")) for row in self._rows("seen.jsonl", notices)}
 
     def mentions(self, notices: list[str]) -> list[Mention]:
-        rows = self._rows("mentions.jsonl", notices)
-        return [Mention(**{**row, "terms": tuple(row.get("terms", ()))}) for row in rows]
+        found = []
+        for row in self._rows("mentions.jsonl", notices):
+            try:
+                found.append(Mention(**{**row, "terms": tuple(row.get("terms", ()))}))
+            except TypeError:
+                notices.append(
+                    f"{self.folder / 'mentions.jsonl'}: a line that is not a mention (uri"
+                    f" {row.get('uri')!r}), left as it is and skipped"
+                )
+        return found
 
     def alerted(self, notices: list[str]) -> set[tuple[str, str]]:
         return {
@@ -128,12 +142,17 @@ class Store:
             data = json.loads((self.folder / "sources.json").read_bytes())
         except FileNotFoundError:
             return {}
+        except ValueError as exc:  # not JSON, or not UTF-8
+            raise _unreadable(f"it is not readable JSON ({exc})") from None
         return data if isinstance(data, dict) else {}
 
     def sources(self) -> tuple[str | None, dict[str, SourceState]]:
         """When the last watch ran, and each source's state."""
         data = self._sources_file()
-        states = {name: SourceState(**value) for name, value in data.get("sources", {}).items()}
+        try:
+            states = {name: SourceState(**value) for name, value in data.get("sources", {}).items()}
+        except (AttributeError, TypeError) as exc:
+            raise _unreadable(f"a source's state is not what cmbuild writes ({exc})") from None
         return data.get("watched_at"), states
 
     def last_watch(self) -> LastWatch:
@@ -154,6 +173,15 @@ class Store:
         }
         text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
         write_atomic(self.folder / "sources.json", text.encode("utf-8"))
+
+
+def _unreadable(why: str) -> InputError:
+    return InputError(
+        f"{WATCH_DIR}/sources.json",
+        f"{why}: veille cannot tell when each source was last read",
+        hint="move the file away (or delete it): the next `cmbuild watch` reads every source"
+        " again and writes it anew; what was heard before is kept in the other files",
+    )
 
 
 def _append_rows(path: Path, rows: Iterable[Mapping[str, Any]]) -> None:

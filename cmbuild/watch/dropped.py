@@ -8,8 +8,10 @@ A file (`*.json`, UTF-8) holds one item, in one of two shapes:
 - a simple item: `{"title": ..., "text": ..., "url": ..., "uri": ..., "author": ...,
   "published": "2026-12-01T08:00:00Z"}`, only `title` required.
 
-Each file is heard once. The names read are the cursor; the next listen, once `cmbuild watch`
-has recorded what they gave, moves them to `done/` beside them. A crash in between reads them
+Each file is heard once. The names read (each with a digest of what it held) are the cursor;
+the next listen, once `cmbuild watch` has recorded what they gave, moves them to `done/` beside
+them, never over a file set aside before, and not a file rewritten under the same name since
+(that one is a new item). A crash in between reads them
 again, and watch's deduplication (by `uri`: the item's own, else its URL, else a digest of its
 words) keeps them from counting twice. A file that is not one of the shapes, or over the size
 cap, is moved to `bad/` and named in a ListenError; the other files are read on the next run.
@@ -110,39 +112,72 @@ def listen(source: InboxSource, cursor: Mapping[str, str], context: ListenContex
     folder = inbox_folder(source, context.root)
     if not folder.is_dir():
         raise ListenError(f"inbox {source.name}: the folder {folder} does not exist; create it")
-    _set_aside(folder, cursor.get(_CONSUMED, "").splitlines(), DONE)
+    if not context.dry_run:
+        _set_aside(folder, _unchanged(folder, cursor.get(_CONSUMED, "").splitlines()), DONE)
     items: list[Heard] = []
     read: list[str] = []
     bad: list[str] = []
     for path in sorted(folder.glob("*.json")):
         try:
-            items.append(_read(path, context.max_bytes))
-            read.append(path.name)
+            data = _read(path, context.max_bytes)
+            items.append(parse_item(data))
+            read.append(f"{path.name}\t{_digest(data)}")
         except ValueError as error:
             bad.append(f"{path.name}: {error}")
-            _set_aside(folder, [path.name], BAD)
+            if not context.dry_run:
+                _set_aside(folder, [path.name], BAD)
     if bad:
+        where = "to set aside (dry run: left in place)" if context.dry_run else "set aside"
         raise ListenError(
-            f"inbox {source.name}: set aside in {folder / BAD}: "
+            f"inbox {source.name}: {where} in {folder / BAD}: "
             + "; ".join(bad)
             + " (the other files are read on the next run)"
         )
     return Listened(tuple(items), {_CONSUMED: "\n".join(read)} if read else {})
 
 
-def _read(path: Path, max_bytes: int) -> Heard:
+def _read(path: Path, max_bytes: int) -> bytes:
     with path.open("rb") as handle:
         data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise ValueError(f"over {max_bytes:,} bytes")
-    return parse_item(data)
+    return data
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _unchanged(folder: Path, consumed: list[str]) -> list[str]:
+    """The names of `consumed` ("name<TAB>digest") whose file still holds what was read: a file
+    the watcher rewrote under the same name since is a new item, read again, not set aside."""
+    names = []
+    for entry in consumed:
+        name, _, digest = entry.partition("\t")
+        path = folder / name
+        try:
+            if not digest or _digest(path.read_bytes()) == digest:
+                names.append(name)
+        except OSError:
+            continue  # gone, or not a file: nothing to set aside
+    return names
 
 
 def _set_aside(folder: Path, names: list[str], into: str) -> None:
-    """Move the files `names` of `folder` into `folder/into` (those still there)."""
+    """Move the files `names` of `folder` into `folder/into` (those still there), never over a
+    file set aside before under the same name (a watcher may reuse one name for every drop)."""
     target = folder / into
     for name in names:
         path = folder / name
         if name and "/" not in name and path.is_file():
             target.mkdir(exist_ok=True)
-            path.replace(target / name)
+            path.replace(_free(target, path))
+
+
+def _free(target: Path, path: Path) -> Path:
+    """`target/<name>`, or `target/<stem>.2.json`, `.3`... the first name not taken there."""
+    place, number = target / path.name, 1
+    while place.exists():
+        number += 1
+        place = target / f"{path.stem}.{number}{path.suffix}"
+    return place

@@ -87,7 +87,9 @@ def watch(settings: WatchSettings, config: Watch) -> WatchResult:
     sources = _due(config.sources, states, settings.now)
     due = [(source, states.setdefault(source.name, SourceState())) for source in sources]
     with _http(sources, TIMEOUT) as http:
-        context = ListenContext(settings.env, TIMEOUT, MAX_BYTES, settings.now, settings.root, http)
+        context = ListenContext(
+            settings.env, TIMEOUT, MAX_BYTES, settings.now, settings.root, settings.dry_run, http
+        )
         answers = _listen_all(due, context)
     for (source, state), listened in zip(due, answers, strict=True):
         state.last_read = iso_utc(settings.now)

@@ -82,6 +82,7 @@ class ListenContext:
     max_bytes: int  # the largest answer read; a larger one is a ListenError
     now: datetime  # aware, UTC
     root: Path = Path(".")  # the content repository, which an inbox's `folder` is relative to
+    dry_run: bool = False  # read only: a listener moves or writes nothing (an inbox's files)
     # One HTTP client that feeds share across a watch (cmbuild.watch.feed.new_client): making one
     # per feed cost ~2 ms of CPU each. None: each feed makes its own.
     http: urllib3.PoolManager | None = None

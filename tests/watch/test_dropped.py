@@ -5,6 +5,7 @@ hears each once; bad files are named and set aside."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import subprocess
@@ -76,7 +77,8 @@ def test_an_apprise_notification_becomes_one_item_heard_once(
         "Grève : ateliers annulés",
     )
     assert item.uri.startswith("inbox:") and item.url is None
-    assert heard.cursor == {"consumed": stored.name}
+    digest = hashlib.sha256(stored.read_bytes()).hexdigest()
+    assert heard.cursor == {"consumed": f"{stored.name}\t{digest}"}
 
     again = listen(source(), heard.cursor, context(tmp_path))
     assert again.items == () and again.cursor == {}
@@ -130,6 +132,33 @@ def test_simple_items_and_a_bad_file_named_and_set_aside(tmp_path: Path) -> None
     assert second.title == "BOM ok" and second.uri.startswith("inbox:")
 
 
+def test_a_name_reused_by_the_watcher_never_overwrites_a_file_set_aside(tmp_path: Path) -> None:
+    # A script may write every drop as `latest.json`: each one set aside (bad/ or done/) is kept.
+    inbox = tmp_path / "state/watch/inbox"
+    inbox.mkdir(parents=True)
+    for broken in ('{"title": "first', '{"title": "second'):
+        (inbox / "latest.json").write_text(broken)
+        with pytest.raises(ListenError, match=r"latest\.json: not JSON"):
+            listen(source(), {}, context(tmp_path))
+    kept = sorted(p.read_text() for p in (inbox / "bad").iterdir())
+    assert kept == ['{"title": "first', '{"title": "second']
+    # Rewritten under the same name after a listen read it, it is a new item: heard, not moved.
+    cursor: dict[str, str] = {}
+    heard = []
+    for title in ("one", "two", "three", "two"):
+        (inbox / "latest.json").write_text(json.dumps({"title": title}))
+        listened = listen(source(), cursor, context(tmp_path))
+        heard += [item.title for item in listened.items]
+        cursor = dict(listened.cursor)
+        if title == "three":  # read, then set aside by the next listen, before the next drop
+            assert listen(source(), cursor, context(tmp_path)).items == ()
+            cursor = {}
+    listen(source(), cursor, context(tmp_path))
+    assert heard == ["one", "two", "three", "two"]
+    done = sorted(json.loads(p.read_text())["title"] for p in (inbox / "done").iterdir())
+    assert done == ["three", "two"]
+
+
 def test_an_oversized_file_and_a_missing_folder_are_named(tmp_path: Path) -> None:
     with pytest.raises(ListenError, match="does not exist"):
         listen(source(), {}, context(tmp_path))
@@ -181,3 +210,25 @@ def test_cmbuild_watch_hears_each_dropped_file_once(tmp_path: Path) -> None:
     assert again.returncode == 0, again.stdout + again.stderr
     assert (inbox / "done/1.json").is_file() and not (inbox / "1.json").exists()
     assert len((root / "state/watch/mentions.jsonl").read_text().splitlines()) == 1
+
+
+def test_a_dry_run_watch_moves_no_dropped_file(tmp_path: Path) -> None:
+    from tests.push.fixtures import cli
+    from tests.push.servers import environ
+    from tests.push.sites import make_site
+
+    root = make_site(tmp_path / "site", '[defaults]\ntimezone = "UTC"\n', [])
+    (root / "brand" / "watch.toml").write_text(
+        '[[sources]]\nkind = "inbox"\nname = "pages"\nfolder = "state/watch/inbox"\n'
+        'interval = "1m"\n\n[[topics]]\nname = "grève"\nterms = ["grève"]\nseverity = "info"\n',
+        encoding="utf-8",
+    )
+    inbox = root / "state/watch/inbox"
+    inbox.mkdir(parents=True)
+    (inbox / "1.json").write_text(json.dumps({"title": "La grève"}), encoding="utf-8")
+    first = cli(root, "watch", "--now", "2026-12-01T09:00:00Z", env=environ())
+    assert first.returncode == 0, first.stdout + first.stderr
+    (inbox / "2.json").write_text('{"title": "cut', encoding="utf-8")
+    dry = cli(root, "watch", "--dry-run", "--now", "2026-12-01T09:05:00Z", env=environ())
+    assert "dry run: left in place" in dry.stderr, dry.stdout + dry.stderr
+    assert sorted(p.name for p in inbox.iterdir()) == ["1.json", "2.json"]

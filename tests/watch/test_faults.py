@@ -58,3 +58,19 @@ def test_a_source_that_asks_to_wait_is_not_read_again_before_then(tmp_path: Path
         assert [r[0] for r in feeds.requests].count("/status/429") == 1
         cli(root, "watch", "--now", "2026-12-01T09:02:00Z", env=environ(**ENV))
     assert [r[0] for r in feeds.requests].count("/status/429") == 2
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b'{"sources": {"sud-ouest": {"last_read": ', b"\xff\xfe not utf-8", b'{"sources": [1]}'],
+)
+def test_an_unreadable_sources_file_is_named_not_a_crash(tmp_path: Path, content: bytes) -> None:
+    with FeedServer() as feeds:
+        root = _site(tmp_path, "http://127.0.0.1:9", _two_sources(feeds, "/rss"))
+        (root / "state" / "watch").mkdir(parents=True)
+        (root / "state" / "watch" / "sources.json").write_bytes(content)
+        result = cli(root, "watch", "--now", NOW, env=environ(**ENV))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("error: state/watch/sources.json: "), result.stderr
+    assert "move the file away" in result.stderr
+    assert (root / "state" / "watch" / "sources.json").read_bytes() == content  # left as it is

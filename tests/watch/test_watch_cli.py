@@ -129,7 +129,7 @@ def test_an_alert_target_that_is_down_is_tried_again_next_run(tmp_path: Path) ->
         root = _site(tmp_path, "http://127.0.0.1:9", _watch_toml(f"{feeds.url}/rss", alert_url))
         first = cli(root, "watch", "--now", NOW, env=environ(**ENV))
         assert first.returncode == 1
-        assert "alert not sent, tried again next run: json://127.0.0.1" in first.stderr
+        assert "alert not sent, tried again next run: alert URL 1 (json://)" in first.stderr
         assert len(_lines(root / "state" / "watch" / "mentions.jsonl")) == 2  # still recorded
         second = cli(root, "watch", "--now", "2026-12-01T09:20:00Z", env=environ(**ENV))
     assert "1 alert(s) sent" in second.stdout
@@ -228,3 +228,36 @@ def test_a_sensitive_topic_that_does_not_exist_is_named_at_the_post(tmp_path: Pa
     assert result.returncode == 2
     assert "posts/fete.md:4" in result.stderr and "'greve'" in result.stderr
     assert "grève" in result.stderr
+
+
+def test_an_alert_url_whose_token_sits_in_the_host_or_port_never_shows_it(tmp_path: Path) -> None:
+    # Apprise URLs often carry their token where a host or port would be (`slack://TOKEN_A/...`,
+    # `tgram://BOT_ID:TOKEN/CHAT`): a failure names the target by place and scheme, never by host.
+    secrets = {"CMB_SLACK": "T0SLACKSECRET", "CMB_TG": "123456:AAHTGSECRET"}
+    with FeedServer() as feeds:
+        toml = _watch_toml(f"{feeds.url}/rss", "slack://{CMB_SLACK}/", auto_halt=False)
+        toml = toml.replace('urls = ["slack', 'urls = ["nosuch://{CMB_TG}/1", "slack')
+        root = _site(tmp_path, "http://127.0.0.1:9", toml)
+        watched = cli(root, "watch", "--now", NOW, env=environ(**ENV, **secrets))
+    assert "Traceback" not in watched.stderr, watched.stderr
+    assert "alert not sent, tried again next run: alert URL 1 (nosuch://)" in watched.stderr
+    assert "alert URL 2 (slack://)" in watched.stderr
+    for secret in ("SLACKSECRET", "TGSECRET", "123456"):
+        assert secret.lower() not in (watched.stdout + watched.stderr).lower()
+
+
+def test_a_line_of_state_that_is_not_a_record_is_named_and_skipped(tmp_path: Path) -> None:
+    with FeedServer() as feeds:
+        feeds.extra["/quiet"] = RSS.replace("Grève", "Fête").replace("mouvement social", "x")
+        root = _site(
+            tmp_path, "http://127.0.0.1:9", _watch_toml(f"{feeds.url}/quiet", "json://h:9/x")
+        )
+        folder = root / "state" / "watch"
+        folder.mkdir(parents=True)
+        (folder / "mentions.jsonl").write_text('{"uri": "https://e.org/a"}\n', encoding="utf-8")
+        (folder / "seen.jsonl").write_text("[1]\n", encoding="utf-8")
+        result = cli(root, "watch", "--now", NOW, env=environ(**ENV))
+    assert result.returncode == 0, result.stderr
+    assert "seen.jsonl:1: not a JSON object, left as it is and skipped" in result.stderr
+    assert "a line that is not a mention (uri 'https://e.org/a')" in result.stderr
+    assert (folder / "mentions.jsonl").read_text().startswith('{"uri": "https://e.org/a"}\n')
