@@ -117,9 +117,11 @@ class Store:
             try:
                 found.append(Mention(**{**row, "terms": tuple(row.get("terms", ()))}))
             except TypeError:
+                uri = row.get("uri")
+                which = f" (uri {uri!r})" if uri else ""
                 notices.append(
-                    f"{self.folder / 'mentions.jsonl'}: a line that is not a mention (uri"
-                    f" {row.get('uri')!r}), left as it is and skipped"
+                    f"{self.folder / 'mentions.jsonl'}: a line that is not a mention{which},"
+                    " left as it is and skipped"
                 )
         return found
 

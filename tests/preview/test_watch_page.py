@@ -171,5 +171,7 @@ def test_a_line_that_is_no_mention_is_named_and_the_page_still_builds(
         handle.write('{"at": "2026-11-30T09:30:00Z", "who": "someone"}\n')
     page = _page(root, tmp_path / "out")
     (notice,) = page.find_all("p", cls="watch-notice")
-    assert notice.text().startswith("state/watch/mentions.jsonl: a line is not a mention")
+    assert notice.text() == (
+        "state/watch/mentions.jsonl: a line that is not a mention, left as it is and skipped"
+    )
     assert _rows(page, "watch-sources")[0][0] == "sud-ouest"  # the rest of the page is there
