@@ -7,6 +7,9 @@
   threads (a reply to a reply notifies its parent's author, not the brand), and the brand's own
   answers, which tell what was already answered on the platform.
 
+With `read_direct_messages = true`, the direct messages are read too
+(`cmbuild.platforms.bluesky.chat`), as items of kind `dm`.
+
 An item's `refs` hold what a threaded answer needs (lexicon app.bsky.feed.post#replyRef): its
 `uri` and `cid` (the parent) and the thread's `root_uri` and `root_cid`.
 """
@@ -19,6 +22,7 @@ from typing import Any
 
 from atproto_client import models  # type: ignore[import-untyped]
 
+from cmbuild.platforms.bluesky.chat import read_chats
 from cmbuild.platforms.bluesky.publisher import BlueskyPublisher
 from cmbuild.platforms.shared.inbox import InboxReader, Published, Since
 from cmbuild.platforms.shared.publisher import PublishError
@@ -35,7 +39,10 @@ _THREAD_DEPTH = 20
 
 
 class BlueskyInbox(InboxReader[BlueskyPublisher]):
-    api = "app.bsky.notification.listNotifications, app.bsky.feed.getPostThread"
+    api = (
+        "app.bsky.notification.listNotifications, app.bsky.feed.getPostThread; "
+        "chat.bsky.convo.listConvos, getMessages (by option)"
+    )
 
     def read(self, posts: Sequence[Published], since: Since | None) -> list[InboxItem]:
         variants = {post.remote_id: post.variant for post in posts}
@@ -47,6 +54,9 @@ class BlueskyInbox(InboxReader[BlueskyPublisher]):
                 found.setdefault(item.id, item)
         for post in posts:
             for item in self._thread(post, variants):
+                found.setdefault(item.id, item)
+        if self.publisher.option("read_direct_messages") == "True":
+            for item in read_chats(self.publisher, since):
                 found.setdefault(item.id, item)
         return sorted(found.values(), key=lambda i: (i.at, i.id))
 

@@ -6,6 +6,8 @@ from cmbuild.platforms.options import ChannelOptions
 
 
 class BlueskyOptions(ChannelOptions):
-    """`service`: the account's PDS (default https://bsky.social)."""
+    """`service`: the account's PDS (default https://bsky.social); `read_direct_messages`: the
+    inbox also reads the account's direct messages (an app password with access to them)."""
 
     service: str | None = None
+    read_direct_messages: bool = False

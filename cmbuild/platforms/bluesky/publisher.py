@@ -60,6 +60,7 @@ class BlueskyPublisher(Publisher):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._api: Any = None
+        self._chat: Any = None
         self._did = ""
         # When each post was first attempted in this push: a retry writes the very same record.
         self._created: dict[str, str] = {}
@@ -195,6 +196,14 @@ class BlueskyPublisher(Publisher):
     def read(self, what: str, call: Callable[[Any], T]) -> T:
         """`call(client)` on the logged-in client (logging in first if needed): a read."""
         return self._call(what, lambda: call(self._client()), repeatable=True)
+
+    def chat(self, what: str, call: Callable[[Any], T], *, repeatable: bool = True) -> T:
+        """`call(client)` through the chat service (`chat.bsky.*`: the account's server forwards
+        it, as the `atproto-proxy: did:web:api.bsky.chat#bsky_chat` header asks)."""
+        if self._chat is None:
+            self._chat = self._client().with_bsky_chat_proxy()
+        chat = self._chat
+        return self._call(what, lambda: call(chat), repeatable=repeatable)
 
     @property
     def did(self) -> str:

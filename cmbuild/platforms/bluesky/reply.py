@@ -4,7 +4,8 @@
 Like a post, the answer is written with `com.atproto.repo.putRecord` under a record key derived
 from its idempotency key: sending it again rewrites the same record, and after a crash
 `getRecord` tells whether it went out. Bluesky's direct messages (`chat.bsky.*`) go through a
-separate chat service that app passwords may not use: cmbuild answers in public only here.
+separate chat service: the inbox reads them (`chat.py`), but cmbuild answers in public
+only here, and refuses to answer a `dm` item.
 """
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ class BlueskyReply(ReplySender[BlueskyPublisher]):
 
     def send(self, item: InboxItem, answer: Answer) -> Receipt:
         refs = item.refs
+        if item.kind == "dm":  # a direct message is never answered in public
+            raise PublishError(
+                f"the item {item.id} is a Bluesky direct message: cmbuild cannot answer it in "
+                "the chat yet; answer it in the Bluesky app",
+                "permanent",
+            )
         try:
             parent = {"uri": refs["uri"], "cid": refs["cid"]}
             root = {"uri": refs["root_uri"], "cid": refs["root_cid"]}
