@@ -21,7 +21,7 @@ except ModuleNotFoundError:  # run as a script: the shared extractor sits beside
     import openapi_extract  # type: ignore[no-redef]
 
 # (path, method): what the publisher sends, what collect reads, what veille searches, and what
-# the inbox reads and answers with.
+# the inbox reads and answers with, and what finds an answer after a crash.
 OPERATIONS: tuple[tuple[str, str], ...] = (
     ("/2/media/upload", "post"),
     ("/2/media/metadata", "post"),
@@ -33,6 +33,10 @@ OPERATIONS: tuple[tuple[str, str], ...] = (
     ("/2/users/{id}/mentions", "get"),
     ("/2/dm_conversations/with/{participant_id}/messages", "post"),
     ("/2/dm_events", "get"),
+    ("/2/dm_conversations/{dm_conversation_id}/messages", "post"),
+    ("/2/users/{id}/tweets", "get"),
+    ("/2/dm_conversations/with/{participant_id}/dm_events", "get"),
+    ("/2/dm_conversations/{id}/dm_events", "get"),
 )
 
 
