@@ -3,9 +3,11 @@
 The answer is a ledger variant of its own (`reply:<name>`: the replies/ file's name, or the item's
 id for `cmbuild reply`), with `in_reply_to` naming the item. As for a post: a `pending` line
 before the send, a `published` line after. A `pending` line left by a crash is settled first:
-the platform is asked whether the answer is there (`find`, by its idempotency key); found, it is
-recorded as `reconciled` and not sent again; not found, it is sent. An answer already sent is
-never sent again. An item deleted on the platform since it was read is not answered.
+the platform is asked whether the answer is there (`find`, by its idempotency key, or by its
+time and words where there is no key); found, it is recorded as `reconciled` and not sent again;
+not found, it is sent; when the platform cannot tell, it stays pending and the message says to
+check the platform, then `cmbuild resolve`. An answer already sent is never sent again. An item
+deleted on the platform since it was read is not answered.
 
 Halts (state/halt.toml) hold answers too: an answer belongs to the item's channel and to the
 campaign and post of the variant the item answers, so a halt of any of them keeps it unsent
@@ -16,7 +18,7 @@ answers that one item anyway (`despite_halt`, `cmbuild reply --despite-halt`).
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -118,15 +120,10 @@ def send_answer(settings: PushSettings, outgoing: Outgoing, channels: Any) -> Se
         session = Session(settings, channels, writer, Report("reply"))
         try:
             sender = _sender(session, item)
-            if record is not None and record.state == "pending" and sender.can_find:
-                found = _guarded(session, lambda: sender.find(item, answer))
-                if found is not None:
-                    _line(writer, "reconciled", item, variant, answer, found)
-                    return Sent("reconciled", variant, found.url or found.remote_id)
-            unsure = not (sender.can_find or sender.resend_is_safe)
-            if record is not None and record.state == "pending" and unsure:
-                why = "an earlier send was interrupted and cannot be checked: check the "
-                return Sent("failed", variant, why + f"platform, then `cmbuild resolve {variant}`")
+            if record is not None and record.state == "pending":
+                settled = _reconcile(session, writer, sender, item, variant, answer, record)
+                if settled is not None:
+                    return settled
             if not _guarded(session, lambda: sender.exists(item)):
                 reason = "the item was deleted on the platform: not answered"
                 _line(writer, "failed", item, variant, answer, None, code="gone", reason=reason)
@@ -134,6 +131,36 @@ def send_answer(settings: PushSettings, outgoing: Outgoing, channels: Any) -> Se
             return _send(session, writer, sender, item, variant, answer)
         except PublishError as error:
             return Sent("failed", variant, session.redact(error.message))
+
+
+def _reconcile(
+    session: Session,
+    writer: LedgerWriter,
+    sender: ReplySender[Any],
+    item: InboxItem,
+    variant: str,
+    answer: Answer,
+    record: Record,
+) -> Sent | None:
+    """Settle the interrupted send `record`: what happened, or None when it is safe to send."""
+    unsure = "an earlier send was interrupted and cannot be checked"
+    resolve = f"check the platform, then `cmbuild resolve {variant}`"
+    if not sender.can_find:
+        return None if sender.resend_is_safe else Sent("failed", variant, f"{unsure}: {resolve}")
+    pending = replace(answer, pending_at=record.last.at)
+    try:
+        # Not retried when ambiguous: that is `find` saying it cannot tell.
+        found = with_retry(
+            session.settings.retry, session.guarded(lambda: sender.find(item, pending))
+        )
+    except PublishError as error:
+        if error.kind in ("auth", "config"):
+            raise
+        return Sent("failed", variant, f"{unsure} ({session.redact(error.message)}): {resolve}")
+    if found is None:
+        return None
+    _line(writer, "reconciled", item, variant, answer, found)
+    return Sent("reconciled", variant, found.url or found.remote_id)
 
 
 def _send(
@@ -144,12 +171,12 @@ def _send(
     variant: str,
     answer: Answer,
 ) -> Sent:
-    _line(writer, "pending", item, variant, answer, None)
+    pending = replace(answer, pending_at=_line(writer, "pending", item, variant, answer, None))
     try:
         receipt = with_retry(
             session.settings.retry,
             session.guarded(lambda: sender.send(item, answer)),
-            check=session.guarded(lambda: sender.find(item, answer)) if sender.can_find else None,
+            check=session.guarded(lambda: sender.find(item, pending)) if sender.can_find else None,
             resend_is_safe=sender.resend_is_safe,
         )
     except PublishError as error:
@@ -184,10 +211,12 @@ def _line(
     answer: Answer,
     receipt: Receipt | None,
     **fields: Any,
-) -> None:
+) -> datetime:
+    """Write the line; its time."""
     published = None
     if receipt is not None:
         published = receipt.published_at or datetime.now(UTC).replace(microsecond=0)
+    at = now_utc()
     writer.append(
         LedgerLine(
             kind=kind,
@@ -200,11 +229,12 @@ def _line(
             remote_id=receipt.remote_id if receipt else None,
             url=receipt.url if receipt else None,
             published_at=published,
-            at=now_utc(),
+            at=at,
             in_reply_to=item.id,
             **fields,
         )
     )
+    return at
 
 
 def _key(variant: str) -> str:

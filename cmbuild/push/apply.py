@@ -230,6 +230,10 @@ def _reconcile(
         entry = by_id.get(line.variant)
         try:
             publisher = session.publisher(line.channel)
+            if line.in_reply_to is not None and not publisher.can_find:
+                # An answer the posts' lookup cannot find: its own lookup, which has the item
+                # it answers, settles it when it is sent again (a replies/ file, `cmbuild reply`).
+                continue
             if publisher.can_find:
                 lookup = Lookup(line.idempotency_key, line.variant, line.text_sha256, line.at)
                 find = session.guarded(functools.partial(publisher.find, lookup))

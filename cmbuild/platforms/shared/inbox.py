@@ -75,6 +75,9 @@ class Answer:
     private: bool  # as a direct message (the caller checked the platform has them)
     key: str  # the idempotency key: the same answer sent twice is one answer
     language: str | None = None  # the language of the approved reply, when known
+    # When the send was recorded as pending: where `find` looks from, on a platform that can
+    # recognise an answer only by its time and words (X).
+    pending_at: datetime | None = None
 
 
 class ReplySender(ABC, Generic[P]):
@@ -102,7 +105,9 @@ class ReplySender(ABC, Generic[P]):
         """Send `answer` under `item` (or to its author in private); where it now is."""
 
     def find(self, item: InboxItem, answer: Answer) -> Receipt | None:
-        """The answer sent with `answer.key` under `item`, if the platform has it."""
+        """The answer sent with `answer.key` under `item`, if the platform has it; None only
+        when it is sure the answer is not there. A PublishError when it cannot tell (`ambiguous`:
+        the send stays pending, for someone to check, then `cmbuild resolve`)."""
         raise PublishError(f"{self.publisher.name} cannot look an answer up", "permanent")
 
     def exists(self, item: InboxItem) -> bool:
