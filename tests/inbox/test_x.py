@@ -2,13 +2,12 @@
 the brand publishes with `cmbuild push`; people reply, reply deeper in the thread, quote and
 mention it. The inbox stores each once (the next reading asks only what came after, `since_id`);
 an answer goes under the item with `reply.in_reply_to_tweet_id`, a private one as a direct
-message to its author; faults are named (401, 403 on a DM), waited out (429 Retry-After), and
-an interrupted send is never sent again blindly."""
+message to its author (a direct message in its own conversation, one-to-one or group); faults
+are named (401, 403 on a DM), waited out (429 Retry-After). An interrupted send:
+tests/inbox/test_x_answers.py."""
 
 from __future__ import annotations
 
-import os
-import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,6 @@ from cmbuild.push.session import PushSettings
 from tests.collect.conftest import CHANNELS
 from tests.inbox.x_fake import InboxX
 from tests.platforms.x.test_publisher import ENV, TOKEN
-from tests.push.fixtures import cli
 from tests.push.sites import ledger_lines, make_site, variant
 
 NOW = "2026-12-01T09:00:00Z"
@@ -156,17 +154,6 @@ def test_rate_limits_are_waited_out_as_retry_after_says(root: Path, x: InboxX) -
     assert len([p for p in x.posts.values() if "reply" in p]) == 1
 
 
-def test_a_sigkill_after_the_send_is_never_sent_again_blindly(root: Path, x: InboxX) -> None:
-    x.said("marie", "@TestBrand ?", reply_to=post_of(root)["remote_id"])
-    (item,) = read(root).contents.items
-    command = ("reply", item.id, "--text", "Voici la réponse")
-    killed = cli(root, *command, env={**os.environ, **ENV}, kill_after_send=1)
-    assert killed.returncode == -signal.SIGKILL, killed.stderr
-    again = cli(root, *command, env={**os.environ, **ENV})
-    assert again.returncode != 0 and "cmbuild resolve" in again.stdout + again.stderr
-    assert len([p for p in x.posts.values() if "reply" in p]) == 1
-
-
 def test_a_deleted_item_is_not_answered(root: Path, x: InboxX) -> None:
     asked = x.said("marie", "@TestBrand ?", reply_to=post_of(root)["remote_id"])
     (item,) = read(root).contents.items
@@ -283,14 +270,22 @@ def test_direct_messages_are_not_read_unless_the_channel_asks(root: Path, x: Inb
     assert not run.failed and not [q for q in x.reads if "event_types" in q]
 
 
-def test_a_message_in_a_group_conversation_is_not_answered_elsewhere(root: Path, x: InboxX) -> None:
+def test_a_message_in_a_group_conversation_is_answered_in_that_conversation(
+    root: Path, x: InboxX
+) -> None:
     reading_messages(root)
-    x.wrote("marie", "Bonjour à tous", group="1582838923430539264")
+    group = "1582838923430539264"
+    x.wrote("marie", "Bonjour à tous", group=group)
     (item,) = read(root).contents.items
-    assert item.refs["conversation_id"] == "1582838923430539264"
+    assert item.refs["conversation_id"] == group
     sent = answer(root, item.id, "Bonjour !", "group")
-    assert sent.outcome == "failed" and "group conversation on X: answer it there" in sent.detail
-    assert x.messages == [] and not [p for p in x.posts.values() if "reply" in p]
+    assert sent.outcome == "sent", sent
+    assert x.seen[-1][:2] == ("POST", f"/2/dm_conversations/{group}/messages")
+    assert x.messages == [(group, "Bonjour !")] and x.dm_events[-1]["dm_conversation_id"] == group
+    assert x.dm_events[-1]["sender_id"] == "2244994945" and x.rejected == []
+    assert not [p for p in x.posts.values() if "reply" in p]
+    after = read(root)
+    assert item.id in after.answered  # the answer, read back in the group's events
 
 
 def test_a_token_without_dm_read_is_named(root: Path, x: InboxX) -> None:

@@ -17,7 +17,8 @@ class X(Platform):
     """X posts: weighted length (CJK and emoji weigh 2, a link 23)."""
 
     name = "x"
-    # POST /2/dm_conversations/with/:participant_id/messages (X API v2 Direct Messages)
+    # POST /2/dm_conversations/with/:participant_id/messages, or /2/dm_conversations/:id/messages
+    # for a group conversation (X API v2 Direct Messages)
     direct_messages = True
     label = "X"
     # maxWeightedTweetLength. Premium accounts may post up to 25,000 (Ayrshare, M; the X API docs do

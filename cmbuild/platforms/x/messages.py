@@ -6,9 +6,9 @@ OpenAPI description (operation getDirectMessagesEvents).
 
 A message from someone else is an item of kind `dm`; the brand's own messages are its answers:
 each `answers` the latest item of its conversation before it (read in the same pages). An item's
-`refs` hold the event `id`, its `dm_conversation_id` and its `author_id` (the sender: where an
-answer goes, `POST /2/dm_conversations/with/:participant_id/messages`, the same one-to-one
-conversation).
+`refs` hold the event `id`, its `dm_conversation_id` (where a group conversation is answered,
+`POST /2/dm_conversations/:id/messages`) and its `author_id` (the sender: where an answer in a
+one-to-one conversation goes, `POST /2/dm_conversations/with/:participant_id/messages`).
 """
 
 from __future__ import annotations
