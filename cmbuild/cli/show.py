@@ -153,6 +153,8 @@ def show_reading(run: InboxRun, echo: Write) -> None:
         count = result.read if run.dry_run else result.written
         line = f"  {name}: {count} items {verb}"
         echo(line + (f"; stopped: {result.error}" if result.error else ""))
+        for finding in result.findings:
+            echo(f"    warning: {finding.message}" + (f" ({finding.hint})" if finding.hint else ""))
     if not run.fetched:
         echo("  no platform read (--no-fetch): listing what state/inbox.jsonl holds")
     elif run.idle:

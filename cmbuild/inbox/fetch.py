@@ -19,7 +19,7 @@ from typing import Any
 from cmbuild import platforms
 from cmbuild.collect.run import CollectSettings, chosen_channels
 from cmbuild.layout import INBOX_FILE, LEDGER_FILE
-from cmbuild.model import Channel
+from cmbuild.model import Channel, Finding
 from cmbuild.platforms.shared.inbox import InboxReader, Published, Since
 from cmbuild.platforms.shared.publisher import STOPPED, Publisher, PublishError
 from cmbuild.push.report import Report
@@ -57,6 +57,7 @@ class ChannelRead:
     read: int = 0
     written: int = 0
     error: str | None = None  # why the channel stopped
+    findings: list[Finding] = field(default_factory=list)  # what was not read in full
 
 
 @dataclass
@@ -122,6 +123,8 @@ def _read(
         assert kind is not None
         reader: InboxReader[Any] = kind(session.publisher(channel.name))
         items: list[InboxItem] = _retried(session, functools.partial(reader.read, posts, since))
+        # A reading retried after a failure says what it could not read once, not per attempt.
+        result.findings = list(dict.fromkeys(reader.findings))
         accounts[channel.name] = _retried(session, reader.account_id)
         return items
     except PublishError as error:

@@ -13,15 +13,17 @@ and the rules of Meta's reference pages:
   `recipient={"comment_id": ...}` and `message={"text": ...}`; one private reply per comment
   (error 10900, "Activity already replied to") and within 7 days of it (error 10903, "This
   activity can't be replied to"); the answer is `recipient_id` and `message_id`.
-- developers.facebook.com/docs/instagram-platform/reference/ig-media/comments and
-  /ig-comment/replies: top-level comments of a media, replies to top-level comments only;
+- developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-media/comments
+  and /ig-comment/replies: top-level comments of a media, newest first ("version 3.2+ ... reverse
+  chronological order"), no time filter, replies to top-level comments only;
   /docs/graph-api/guides/field-expansion: `replies{id,text}` reads an edge inside a field list.
+
+The conversations (Messenger, Instagram Direct) are in tests/inbox/graph_conversations.py.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -31,7 +33,6 @@ from facebook_business.adobjects.igmedia import IGMedia  # type: ignore[import-u
 from facebook_business.adobjects.iguser import IGUser  # type: ignore[import-untyped, unused-ignore]
 from facebook_business.adobjects.page import Page  # type: ignore[import-untyped, unused-ignore]
 from facebook_business.adobjects.pagepost import PagePost  # type: ignore[import-untyped, unused-ignore]
-from facebook_business.adobjects.unifiedthread import UnifiedThread  # type: ignore[import-untyped, unused-ignore]
 
 from tests.push.graph_fake import IG_USER_ID, PAGE_ID, FakeGraph, GraphFailure, Seen
 from tests.push.graph_tables import Table, sdk_table
@@ -51,27 +52,11 @@ COMMENT_TABLES: dict[tuple[str, str, str], Table] = {
     ("GET", "ig_comment", "replies"): sdk_table(IGComment, "get_replies"),
     ("POST", "ig_comment", "replies"): sdk_table(IGComment, "create_reply", required=("message",)),
     ("POST", "ig_user", "messages"): sdk_table(IGUser, "create_message", required=_MESSAGES),
-    ("GET", "page", "conversations"): sdk_table(Page, "get_conversations"),
-    # The SDK parses IGUser.get_conversations as IGUser nodes; its items are threads, as the
-    # Page's: their readable fields are those of Page.get_conversations (UnifiedThread).
-    ("GET", "ig_user", "conversations"): replace(
-        sdk_table(IGUser, "get_conversations"),
-        fields=sdk_table(Page, "get_conversations").fields,
-    ),
-    # The SDK types a thread's messages as a bare object (no field list): the Message node's
-    # fields are those of developers.facebook.com/docs/graph-api/reference/message.
-    ("GET", "thread", "messages"): replace(
-        sdk_table(UnifiedThread, "get_messages"),
-        fields=frozenset({"id", "created_time", "from", "to", "message", "attachments", "tags"}),
-    ),
 }
 # An edge read inside a field list (field expansion): the table of its own listing.
-_EXPANDED = {
+EXPANDED: dict[tuple[str, str], tuple[str, str, str]] = {
     (name, "replies"): ("GET", "ig_comment", "replies")
     for name in ("IGMedia.get_comments", "IGComment.api_get", "IGComment.get_replies")
-} | {
-    (name, "messages"): ("GET", "thread", "messages")
-    for name in ("Page.get_conversations", "IGUser.get_conversations")
 }
 
 
@@ -95,6 +80,8 @@ def split_fields(value: str) -> list[tuple[str, str | None]]:
 
 class CommentingGraph(FakeGraph):
     """The fake Graph server, with comments on Page posts and Instagram media."""
+
+    expanded = EXPANDED  # what `validate` checks a field expansion against
 
     def __init__(self) -> None:
         super().__init__()
@@ -161,31 +148,6 @@ class CommentingGraph(FakeGraph):
             if all(s.get(k) == v for k, v in where.items())
         }
 
-    def message(
-        self,
-        kind: str,
-        sender: tuple[str, str],
-        text: str,
-        *,
-        ago: timedelta = timedelta(minutes=5),
-    ) -> str:
-        """A message from `sender` (id, name) to the Page (`messenger`) or the IG account."""
-        owner = PAGE_ID if kind == "messenger" else IG_USER_ID
-        thread = f"t_{kind}_{sender[0]}"
-        if thread not in self.nodes:
-            state = {"platform": kind, "person": sender, "messages": []}
-            self.nodes[thread] = ("thread", state)
-            self.account_of[thread] = owner
-        self._comment_number += 1
-        message = {
-            "id": f"m_{self._comment_number}",
-            "message": text,
-            "from": {"id": sender[0], "name": sender[1]},
-            "created_time": graph_time(datetime.now(UTC) - ago),
-        }
-        self.nodes[thread][1]["messages"].append(message)
-        return str(message["id"])
-
     # Serving.
 
     def answer(self, seen: Seen, fault: Any) -> tuple[int, dict[str, Any]]:
@@ -205,7 +167,7 @@ class CommentingGraph(FakeGraph):
             if inner is None:
                 plain.append(name)
                 continue
-            edge = _EXPANDED.get((table.name, name))
+            edge = self.expanded.get((table.name, name))
             if edge is None:
                 raise self.bad(f"(#100) {name} cannot be expanded on node type ({table.node})")
             super().validate(self.tables[edge], Seen("GET", seen.path, {"fields": inner}))
@@ -248,57 +210,7 @@ class CommentingGraph(FakeGraph):
     def do_post_page_messages(
         self, page: str, state: dict[str, Any], params: dict[str, str], files: dict[str, bytes]
     ) -> tuple[int, dict[str, Any]]:
-        if "id" in json.loads(params["recipient"]):
-            return self._send_message("messenger", (page, PAGE_NAME), params)
         return self._private_reply("comment", params)
-
-    def do_get_page_conversations(
-        self, page: str, state: dict[str, Any], params: dict[str, str], files: dict[str, bytes]
-    ) -> tuple[int, dict[str, Any]]:
-        return 200, self._threads(params)
-
-    def do_get_ig_user_conversations(
-        self, user: str, state: dict[str, Any], params: dict[str, str], files: dict[str, bytes]
-    ) -> tuple[int, dict[str, Any]]:
-        return 200, self._threads(params)
-
-    def _threads(self, params: dict[str, str]) -> dict[str, Any]:
-        """The conversations of `platform`, the most recently updated first (Page conversations
-        reference: `updated_time`, `messages` newest first)."""
-        views = []
-        for thread, state in self.of_kind("thread").items():
-            if state["platform"] != params.get("platform", "MESSENGER").lower():
-                continue
-            messages = sorted(state["messages"], key=lambda m: m["created_time"], reverse=True)
-            updated = messages[0]["created_time"]
-            views.append({"id": thread, "updated_time": updated, "messages": messages})
-        views.sort(key=lambda v: v["updated_time"], reverse=True)
-        return {"data": [self._expanded(v, params) for v in views]}
-
-    def _send_message(
-        self, kind: str, me: tuple[str, str], params: dict[str, str]
-    ) -> tuple[int, dict[str, Any]]:
-        """A message in the conversation with `recipient.id`, within 24 hours of their last."""
-        recipient = str(json.loads(params["recipient"])["id"])
-        text = json.loads(params["message"]).get("text")
-        thread = self.nodes.get(f"t_{kind}_{recipient}")
-        if thread is None or not isinstance(text, str):
-            raise self.bad("(#100) No matching user found", subcode=2018001)
-        theirs = [m["created_time"] for m in thread[1]["messages"] if m["from"]["id"] == recipient]
-        at = datetime.strptime(max(theirs), _TIME).replace(tzinfo=UTC)
-        if datetime.now(UTC) - at > timedelta(hours=24):
-            raise GraphFailure(
-                10, "(#10) This message is sent outside of allowed window.", subcode=2018278
-            )
-        self._comment_number += 1
-        message = {
-            "id": f"m_{self._comment_number}",
-            "message": text,
-            "from": {"id": me[0], "name": me[1]},
-            "created_time": graph_time(datetime.now(UTC)),
-        }
-        thread[1]["messages"].append(message)
-        return 200, {"recipient_id": recipient, "message_id": message["id"]}
 
     def _fb_view(self, comment: str, state: dict[str, Any]) -> dict[str, Any]:
         number = comment.partition("_")[2]
@@ -319,7 +231,7 @@ class CommentingGraph(FakeGraph):
         self, media: str, state: dict[str, Any], params: dict[str, str], files: dict[str, bytes]
     ) -> tuple[int, dict[str, Any]]:
         found = self.comments("ig_comment", media=media, parent_id=None)
-        return 200, self._listing(found, params, "timestamp", self._ig_view)
+        return 200, self._listing(found, params, "timestamp", self._ig_view, newest_first=True)
 
     def do_get_ig_comment_replies(
         self, comment: str, state: dict[str, Any], params: dict[str, str], files: dict[str, bytes]
@@ -349,8 +261,6 @@ class CommentingGraph(FakeGraph):
     def do_post_ig_user_messages(
         self, user: str, state: dict[str, Any], params: dict[str, str], files: dict[str, bytes]
     ) -> tuple[int, dict[str, Any]]:
-        if "id" in json.loads(params["recipient"]):
-            return self._send_message("instagram", (user, IG_USERNAME), params)
         return self._private_reply("ig_comment", params)
 
     def _ig_view(self, comment: str, state: dict[str, Any]) -> dict[str, Any]:
@@ -380,22 +290,28 @@ class CommentingGraph(FakeGraph):
         return 200, {"recipient_id": state["from"]["id"], "message_id": f"m_{number}"}
 
     def _listing(
-        self, found: dict[str, dict[str, Any]], params: dict[str, str], order: str, view: Any
+        self,
+        found: dict[str, dict[str, Any]],
+        params: dict[str, str],
+        order: str,
+        view: Any,
+        *,
+        newest_first: bool = False,
     ) -> dict[str, Any]:
-        """Chronological, `limit` at a time, `since` as a unix time, with cursors."""
+        """Chronological (or newest first), `limit` at a time, `since` as a unix time, with
+        cursors."""
         since = int(params.get("since", "0"))
-        items = [
-            view(i, c)
+        kept = [
+            (i, c)
             for i, c in found.items()
             if datetime.strptime(c[order], _TIME).replace(tzinfo=UTC).timestamp() >= since
         ]
-        items.sort(key=lambda item: (item[order], item["id"]))
+        kept.sort(key=lambda pair: (pair[1][order], pair[0]), reverse=newest_first)
         start = int(params.get("after", "0"))
         limit = int(params.get("limit", "25"))
-        answer: dict[str, Any] = {
-            "data": [self._expanded(i, params) for i in items[start : start + limit]]
-        }
-        if start + limit < len(items):
+        page = [view(i, c) for i, c in kept[start : start + limit]]  # only what is shown
+        answer: dict[str, Any] = {"data": [self._expanded(i, params) for i in page]}
+        if start + limit < len(kept):
             answer["paging"] = {
                 "cursors": {"before": str(start), "after": str(start + limit)},
                 "next": "https://graph.example.test/next",

@@ -6,6 +6,7 @@ which has no direct messages, a private answer is the approved public reply, and
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,24 @@ def test_linkedin_private_answer_is_the_approved_public_reply_and_says_so(
     assert ours["parentComment"] == angry
     assert ours["message"]["text"].startswith("Bonjour Claire, nous sommes désolés")
     assert fake.rejected == []
+
+
+def test_a_post_with_more_new_comments_than_a_reading_takes_says_so_and_how_to_read_on(
+    page: tuple[Path, str], graph: CommentingGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, post_id = page
+    for number in range(2001):  # 20 pages of 100, and one more
+        graph.comment(post_id, f"Commentaire {number}", ago=timedelta(minutes=3000 - number))
+    _environment(monkeypatch, FACEBOOK_ENV)
+    first = cli("inbox", "--root", str(root), "--limit", "1")
+    assert first.code == 0, first.out + first.err
+    assert "facebook-test: 2000 items new" in first.out
+    warning = next(line for line in first.out.splitlines() if "warning:" in line)
+    assert "has more new comments than the 2000 read now" in warning, first.out
+    command = warning.partition("`")[2].partition("`")[0]
+    assert command.startswith("cmbuild inbox --channel facebook-test --since "), warning
+    rest = cli(*command.split()[1:], "--root", str(root), "--limit", "1")
+    assert rest.code == 0, rest.out + rest.err
+    assert "facebook-test: 1 items new" in rest.out and "warning:" not in rest.out
+    assert len(inbox.read_items(root / "state" / "inbox.jsonl", "inbox").items) == 2001
+    assert graph.rejected == []

@@ -1,9 +1,10 @@
 """Facebook Page (Messenger) and Instagram Direct conversations against the fake Graph server
-(tests/inbox/graph_comments.py: `Page.get_conversations`, `IGUser.get_conversations`,
+(tests/inbox/graph_conversations.py: `Page.get_conversations`, `IGUser.get_conversations`,
 `UnifiedThread.get_messages` and `create_message` checked against the facebook-business SDK's
 tables): with `read_direct_messages = true` each message from someone else is a `dm` item, read
 once however often the inbox reads; an answer goes to the sender, in the same conversation,
-within the 24-hour window; a token without the messaging permission is named."""
+within 24 hours of the person's last message there (not of the item answered); a token without
+the messaging permission is named; a reading stopped at its page cap says so."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from cmbuild.push.report import Report
-from tests.inbox.graph_comments import PAGE_NAME, CommentingGraph
+from tests.inbox.graph_comments import PAGE_NAME
+from tests.inbox.graph_conversations import ConversingGraph
 from tests.inbox.steps import answer, read
 from tests.platforms.facebook.test_publisher import ENV, ONLY
 from tests.platforms.instagram.test_publisher import ENV as IG_ENV
@@ -27,13 +29,13 @@ ALICE = ("7001", "Alice Martin")
 
 
 @pytest.fixture
-def graph() -> Iterator[CommentingGraph]:
-    with CommentingGraph() as running:
+def graph() -> Iterator[ConversingGraph]:
+    with ConversingGraph() as running:
         yield running
 
 
 @pytest.fixture
-def page(basic: Path, graph: CommentingGraph, run_push: Callable[..., Report]) -> Path:
+def page(basic: Path, graph: ConversingGraph, run_push: Callable[..., Report]) -> Path:
     root = meta_site(basic, graph.url, None)
     run_push(root, TEXT_AT, ENV, channels=ONLY)
     channels = root / "channels.toml"
@@ -49,7 +51,7 @@ def page(basic: Path, graph: CommentingGraph, run_push: Callable[..., Report]) -
 
 
 def test_messages_are_read_once_and_answered_in_their_conversation(
-    page: Path, graph: CommentingGraph
+    page: Path, graph: ConversingGraph
 ) -> None:
     graph.message("messenger", ALICE, "Bonjour, ma commande ?", ago=timedelta(hours=2))
     asked = graph.message("messenger", ALICE, "Numéro 1234", ago=timedelta(hours=1))
@@ -78,17 +80,61 @@ def test_messages_are_read_once_and_answered_in_their_conversation(
 
 
 def test_past_the_24_hour_window_the_answer_is_refused_saying_so(
-    page: Path, graph: CommentingGraph
+    page: Path, graph: ConversingGraph
 ) -> None:
     graph.message("messenger", ALICE, "Toujours rien", ago=timedelta(hours=30))
     (item,) = [i for i in read(page, ENV).contents.items if i.kind == "dm"]
     late = answer(page, ENV, item.id, "Désolés.", "late")
     assert late.outcome != "sent"
-    assert "within 24 hours" in late.detail, late
+    assert "within 24 hours of the person's last message" in late.detail, late
+    assert "by hand in the Page's Messenger inbox" in late.detail
+    assert "HUMAN_AGENT" in late.detail
     assert [s.path for s in graph.seen].count(f"/{PAGE_ID}/messages") == 0
+    assert graph.rejected == []
 
 
-def test_a_token_without_pages_messaging_is_named(page: Path, graph: CommentingGraph) -> None:
+def test_the_window_runs_from_the_persons_last_message_not_the_item_answered(
+    page: Path, graph: ConversingGraph
+) -> None:
+    graph.message("messenger", ALICE, "Ma commande ?", ago=timedelta(hours=30))
+    graph.message("messenger", ALICE, "Toujours là ?", ago=timedelta(hours=2))
+    items = [i for i in read(page, ENV).contents.items if i.kind == "dm"]
+    oldest = min(items, key=lambda i: i.at)
+    sent = answer(page, ENV, oldest.id, "Elle arrive demain.", "from-last")
+    assert sent.outcome == "sent", sent
+    assert graph.rejected == []
+
+
+def test_a_message_written_since_the_last_reading_opens_the_window_again(
+    page: Path, graph: ConversingGraph
+) -> None:
+    graph.message("messenger", ALICE, "Ma commande ?", ago=timedelta(hours=30))
+    (item,) = [i for i in read(page, ENV).contents.items if i.kind == "dm"]
+    graph.message("messenger", ALICE, "Vous êtes là ?", ago=timedelta(minutes=10))  # not read
+    sent = answer(page, ENV, item.id, "Oui, elle arrive.", "reopened")
+    assert sent.outcome == "sent", sent
+    assert f"/t_messenger_{ALICE[0]}/messages" in [s.path for s in graph.seen]
+    assert graph.rejected == []
+
+
+def test_more_conversations_than_the_cap_are_said_not_read(
+    page: Path, graph: ConversingGraph
+) -> None:
+    for number in range(501):  # 20 pages of 25, and one more
+        person = (f"80{number:03d}", f"Person {number}")
+        graph.message("messenger", person, "Bonjour", ago=timedelta(minutes=1000 - number))
+    run = read(page, ENV)
+    result = run.channels["facebook-test"]
+    assert result.error is None
+    assert len([i for i in run.contents.items if i.kind == "dm"]) == 500
+    (finding,) = result.findings
+    assert finding.rule == "inbox-partly-read" and finding.channel == "facebook-test"
+    assert "more conversations updated since the last reading than the 500" in finding.message
+    assert finding.hint == "read them in the Page's Messenger inbox (Meta Business Suite)"
+    assert graph.rejected == []
+
+
+def test_a_token_without_pages_messaging_is_named(page: Path, graph: ConversingGraph) -> None:
     graph.message("messenger", ALICE, "Bonjour")
     graph.refusals["/conversations"] = GraphFailure(
         10, "(#10) Requires pages_messaging permission", status=403
@@ -98,7 +144,7 @@ def test_a_token_without_pages_messaging_is_named(page: Path, graph: CommentingG
 
 
 def test_instagram_direct_messages_are_read_and_answered_in_their_conversation(
-    basic: Path, graph: CommentingGraph, s3: S3Peer, run_push: Callable[..., Report]
+    basic: Path, graph: ConversingGraph, s3: S3Peer, run_push: Callable[..., Report]
 ) -> None:
     root = meta_site(basic, graph.url, s3)
     run_push(root, PHOTO_AT, IG_ENV, channels=IG_ONLY)

@@ -118,3 +118,22 @@ def test_a_deleted_comment_is_not_answered_and_faults_are_named(
     graph.expired.add(IG_TOKEN)
     expired = read(root, ENV).channels["instagram-test"].error or ""
     assert "CMB_INSTAGRAM_TOKEN" in expired and IG_TOKEN not in expired
+
+
+def test_the_newest_comments_are_read_and_a_post_with_more_says_so(
+    account: tuple[Path, str], graph: CommentingGraph
+) -> None:
+    root, media_id = account
+    oldest = graph.ig_comment(media_id, "Le tout premier", ago=timedelta(days=2))
+    for number in range(1000):  # 20 pages of 50, newest first: the oldest one is left
+        graph.ig_comment(media_id, f"Commentaire {number}", ago=timedelta(minutes=2000 - number))
+    run = read(root, ENV)
+    result = run.channels["instagram-test"]
+    assert result.error is None and result.read == 1000
+    assert oldest not in {i.remote_id for i in run.contents.items}
+    (finding,) = result.findings
+    assert finding.rule == "inbox-partly-read" and finding.channel == "instagram-test"
+    (published,) = [line for line in ledger_lines(root) if line["kind"] == "published"]
+    assert f"the post {published['variant']} ({published['url']})" in finding.message
+    assert "the older ones, and new replies under them, were not read" in finding.message
+    assert graph.rejected == []

@@ -98,3 +98,20 @@ def test_faults_are_named_waited_out_or_retried(
     fake.refuse_token = True
     expired = read(root, ENV).channels[CHANNEL].error or ""
     assert "CMB_LINKEDIN_TOKEN" in expired and TOKEN not in expired
+
+
+def test_a_post_with_more_comments_than_a_reading_takes_says_so(
+    page: tuple[Path, str, str], fake: CommentingLinkedIn
+) -> None:
+    root, post, variant = page
+    for number in range(1000):  # exactly 20 pages of 50: all read, nothing to say
+        fake.comment(post, f"Commentaire {number}", ago_ms=3_000_000 - number * 1000)
+    whole = read(root, ENV).channels[CHANNEL]
+    assert (whole.error, whole.read, whole.findings) == (None, 1000, [])
+    fake.comment(post, "Un de plus")
+    run = read(root, ENV)
+    (finding,) = run.channels[CHANNEL].findings
+    assert finding.rule == "inbox-partly-read" and finding.channel == CHANNEL
+    assert f"the post {variant}" in finding.message and "more than the 1000" in finding.message
+    assert "does not say in what order" in finding.message
+    assert fake.rejected == []

@@ -5,12 +5,18 @@ comments on those comments.
 time (Rest.li paging); a comment with comments of its own (`commentsSummary`) has them read with
 `GET /rest/socialActions/{comment urn}/comments`. Each comment has its `actor` (the URN of a
 member or an organization: the API gives no names), `message.text`, `created.time` (milliseconds)
-and, nested, its `parentComment`. The edge takes no `since`: every comment of the ledger's recent
-posts is read again, and the store drops what it already holds. Comments the author of the
-channel wrote are read too: they tell which comments were already answered. Reading needs
-`r_organization_social` (a page) or `r_member_social` (a member).
+and, nested, its `parentComment`. Comments the author of the channel wrote are read too: they
+tell which comments were already answered. Reading needs `r_organization_social` (a page) or
+`r_member_social` (a member).
 Source: learn.microsoft.com/linkedin/marketing/community-management/shares/comments-api
 (li-lms-2026-05).
+
+Why every reading pages the comments again: that page documents `start` and `count` only (no
+time filter, no sort parameter) and says nothing of the order comments are listed in, so there
+is no point past which the rest is known to be older. Each post of the ledger's last 30 days is
+read again, at most `_MAX_PAGES` pages of `_PAGE` (and as much of each comment's comments), and
+the store drops what it already holds. A list longer than that (`paging.total`, or a full last
+page) is said in a finding naming the post: what was not read may be new.
 
 An item's `refs`: `comment_urn` (the comment), `comment_id` (its id, as "Get a Comment" takes it),
 `target` (where it was listed: the post, or its parent comment), `thread_urn` (the top-level
@@ -25,8 +31,9 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from cmbuild.model import Finding
 from cmbuild.platforms.linkedin.publisher import LinkedInPublisher
-from cmbuild.platforms.shared.inbox import InboxReader, Published, Since
+from cmbuild.platforms.shared.inbox import InboxReader, Published, Since, partly_read
 from cmbuild.platforms.shared.publisher import PublishError
 from cmbuild.stores.inbox import InboxItem, item_id
 
@@ -44,14 +51,15 @@ class LinkedInInbox(InboxReader[LinkedInPublisher]):
     api = "GET /rest/socialActions/{urn}/comments"
 
     def read(self, posts: Sequence[Published], since: Since | None) -> list[InboxItem]:
-        del since  # the comments edge has no `since`: the store drops what it holds
+        del since  # no time filter, no documented order: see the module's docstring
+        self.findings = []
         found: dict[str, InboxItem] = {}
         for post in posts:
-            for comment in self._comments(post.remote_id):
+            for comment in self._comments(post.remote_id, post):
                 item = self._item(comment, post, None)
                 found.setdefault(item.id, item)
                 if _has_comments(comment):
-                    for nested in self._comments(item.remote_id):
+                    for nested in self._comments(item.remote_id, post):
                         answer = self._item(nested, post, item.remote_id)
                         found.setdefault(answer.id, answer)
         return sorted(found.values(), key=lambda i: (i.at, i.id))
@@ -59,7 +67,8 @@ class LinkedInInbox(InboxReader[LinkedInPublisher]):
     def account_id(self) -> str:
         return self.publisher.author
 
-    def _comments(self, target: str) -> Iterator[dict[str, Any]]:
+    def _comments(self, target: str, post: Published) -> Iterator[dict[str, Any]]:
+        """The comments on `target` (the post, or one of its comments), `_MAX_PAGES` at most."""
         for page in range(_MAX_PAGES):
             path = comments_path(target, start=page * _PAGE, count=_PAGE)
             try:
@@ -72,8 +81,19 @@ class LinkedInInbox(InboxReader[LinkedInPublisher]):
             if not isinstance(elements, list):
                 raise PublishError("LinkedIn listed the comments without `elements`")
             yield from (e for e in elements if isinstance(e, dict))
-            if len(elements) < _PAGE:
+            if not _more(answer, page * _PAGE + len(elements), len(elements)):
                 return
+        self.findings.append(self._cut(target, post))
+
+    def _cut(self, target: str, post: Published) -> Finding:
+        where = "" if target == post.remote_id else f"the comment {target} on "
+        return partly_read(
+            self.publisher.channel.name,
+            f"LinkedIn: {where}the post {post.variant} ({post.url or post.remote_id}) has more "
+            f"than the {_MAX_PAGES * _PAGE} comments read now: the others were not read, and "
+            "LinkedIn does not say in what order it lists them (some may be new)",
+            "read them on the post in LinkedIn",
+        )
 
     def _item(self, comment: dict[str, Any], post: Published, parent: str | None) -> InboxItem:
         channel = self.publisher.channel.name
@@ -107,6 +127,15 @@ class LinkedInInbox(InboxReader[LinkedInPublisher]):
             variant=post.variant,
             answers=item_id(channel, parent) if parent else None,
         )
+
+
+def _more(answer: dict[str, Any], read: int, listed: int) -> bool:
+    """Whether the list goes on after the `read` comments: `paging.total` says, or a full page."""
+    paging = answer.get("paging")
+    total = paging.get("total") if isinstance(paging, dict) else None
+    if isinstance(total, int):
+        return total > read and listed > 0
+    return listed >= _PAGE
 
 
 def _has_comments(comment: dict[str, Any]) -> bool:

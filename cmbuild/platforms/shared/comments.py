@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, TypeVar
 
 from cmbuild.platforms.shared.conversations import find_message, send_message
-from cmbuild.platforms.shared.graph import Graph, parse_time
+from cmbuild.platforms.shared.graph import Graph, Reach, parse_time
 from cmbuild.platforms.shared.inbox import Answer, Published, ReplySender
 from cmbuild.platforms.shared.publisher import Publisher, PublishError, Receipt
 from cmbuild.stores.inbox import InboxItem, item_id
@@ -31,7 +31,7 @@ P = TypeVar("P", bound=Publisher)
 MISSING = "subcode 33]"  # "Object with ID ... does not exist": deleted since
 PRIVATE_WINDOW = timedelta(days=7)
 _FIND_PAGES = 5
-_MAX_PAGES = 20  # of a post's comments; the next reading goes on (the store drops duplicates)
+MAX_PAGES = 20  # of a post's comments read at once; a reading stopped there says so
 
 
 def gone(error: PublishError) -> bool:
@@ -65,15 +65,26 @@ def private_reply(graph: Graph, account: str, comment_id: str, text: str) -> Rec
     return Receipt(message_id, None)
 
 
-def post_comments(graph: Graph, post: Published, params: Mapping[str, Any]) -> Iterator[Any]:
-    """The comments of `post` as Graph lists them (none once the post is deleted)."""
+def post_comments(
+    graph: Graph, post: Published, params: Mapping[str, Any], reach: Reach | None = None
+) -> Iterator[Any]:
+    """The comments of `post` as Graph lists them (none once the post is deleted).
+
+    At most `MAX_PAGES` pages: `reach.cut` says when some were left, for the reader to say.
+    """
+    path = f"{post.remote_id}/comments"
     try:
         yield from graph.listed(
-            "read the post's comments", f"{post.remote_id}/comments", params, pages=_MAX_PAGES
+            "read the post's comments", path, params, pages=MAX_PAGES, reach=reach
         )
     except PublishError as error:
         if not gone(error):
             raise
+
+
+def named(post: Published) -> str:
+    """The post as a finding names it: its variant, and where it is."""
+    return f"{post.variant} ({post.url or post.remote_id})"
 
 
 def listed_replies(graph: Graph, path: str, fields: str) -> Iterable[Any]:

@@ -24,6 +24,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -48,6 +49,13 @@ _RATE_CODES = {4, 17, 32, 613} | set(range(80001, 80015))
 _TRANSIENT_CODES = {1, 2}
 _NOT_READY = (9007, 2207027)  # Instagram: "Media ID is not available" (still processing)
 _MAX_BODY = 1 << 20
+
+
+@dataclass
+class Reach:
+    """How far a listing read with a page cap went: `cut` when pages were left unread."""
+
+    cut: bool = False
 
 
 class Graph:
@@ -103,11 +111,19 @@ class Graph:
             raise PublishError(f"{self.platform} did not confirm deleting {remote_id}: {answer}")
 
     def listed(
-        self, what: str, path: str, params: Mapping[str, Any], *, pages: int
+        self,
+        what: str,
+        path: str,
+        params: Mapping[str, Any],
+        *,
+        pages: int,
+        reach: Reach | None = None,
     ) -> Iterator[Any]:
         """The items of a Graph list, page after page (at most `pages`), as Graph orders them.
 
-        A caller looking for one item stops reading where it stops iterating.
+        A caller looking for one item stops reading where it stops iterating. With `reach`, a
+        list that still had pages after the last one read is marked `cut`: what the caller
+        then says (a capped reading never leaves items out unsaid).
         """
         for _ in range(pages):
             answer = self.get(what, path, params)
@@ -119,6 +135,8 @@ class Graph:
             if after is None:
                 return
             params = {**params, "after": after}
+        if reach is not None:
+            reach.cut = True
 
     def call(
         self,

@@ -4,7 +4,8 @@ One reader and one reply sender per platform, in `cmbuild/platforms/<name>/inbox
 `reply.py`, named by `Platform.inbox` and `Platform.reply`. Both work through the channel's
 publisher (its credentials, its logged-in session, its error handling: every failure is a
 classified `PublishError`), so a scheduled run that pushes, collects and reads the inbox logs in
-once per account.
+once per account. A reader that reads a platform's list with a page cap and stops with pages
+left says so in `findings` (`partly_read`): which post, or which inbox, was not read in full.
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar, Generic, TypeVar
 
-from cmbuild.model import Channel
+from cmbuild.layout import INBOX_FILE
+from cmbuild.model import Channel, Finding
 from cmbuild.platforms.shared.publisher import Publisher, PublishError, Receipt
 from cmbuild.stores.inbox import InboxItem
 
 P = TypeVar("P", bound=Publisher)
+
+PARTLY_READ = "inbox-partly-read"  # the rule of the finding a capped reading leaves
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class InboxReader(ABC, Generic[P]):
 
     def __init__(self, publisher: P) -> None:
         self.publisher = publisher
+        self.findings: list[Finding] = []  # what the last `read` could not read in full
 
     @classmethod
     def reads(cls, channel: Channel) -> bool:
@@ -65,6 +70,11 @@ class InboxReader(ABC, Generic[P]):
     def account_id(self) -> str:
         """The channel's own account as items name their authors (`author_id`)."""
         return ""
+
+
+def partly_read(channel: str, message: str, hint: str) -> Finding:
+    """The warning that a reading of `channel` stopped at its page cap with items left unread."""
+    return Finding(PARTLY_READ, "warning", message, INBOX_FILE, None, channel, hint)
 
 
 @dataclass(frozen=True)
