@@ -40,6 +40,7 @@ from tests.push.graph_tables import Table, sdk_table
 PAGE_NAME = "Test Brand"
 IG_USERNAME = "testbrand"
 _TIME = "%Y-%m-%dT%H:%M:%S+0000"
+_EXPANDED = 25  # the items an expanded edge shows before its next page (Graph's default limit)
 _MESSAGES = ("recipient", "message")  # what the private replies pages require
 COMMENT_TABLES: dict[tuple[str, str, str], Table] = {
     ("GET", "post", "comments"): sdk_table(PagePost, "get_comments"),
@@ -323,10 +324,20 @@ class CommentingGraph(FakeGraph):
         for name, inner in split_fields(params.get("fields", "id")):
             value = node.get(name)
             if inner is not None and isinstance(value, list):
-                value = {"data": [_fields(v, {"fields": inner}) for v in value]}
+                value = _expansion(value, inner)
             if value is not None:
                 shown[name] = value
         return shown
+
+
+def _expansion(nodes: list[dict[str, Any]], inner: str) -> dict[str, Any]:
+    """An expanded edge is paged like the edge itself: its first `_EXPANDED` items, and a
+    cursor to the rest (read from the edge's own path)."""
+    shown: dict[str, Any] = {"data": [_fields(v, {"fields": inner}) for v in nodes[:_EXPANDED]]}
+    if len(nodes) > _EXPANDED:
+        after = str(_EXPANDED)
+        shown["paging"] = {"cursors": {"after": after}, "next": "https://graph.example.test/next"}
+    return shown
 
 
 def _fields(node: dict[str, Any], params: dict[str, str]) -> dict[str, Any]:

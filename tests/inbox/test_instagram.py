@@ -137,3 +137,28 @@ def test_the_newest_comments_are_read_and_a_post_with_more_says_so(
     assert f"the post {published['variant']} ({published['url']})" in finding.message
     assert "the older ones, and new replies under them, were not read" in finding.message
     assert graph.rejected == []
+
+
+def test_replies_beyond_the_expanded_page_are_read_from_the_comment(
+    account: tuple[Path, str], graph: CommentingGraph
+) -> None:
+    """Graph shows an expanded `replies{...}` one page at a time: the rest are read from
+    /{ig-comment-id}/replies, so a busy thread loses none."""
+    root, media_id = account
+    top = graph.ig_comment(media_id, "Quelqu'un y va ?", ago=timedelta(hours=3))
+    for number in range(60):
+        graph.ig_comment(
+            media_id,
+            f"Réponse {number}",
+            username="bruno.p",
+            user_id="178414999902",
+            parent=top,
+            ago=timedelta(minutes=120 - number),
+        )
+    run = read(root, ENV)
+    result = run.channels["instagram-test"]
+    assert result.error is None and result.findings == []
+    replies = [i for i in run.contents.items if i.refs.get("thread_id") == top]
+    texts = {i.text for i in replies if i.remote_id != top}
+    assert texts == {f"Réponse {number}" for number in range(60)}
+    assert graph.rejected == []

@@ -35,7 +35,7 @@ from typing import Any
 from cmbuild.platforms.instagram.publisher import InstagramPublisher
 from cmbuild.platforms.shared.comments import MAX_PAGES, Said, comment_item, named, post_comments
 from cmbuild.platforms.shared.conversations import read_conversations
-from cmbuild.platforms.shared.graph import Reach
+from cmbuild.platforms.shared.graph import Reach, next_cursor
 from cmbuild.platforms.shared.inbox import InboxReader, Published, Since, partly_read
 from cmbuild.stores.inbox import InboxItem
 
@@ -77,7 +77,8 @@ class InstagramInbox(InboxReader[InstagramPublisher]):
         for comment in post_comments(self.publisher.graph, post, _PARAMS, reach):
             item = self._item(comment, post, None)
             items.append(item)
-            items.extend(self._item(reply, post, item.remote_id) for reply in _replies(comment))
+            replies = self._replies(comment, post)
+            items.extend(self._item(reply, post, item.remote_id) for reply in replies)
         if reach.cut:
             self.findings.append(
                 partly_read(
@@ -100,8 +101,35 @@ class InstagramInbox(InboxReader[InstagramPublisher]):
         said = Said(str(comment.get("text") or ""), username, username, None)
         return comment_item(self.publisher.channel.name, "instagram", comment, post, parent, said)
 
+    def _replies(self, comment: dict[str, Any], post: Published) -> list[dict[str, Any]]:
+        """The replies expanded with `comment`, and, when the expansion has a next page, the
+        rest of them read from `/{ig-comment-id}/replies` from its cursor (Graph pages an
+        expanded edge like any other: /docs/graph-api/guides/field-expansion)."""
+        expanded = comment.get("replies")
+        if not isinstance(expanded, dict):
+            return []
+        found = _kept(expanded.get("data"))
+        after = next_cursor(expanded)
+        if after is None:
+            return found
+        reach = Reach()
+        params = {"fields": COMMENT_FIELDS, "limit": _PAGE, "after": after}
+        path = f"/{comment['id']}/replies"
+        rest = self.publisher.graph.listed(
+            "read the comment's replies", path, params, pages=MAX_PAGES, reach=reach
+        )
+        found.extend(_kept(list(rest)))
+        if reach.cut:
+            self.findings.append(
+                partly_read(
+                    self.publisher.channel.name,
+                    f"Instagram: the comment {comment['id']} on the post {named(post)} has more "
+                    f"than the {len(found)} replies read now: the rest were not read",
+                    "read them in the Instagram app",
+                )
+            )
+        return found
 
-def _replies(comment: dict[str, Any]) -> list[dict[str, Any]]:
-    replies = comment.get("replies")
-    data = replies.get("data") if isinstance(replies, dict) else None
+
+def _kept(data: Any) -> list[dict[str, Any]]:
     return [reply for reply in data or () if isinstance(reply, dict) and reply.get("id")]
