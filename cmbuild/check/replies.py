@@ -10,6 +10,7 @@ reply answers, so it must exist. Placeholders are counted as written (`{first_na
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import date
 
 from cmbuild import platforms
@@ -49,7 +50,14 @@ def check_text(
         *check_length(platform.count(text)),
         *check_hashtags(platform.label, platform.hashtag_limit, text),
     ]
-    found.extend(finding(p.rule, p.severity, p.message, p.hint) for p in problems)
+    for problem in problems:
+        hint = problem.hint
+        if problem.rule == "platform.length":  # a post's hint names its `text:` override
+            hint = (
+                f"shorten it, or approve a shorter [[reply]] with channel = "
+                f'"{channel.name}" in {REPLIES_FILE}'
+            )
+        found.append(finding(problem.rule, problem.severity, problem.message, hint))
     return found
 
 
@@ -142,7 +150,10 @@ def check_wording(
             if reply.private and not platforms.get(channel.platform).direct_messages:
                 found.extend(_fallback_missing(wording, reply, channel))
                 continue
-            found.extend(check_text(reply.text, channel, charter, where, reply.private))
+            found.extend(
+                replace(problem, message=f"reply {reply.name!r}: {problem.message}")
+                for problem in check_text(reply.text, channel, charter, where, reply.private)
+            )
     return sorted(set(found), key=Finding.sort_key)
 
 

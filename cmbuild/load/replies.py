@@ -60,6 +60,7 @@ class Intent:
     replies: tuple[Approved, ...]
     escalate_to: tuple[str, ...]  # environment variables holding the alert URLs (Apprise)
     line: int | None = None
+    label: str | None = None  # the intent's name as the team says it ("Réclamation")
 
 
 @dataclass(frozen=True, eq=False)
@@ -214,6 +215,7 @@ def load_replies(root: Path, channels: Iterable[str] | None = None) -> Wording:
                 replies=tuple(replies[name]),
                 escalate_to=tuple(model.escalate_to),
                 line=line_of(f"intents.{name}"),
+                label=model.label,
             )
             for name, model in parsed.intents.items()
         )

@@ -55,7 +55,7 @@ def inbox_page(rows: Sequence[InboxRow], wording: Wording, brand: str) -> bytes:
     for intent in wording.intents:
         chosen = by_intent.get(intent.name, [])
         if chosen:
-            title = intent.name.capitalize()
+            title = intent.label or intent.name.capitalize()
             groups.append(_group(intent.name, title, intent.escalate_to, chosen))
     unmatched = by_intent.get(None, [])
     if unmatched:

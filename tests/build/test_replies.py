@@ -54,3 +54,17 @@ def test_an_invalid_replies_file_stops_the_build(basic: Path) -> None:
     run = cli("build", "--root", str(basic))
     assert run.code == 2
     assert "brand/replies.toml:6: reply.0.intent: no intent named 'questoin'" in run.err + run.out
+
+
+def test_a_reply_over_the_platforms_length_is_named_with_the_fix(basic: Path) -> None:
+    long = "Bonjour {first_name}, " + "merci pour votre message. " * 12 + "#TestBrand"
+    (basic / "brand" / "replies.toml").write_text(
+        REPLIES.replace("Bonjour {first_name}, c'est gratuit ! #TestBrand", long), encoding="utf-8"
+    )
+    run = cli("build", "--root", str(basic))
+    shown = run.out + run.err
+    assert run.code == 1 and "Traceback" not in shown
+    # The file, the line of its [[reply]], the channel, which reply, by how much, and the fix.
+    assert "brand/replies.toml:4: [x-test] error: reply 'question-fr': " in shown
+    assert "weighted characters" in shown and "over (platform.length)" in shown
+    assert 'approve a shorter [[reply]] with channel = "x-test" in brand/replies.toml' in shown

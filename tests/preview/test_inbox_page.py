@@ -47,3 +47,27 @@ def test_an_intent_of_many_items_shows_the_first_200_and_says_how_many_more(
     assert '<span class="count-pill">1234</span>' in text and "1234 items, 1234 waiting" in text
     few = inbox_page(rows[:200], Wording(()), "Brand").decode()
     assert "said 199<" in few and "Showing" not in few
+
+
+def test_an_intent_is_titled_by_its_label_where_the_file_gives_one(tmp_path: Path) -> None:
+    from cmbuild.inbox.listing import InboxRow
+    from cmbuild.load.replies import load_replies
+    from cmbuild.preview.inbox import inbox_page
+    from tests.stores.test_inbox import item
+
+    (tmp_path / "brand").mkdir()
+    (tmp_path / "brand" / "replies.toml").write_text(
+        '[intents.complaint]\nlabel = "Réclamation"\ntriggers.fr = ["remboursement"]\n\n'
+        '[intents.question]\ntriggers.fr = ["comment"]\n',
+        encoding="utf-8",
+    )
+    wording = load_replies(tmp_path)
+    complaint, question = wording.intents
+    rows = [
+        InboxRow(item("at://fan/1", text="remboursement ?"), complaint, None, ()),
+        InboxRow(item("at://fan/2", text="comment ?"), question, None, ()),
+    ]
+    text = inbox_page(rows, wording, "Brand").decode()
+    assert complaint.label == "Réclamation" and question.label is None
+    assert ">Réclamation" in text and ">Complaint" not in text  # the team's word for it
+    assert ">Question" in text  # no label: the intent's name
