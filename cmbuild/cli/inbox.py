@@ -78,7 +78,7 @@ def inbox(
     settings = InboxSettings(
         root,
         channels,
-        parse_now(since),
+        parse_now(since, "--since"),
         now=now,
         dry_run=dry_run,
         fetch=not no_fetch,
@@ -210,12 +210,18 @@ def reply(
 
 
 def _pairs(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    pairs = []
+    pairs: dict[str, str] = {}
     for value in values:
         name, equals, given = value.partition("=")
         if not equals or not name.strip():
             raise click.BadParameter(
                 f"{value!r} is not name=value, e.g. order=42", param_hint="--var"
             )
-        pairs.append((name.strip(), given))
-    return tuple(pairs)
+        if name.strip() in pairs:  # which one was meant is not for cmbuild to guess
+            raise click.BadParameter(
+                f"{name.strip()} is given twice ({pairs[name.strip()]!r} and {given!r}): "
+                "give it once",
+                param_hint="--var",
+            )
+        pairs[name.strip()] = given
+    return tuple(pairs.items())
