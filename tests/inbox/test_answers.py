@@ -38,7 +38,8 @@ def test_an_answer_from_a_template_is_composed_and_located(tmp_path: Path) -> No
     channels = {"bluesky-cmb": channel("bluesky-cmb", "bluesky")}
     done = compose_answer(answer, {ITEM.id: ITEM}, wording, channels, charter=CHARTER, today=TODAY)
     assert done.approved is not None and done.approved.name == "plainte-public"
-    (fallback,) = done.findings
+    fallback, unused = done.findings  # the public reply does not say the order number
+    assert (unused.rule, unused.line) == ("reply.var-unused", 3)
     assert (fallback.rule, fallback.file, fallback.line) == (
         "reply.public-fallback",
         "replies/marie.md",
