@@ -190,7 +190,7 @@ def reply(
         sys.exit(EXIT_INPUT)
     settings = PushSettings(root=root, dry_run=dry_run)
     outgoing = Outgoing(
-        found.id, found.id, composed.text, composed.private, found.language, despite_halt
+        found.id, found.id, composed.text, composed.private, composed.language, despite_halt
     )
 
     def act() -> object:

@@ -52,6 +52,11 @@ class Composed:
     def sendable(self) -> bool:
         return not any(finding.severity == "error" for finding in self.findings)
 
+    @property
+    def language(self) -> str | None:
+        """The approved reply's language; None for free words (the item's is used)."""
+        return self.approved.language if self.approved is not None else None
+
 
 @dataclass(frozen=True)
 class _Where:
