@@ -61,8 +61,9 @@ def _parsed(line: bytes, number: int | None = None) -> str | InputError:
         value = json.loads(line)
     except ValueError:
         value = None
-    if isinstance(value, dict) and isinstance(value.get("item"), str):
-        return value["item"]
+    item = value.get("item") if isinstance(value, dict) else None
+    if isinstance(item, str):
+        return item
     return InputError(
         ALERTS_FILE,
         'this line is not {"item": "<inbox item id>"}',
