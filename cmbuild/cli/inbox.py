@@ -21,6 +21,7 @@ from cmbuild.layout import DEFAULT_OUTPUT
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from cmbuild.inbox.answer import Sent
     from cmbuild.inbox.escalate import Escalated
     from cmbuild.inbox.fetch import InboxRun
 
@@ -193,17 +194,17 @@ def reply(
         found.id, found.id, composed.text, composed.private, composed.language, despite_halt
     )
 
-    def act() -> object:
+    def act() -> Sent:
         channels = {c.name: c for c in load_channels(root)}
         return send_answer(settings, outgoing, channels)
 
     code, sent = _guard(act)
     if sent is not None:
         how = "direct message" if composed.private else "public reply"
-        click.echo(f"{sent.outcome}: {sent.variant} {sent.detail}")  # type: ignore[attr-defined]
+        click.echo(f"{sent.outcome}: {sent.variant} {sent.detail}")
         click.echo(f"  ({how}) {composed.text}")
-        failed = sent.outcome in ("failed", "gone", "halted")  # type: ignore[attr-defined]
-        if sent.outcome == "halted":  # type: ignore[attr-defined]
+        failed = sent.outcome in ("failed", "gone", "halted")
+        if sent.outcome == "halted":
             click.echo("  `cmbuild resume` lifts the halt; --despite-halt answers this one item")
         code = EXIT_FAILED if failed else EXIT_OK
     sys.exit(code)
