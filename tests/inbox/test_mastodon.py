@@ -290,3 +290,17 @@ def test_an_answer_is_in_the_approved_reply_s_language_from_reply_and_from_repli
     pushed = run("push", "--root", str(root))
     assert pushed.code == 0, pushed.out + pushed.err
     assert "commande 2" in gate.statuses[-1]["status"] and gate.statuses[-1]["language"] == "fr"
+
+
+def test_a_content_warning_is_part_of_what_was_said(
+    tmp_path: Path, mastodon: Any, gate: MastodonGate, run_push: Callable[..., Report]
+) -> None:
+    root = site(tmp_path, gate)
+    run_push(root, NOW, ENV)
+    bob = mastodon.client(token=BOB)
+    post = published(root)["remote_id"]
+    bob.status_post(
+        "Colis abîmé, je veux un remboursement", in_reply_to_id=post, spoiler_text="Plainte"
+    )
+    (item,) = read(root).contents.items
+    assert item.text == "CW: Plainte\n\nColis abîmé, je veux un remboursement"
