@@ -21,6 +21,7 @@ from cmbuild.layout import DEFAULT_OUTPUT
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from cmbuild.inbox.answer import Sent
     from cmbuild.inbox.escalate import Escalated
     from cmbuild.inbox.fetch import InboxRun
 
@@ -78,7 +79,7 @@ def inbox(
     settings = InboxSettings(
         root,
         channels,
-        parse_now(since),
+        parse_now(since, "--since"),
         now=now,
         dry_run=dry_run,
         fetch=not no_fetch,
@@ -190,32 +191,38 @@ def reply(
         sys.exit(EXIT_INPUT)
     settings = PushSettings(root=root, dry_run=dry_run)
     outgoing = Outgoing(
-        found.id, found.id, composed.text, composed.private, found.language, despite_halt
+        found.id, found.id, composed.text, composed.private, composed.language, despite_halt
     )
 
-    def act() -> object:
+    def act() -> Sent:
         channels = {c.name: c for c in load_channels(root)}
         return send_answer(settings, outgoing, channels)
 
     code, sent = _guard(act)
     if sent is not None:
         how = "direct message" if composed.private else "public reply"
-        click.echo(f"{sent.outcome}: {sent.variant} {sent.detail}")  # type: ignore[attr-defined]
+        click.echo(f"{sent.outcome}: {sent.variant} {sent.detail}")
         click.echo(f"  ({how}) {composed.text}")
-        failed = sent.outcome in ("failed", "gone", "halted")  # type: ignore[attr-defined]
-        if sent.outcome == "halted":  # type: ignore[attr-defined]
+        failed = sent.outcome in ("failed", "gone", "halted")
+        if sent.outcome == "halted":
             click.echo("  `cmbuild resume` lifts the halt; --despite-halt answers this one item")
         code = EXIT_FAILED if failed else EXIT_OK
     sys.exit(code)
 
 
 def _pairs(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    pairs = []
+    pairs: dict[str, str] = {}
     for value in values:
         name, equals, given = value.partition("=")
         if not equals or not name.strip():
             raise click.BadParameter(
                 f"{value!r} is not name=value, e.g. order=42", param_hint="--var"
             )
-        pairs.append((name.strip(), given))
-    return tuple(pairs)
+        if name.strip() in pairs:  # which one was meant is not for cmbuild to guess
+            raise click.BadParameter(
+                f"{name.strip()} is given twice ({pairs[name.strip()]!r} and {given!r}): "
+                "give it once",
+                param_hint="--var",
+            )
+        pairs[name.strip()] = given
+    return tuple(pairs.items())

@@ -327,18 +327,19 @@ def _today(now: datetime | None) -> date:
     return (now or parse_now(os.environ.get("CMBUILD_NOW")) or datetime.now(UTC)).date()
 
 
-def parse_now(value: str | None) -> datetime | None:
+def parse_now(value: str | None, param: str = "--now") -> datetime | None:
+    """`value` (ISO 8601 with a time zone) in UTC; a bad one is named as option `param`."""
     if value is None:
         return None
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(
-            f"{value!r} is not an ISO 8601 time, e.g. 2026-12-01T09:00:00Z", param_hint="--now"
+            f"{value!r} is not an ISO 8601 time, e.g. 2026-12-01T09:00:00Z", param_hint=param
         ) from None
     if moment.tzinfo is None:
         raise click.BadParameter(
-            f"{value!r} has no time zone: add Z or an offset such as +01:00", param_hint="--now"
+            f"{value!r} has no time zone: add Z or an offset such as +01:00", param_hint=param
         )
     return moment.astimezone(UTC)
 

@@ -55,7 +55,7 @@ class Outgoing:
     name: str  # the replies/ file's name, or the item id: the answer's ledger variant
     text: str
     private: bool = False
-    language: str | None = None
+    language: str | None = None  # the approved reply's; None: the item's
     despite_halt: bool = False  # sent even if a halt holds its channel, campaign or post
 
 
@@ -100,7 +100,8 @@ def send_answer(settings: PushSettings, outgoing: Outgoing, channels: Any) -> Se
     """Send `outgoing` once (reconciling an interrupted send first); what happened."""
     item = find_item(settings, outgoing.item_id)
     variant = variant_of(outgoing.name)
-    answer = Answer(outgoing.text, outgoing.private, _key(variant), outgoing.language)
+    language = outgoing.language or item.language
+    answer = Answer(outgoing.text, outgoing.private, _key(variant), language)
     ledger, shown = settings.ledger_path, settings.display(settings.ledger_path)
     with locked(ledger, shown, wait=settings.wait):
         contents = read_ledger(ledger, shown)

@@ -52,6 +52,11 @@ class Composed:
     def sendable(self) -> bool:
         return not any(finding.severity == "error" for finding in self.findings)
 
+    @property
+    def language(self) -> str | None:
+        """The approved reply's language; None for free words (the item's is used)."""
+        return self.approved.language if self.approved is not None else None
+
 
 @dataclass(frozen=True)
 class _Where:
@@ -63,14 +68,21 @@ class _Where:
         return Finding(rule, severity, message, self.file, self.line, self.channel, hint)
 
 
+ITEM_PLACEHOLDERS = ("first_name", "name", "handle")
+
+
 def item_values(item: Answerable) -> dict[str, str]:
-    """The placeholders every item fills: `first_name`, `name`, `handle`."""
-    name = item.author_name.strip() or item.author_handle
-    return {
-        "first_name": name.split()[0] if name.split() else name,
+    """The placeholders the item fills: `first_name`, `name`, `handle`, where it has them.
+
+    An item without an author's name or handle leaves those to be given (`--var`, `vars:`):
+    "Bonjour ," is never sent."""
+    name = item.author_name.strip() or item.author_handle.strip()
+    values = {
+        "first_name": name.split()[0] if name.split() else "",
         "name": name,
-        "handle": item.author_handle,
+        "handle": item.author_handle.strip(),
     }
+    return {key: value for key, value in values.items() if value}
 
 
 def compose(
@@ -142,6 +154,7 @@ def _from_template(
             )
         )
     filled = _fill(reply.text, {**item_values(item), **values}, reply.name, at, findings)
+    _unused(values, reply.placeholders, f"approved reply {reply.name!r}", at, findings)
     filled = addressed(item, filled, channel, wanted)
     findings.extend(check_text(filled, channel, charter, (at.file, at.line), wanted))
     return Composed(filled, wanted, reply, tuple(findings))
@@ -189,11 +202,12 @@ def _fill(
 ) -> str:
     missing = [key for key in placeholders(text) if key not in values]
     for key in missing:
+        why = "the item names no author" if key in ITEM_PLACEHOLDERS else "it is never given"
         findings.append(
             at.finding(
                 "reply.placeholder-missing",
                 "error",
-                f"approved reply {name!r} uses {{{key}}}, which is never given",
+                f"approved reply {name!r} uses {{{key}}}, and {why}",
                 f"give it: `vars: {{{key}: ...}}` in the reply file, or --var {key}=...",
             )
         )
@@ -233,6 +247,7 @@ def _free_text(
                 "answer in public (private: false), or from an approved reply with a public one",
             )
         )
+    _unused(values, (), "free words (sent as written)", at, findings)
     covering, ratio = closest(text, {**item_values(item), **values}, wording)
     if covering is None or ratio < COVERED:
         shown = f"; the closest is {covering.name!r} ({covering.text!r})" if covering else ""
@@ -247,6 +262,26 @@ def _free_text(
     text = addressed(item, text, channel, wanted)
     findings.extend(check_text(text, channel, charter, (at.file, at.line), wanted))
     return Composed(text, wanted, covering if ratio >= COVERED else None, tuple(findings))
+
+
+def _unused(
+    values: Mapping[str, str],
+    used: tuple[str, ...],
+    what: str,
+    at: _Where,
+    findings: list[Finding],
+) -> None:
+    """A value given for the answer that it does not contain is said, never dropped silently."""
+    unused = [f"{key}={value}" for key, value in values.items() if key not in used]
+    if unused:
+        findings.append(
+            at.finding(
+                "reply.var-unused",
+                "warning",
+                f"{what} does not use {', '.join(unused)}: not in the answer",
+                "check the name of the value, or choose the approved reply that says it",
+            )
+        )
 
 
 def addressed(item: Answerable, text: str, channel: Channel, private: bool) -> str:

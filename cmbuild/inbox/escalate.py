@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from cmbuild.errors import InputError
 from cmbuild.inbox.listing import InboxRow
 from cmbuild.stores import jsonl
 
@@ -30,15 +31,52 @@ class Escalated:
 
 
 def alerted_ids(path: Path) -> set[str]:
-    """The item ids already alerted (a torn last line is left for the next append to set aside)."""
-    if not path.exists():
-        return set()
-    return {json.loads(line)["item"] for line in jsonl.read_lines(path).lines}
+    """The item ids already alerted (a torn last line is left for the next append to set aside);
+    an unreadable complete line is an InputError naming it."""
+    raw = jsonl.read_lines(path)
+    found = {_alerted(line, number) for number, line in enumerate(raw.lines, 1) if line.strip()}
+    if raw.tail and not isinstance(tail := _parsed(raw.tail), InputError):
+        found.add(tail)  # a complete line, its newline not yet written
+    return found
+
+
+def _mend(path: Path) -> None:
+    """Before an append: a torn last line set aside to .torn, a complete one ended."""
+    raw = jsonl.read_lines(path)
+    if raw.tail and isinstance(_parsed(raw.tail), InputError):
+        jsonl.set_aside(path, raw.tail, raw.size - len(raw.tail))
+    elif raw.tail:
+        jsonl.append(path, b"\n")
+
+
+def _alerted(line: bytes, number: int) -> str:
+    parsed = _parsed(line, number)
+    if isinstance(parsed, InputError):
+        raise parsed
+    return parsed
+
+
+def _parsed(line: bytes, number: int | None = None) -> str | InputError:
+    try:
+        value = json.loads(line)
+    except ValueError:
+        value = None
+    item = value.get("item") if isinstance(value, dict) else None
+    if isinstance(item, str):
+        return item
+    return InputError(
+        ALERTS_FILE,
+        'this line is not {"item": "<inbox item id>"}',
+        line=number,
+        key="item",
+        hint="fix the line, or remove it: its item is alerted again by the next `cmbuild inbox`",
+    )
 
 
 def escalate(rows: Iterable[InboxRow], env: Mapping[str, str], path: Path, send: Send) -> Escalated:
     """Alert each unanswered row whose intent escalates and that was not alerted before."""
     done = alerted_ids(path)
+    mended = False
     alerted: list[str] = []
     failures: list[str] = []
     unset: set[str] = set()
@@ -56,6 +94,9 @@ def escalate(rows: Iterable[InboxRow], env: Mapping[str, str], path: Path, send:
         if failed:
             failures.extend(f"{row.item.id}: {failure}" for failure in failed)
             continue
+        if not mended:
+            _mend(path)
+            mended = True
         jsonl.append(path, json.dumps({"item": row.item.id}).encode() + b"\n")
         done.add(row.item.id)
         alerted.append(row.item.id)

@@ -98,6 +98,8 @@ def send_answers(
         if answer.state != "to send":
             continue
         composed = answer.composed
-        outgoing = Outgoing(answer.item_id, answer.name, composed.text, composed.private)
+        outgoing = Outgoing(
+            answer.item_id, answer.name, composed.text, composed.private, composed.language
+        )
         results.append((answer, send_answer(settings, outgoing, channels)))
     return results

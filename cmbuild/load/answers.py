@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
 from pydantic import BaseModel, ConfigDict, StrictBool, ValidationError
 
 from cmbuild.errors import InputError, InputErrors
@@ -77,6 +78,15 @@ def read_answer(root: Path, path: Path) -> Answer:
             )
         ) from None
     body = body.partition("\n")[2].strip()
+    if model.text is not None and body:
+        raise InputError(
+            source,
+            "the answer's words are given twice: in `text:` and below the front matter (both "
+            "would not be sent)",
+            line=lines.get("text"),
+            key="text",
+            hint="keep one: remove `text:`, or the words below the second ---",
+        )
     written = model.text if model.text is not None else (body or None)
     if (model.template is None) == (written is None):
         raise InputError(
@@ -87,12 +97,32 @@ def read_answer(root: Path, path: Path) -> Answer:
             key="template",
             hint="an approved reply is safer: free words are a warning that names the closest",
         )
+    shown = as_written(front)
     return Answer(
         source=source,
         in_reply_to=model.in_reply_to,
         template=model.template,
         text=written,
-        vars=tuple(sorted((k, str(v)) for k, v in model.vars.items())),
+        vars=tuple(sorted((k, shown.get(k, str(v))) for k, v in model.vars.items())),
         private=model.private,
         lines=tuple(sorted(lines.items())),
     )
+
+
+def as_written(front: str) -> dict[str, str]:
+    """Each `vars:` value as the file writes it (its YAML node's text, unquoted).
+
+    A value is words to send: YAML 1.1 would read `0042` as the octal 34, `12:30` as 750 and
+    `42.50` as 42.5, changing an order number without a word. The front matter was checked
+    (size, syntax) by `read_front_matter` before this reads its nodes again.
+    """
+    root = yaml.compose(front, Loader=yaml.SafeLoader)
+    if not isinstance(root, yaml.MappingNode):
+        return {}
+    found: dict[str, str] = {}
+    for key, value in root.value:
+        if key.value == "vars" and isinstance(value, yaml.MappingNode):
+            for name, given in value.value:
+                if isinstance(name, yaml.ScalarNode) and isinstance(given, yaml.ScalarNode):
+                    found[str(name.value)] = str(given.value)
+    return found

@@ -207,18 +207,17 @@ def load_replies(root: Path, channels: Iterable[str] | None = None) -> Wording:
         if not found:
             replies[reply.intent].append(_approved(reply, line_of(where)))
     errors.raise_if_any()
-    return Wording(
-        tuple(
-            Intent(
-                name=name,
-                triggers={lang: tuple(terms) for lang, terms in model.triggers.items()},
-                replies=tuple(replies[name]),
-                escalate_to=tuple(model.escalate_to),
-                line=line_of(f"intents.{name}"),
-                label=model.label,
-            )
-            for name, model in parsed.intents.items()
-        )
+    return Wording(tuple(_intent(n, m, replies[n], line_of) for n, m in parsed.intents.items()))
+
+
+def _intent(name: str, model: _IntentModel, replies: list[Approved], line_of: LineOf) -> Intent:
+    return Intent(
+        name=name,
+        triggers={lang: tuple(terms) for lang, terms in model.triggers.items()},
+        replies=tuple(replies),
+        escalate_to=tuple(model.escalate_to),
+        line=line_of(f"intents.{name}"),
+        label=(model.label or "").strip() or None,
     )
 
 

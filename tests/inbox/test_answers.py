@@ -38,7 +38,8 @@ def test_an_answer_from_a_template_is_composed_and_located(tmp_path: Path) -> No
     channels = {"bluesky-cmb": channel("bluesky-cmb", "bluesky")}
     done = compose_answer(answer, {ITEM.id: ITEM}, wording, channels, charter=CHARTER, today=TODAY)
     assert done.approved is not None and done.approved.name == "plainte-public"
-    (fallback,) = done.findings
+    fallback, unused = done.findings  # the public reply does not say the order number
+    assert (unused.rule, unused.line) == ("reply.var-unused", 3)
     assert (fallback.rule, fallback.file, fallback.line) == (
         "reply.public-fallback",
         "replies/marie.md",
@@ -71,3 +72,24 @@ def test_bad_answer_files(tmp_path: Path, text: str, key: str | None, line: int 
     found = caught.value
     error = found if isinstance(found, InputError) else next(iter(found))
     assert (error.file, error.key, error.line) == ("replies/marie.md", key, line)
+
+
+@pytest.mark.parametrize(
+    ("written", "sent"),
+    [("0042", "0042"), ("12:30", "12:30"), ("42.50", "42.50"), ("4_2", "4_2"), ('"A-42"', "A-42")],
+)
+def test_a_var_is_sent_as_written_never_as_yaml_reads_a_number(
+    tmp_path: Path, written: str, sent: str
+) -> None:
+    # YAML 1.1 reads 0042 as the octal 34 and 12:30 as 750 minutes: an order number changed
+    # without a word. The value the community manager wrote is the one sent.
+    front = f"---\nin_reply_to: a\ntemplate: t\nvars:\n  order: {written}\n---\n"
+    assert read_answer(tmp_path, write(tmp_path, front)).vars == (("order", sent),)
+
+
+def test_text_and_a_body_together_are_refused_not_one_dropped(tmp_path: Path) -> None:
+    path = write(tmp_path, "---\nin_reply_to: a\ntext: Merci !\n---\nMerci Marie, à bientôt !\n")
+    with pytest.raises(InputError) as caught:
+        read_answer(tmp_path, path)
+    assert (caught.value.key, caught.value.line) == ("text", 3)
+    assert "both" in str(caught.value)

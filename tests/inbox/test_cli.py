@@ -48,3 +48,21 @@ def test_the_reading_says_why_a_channel_was_not_read(tmp_path: Path) -> None:
     assert read.code == 0, read.err
     assert "not read (nothing published there yet; --channel reads one): bsky" in read.out
     assert "cannot read" not in read.out and "--no-fetch" not in read.out
+
+
+def test_a_bad_since_is_named_as_since(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site", CHANNELS, [])
+    for given, said in (("hier", "not an ISO 8601 time"), ("2026-12-01T00:00", "no time zone")):
+        run = cli("inbox", "--root", str(root), "--no-fetch", "--since", given)
+        assert run.code == 2 and said in run.err, run.err
+        assert "--since" in run.err and "--now" not in run.err, run.err
+
+
+def test_a_placeholder_given_twice_is_refused_not_overwritten(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site", CHANNELS, [])
+    stored = item("at://did:plc:fan/app.bsky.feed.post/abc")
+    inbox.append_items(root / "state" / "inbox.jsonl", [stored])
+    args = ("reply", "--root", str(root), stored.id, "--text", "Merci", "--dry-run")
+    run = cli(*args, "--var", "order=41", "--var", "order=42")
+    assert run.code == 2 and "order" in run.err and "twice" in run.err, run.err
+    assert not (root / "state" / "ledger.jsonl").exists()

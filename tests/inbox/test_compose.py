@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -96,8 +97,9 @@ def test_no_direct_message_falls_back_to_the_public_reply_and_says_so(wording: W
     assert not done.private and done.approved is not None
     assert done.approved.name == "plainte-public" and done.sendable
     assert done.text == "Bonjour Marie, écrivez-nous à contact@example.org. #Marque"
-    assert rules(done) == [("reply.public-fallback", "warning")]
+    assert rules(done) == [("reply.public-fallback", "warning"), ("reply.var-unused", "warning")]
     assert "'plainte-public' is sent instead of 'plainte-dm'" in done.findings[0].message
+    assert "order=A-42" in done.findings[1].message  # the public reply does not say it
 
 
 def test_a_placeholder_never_given_is_an_error(wording: Wording) -> None:
@@ -118,10 +120,14 @@ def test_an_unknown_template_gets_a_suggestion(wording: Wording) -> None:
 
 
 def test_free_text_not_approved_names_the_closest(wording: Wording) -> None:
-    done = answer(wording, None, text="Bonjour Marie, écrivez-nous vite à contact@example.org")
+    done = answer(
+        wording, None, text="Bonjour Marie, écrivez-nous vite à contact@example.org", values={}
+    )
     assert rules(done) == [("reply.not-approved", "warning")] and done.approved is None
     assert "'plainte-public'" in done.findings[0].message
-    same = answer(wording, None, text="Bonjour Marie,  écrivez-nous à contact@example.org. #Marque")
+    same = answer(
+        wording, None, text="Bonjour Marie,  écrivez-nous à contact@example.org. #Marque", values={}
+    )
     assert same.findings == () and same.approved is not None
 
 
@@ -131,3 +137,40 @@ def test_free_text_is_checked_by_the_charter_and_the_platform(wording: Wording) 
     assert ("charter.banned-wording", "error") in found
     assert ("charter.required-text", "warning") in found
     assert any(rule.startswith("platform.") and sev == "error" for rule, sev in found)
+
+
+def test_a_value_the_answer_does_not_use_is_said_not_dropped(wording: Wording) -> None:
+    done = answer(wording, "plainte-dm", values={"order": "A-42", "ordre": "A-43"})
+    assert rules(done) == [("reply.var-unused", "warning")] and done.sendable
+    assert "ordre=A-43" in done.findings[0].message and "A-43" not in done.text
+    free = answer(wording, None, text="Votre commande {order} arrive.")
+    assert ("reply.var-unused", "warning") in rules(free)
+    assert free.text == "Votre commande {order} arrive."  # free words are sent as written
+
+
+def test_an_item_without_an_author_name_leaves_first_name_to_give(wording: Wording) -> None:
+    nameless = replace(ITEM, author_name="", author_handle="")
+    done = compose(
+        nameless,
+        "plainte-dm",
+        None,
+        {"order": "A-42"},
+        wording,
+        channel("x-cmb", "x"),
+        charter=CHARTER,
+        today=TODAY,
+    )
+    assert rules(done) == [("reply.placeholder-missing", "error")] and not done.sendable
+    assert "{first_name}" in done.findings[0].message
+    assert "--var first_name=" in (done.findings[0].hint or "")
+    given = compose(
+        nameless,
+        "plainte-dm",
+        None,
+        {"order": "A-42", "first_name": "Marie"},
+        wording,
+        channel("x-cmb", "x"),
+        charter=CHARTER,
+        today=TODAY,
+    )
+    assert given.sendable and given.text.startswith("Bonjour Marie,")

@@ -12,6 +12,7 @@ from typing import ClassVar
 
 import pytest
 
+from cmbuild.errors import InputError
 from cmbuild.inbox.escalate import escalate
 from cmbuild.inbox.listing import list_inbox
 from cmbuild.load.replies import load_replies
@@ -73,3 +74,34 @@ def test_a_complaint_alerts_once_and_a_target_down_is_retried(
     count = len(handler.received)
     again = escalate(rows, {"SUPPORT_URL": url}, alerts, send)
     assert again.alerted == () and len(handler.received) == count
+
+
+def test_the_alerts_file_torn_or_damaged_is_set_aside_or_named_never_a_traceback(
+    tmp_path: Path, receiver: tuple[str, type[_Receiver]]
+) -> None:
+    url, handler = receiver
+    (tmp_path / "brand").mkdir()
+    escalating = REPLIES.replace(
+        'triggers.fr = ["remboursement"]',
+        'triggers.fr = ["remboursement"]\nescalate_to = ["SUPPORT_URL"]',
+    )
+    (tmp_path / "brand" / "replies.toml").write_text(escalating, encoding="utf-8")
+    wording = load_replies(tmp_path)
+    channels = {"bluesky-cmb": channel("bluesky-cmb", "bluesky")}
+    second = replace(ITEM, id="bluesky-cmb:2")
+    rows = list_inbox([ITEM, second], {}, wording, channels, TODAY)
+    alerts = tmp_path / "state" / "inbox-alerts.jsonl"
+    alerts.parent.mkdir()
+    alerts.write_bytes(json.dumps({"item": ITEM.id}).encode() + b'\n{"item": "bluesky-c')  # torn
+    done = escalate(rows, {"SUPPORT_URL": url}, alerts, send)
+    assert done.alerted == (second.id,) and len(handler.received) == 1
+    assert [json.loads(line)["item"] for line in alerts.read_text().splitlines()] == [
+        ITEM.id,
+        second.id,
+    ]
+    assert (tmp_path / "state" / "inbox-alerts.jsonl.torn").read_bytes() == b'{"item": "bluesky-c\n'
+    alerts.write_text('{"item": "a"}\nnot json\n', encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        escalate(rows, {"SUPPORT_URL": url}, alerts, send)
+    assert (caught.value.file, caught.value.line) == ("state/inbox-alerts.jsonl", 2)
+    assert len(handler.received) == 1

@@ -254,3 +254,53 @@ def test_a_followers_only_status_is_not_answered_in_public(
     assert answer(root, item.id, "@bob Merci", "quiet").outcome == "sent"
     assert gate.statuses[-1]["visibility"] == "private"
     assert str(gate.statuses[-1]["in_reply_to_id"]) == str(quiet["id"])
+
+
+def test_an_answer_is_in_the_approved_reply_s_language_from_reply_and_from_replies_files(
+    tmp_path: Path,
+    mastodon: Any,
+    gate: MastodonGate,
+    run_push: Callable[..., Report],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.helpers import cli as run
+    from tests.inbox.test_wire import REPLIES
+
+    root = site(tmp_path, gate)
+    (root / "brand" / "replies.toml").write_text(REPLIES, encoding="utf-8")
+    run_push(root, NOW, ENV)
+    bob = mastodon.client(token=BOB)
+    post = published(root)["remote_id"]
+    first = bob.status_post("Where is my commande?", in_reply_to_id=post, language="en")
+    second = bob.status_post("And my other commande?", in_reply_to_id=post, language="en")
+    for key, value in ENV.items():
+        monkeypatch.setenv(key, value)
+    assert run("inbox", "--root", str(root)).code == 0
+    # The French approved reply is said to be French, whatever the item was written in.
+    sent = run(
+        "reply", "--root", str(root), f"masto:{first['id']}", "--with", "suivi", "--var", "order=1"
+    )
+    assert sent.code == 0, sent.out + sent.err
+    assert gate.statuses[-1]["language"] == "fr"
+    (root / "replies").mkdir()
+    (root / "replies" / "bob.md").write_text(
+        f"---\nin_reply_to: masto:{second['id']}\ntemplate: suivi\nvars:\n  order: 2\n---\n",
+        encoding="utf-8",
+    )
+    pushed = run("push", "--root", str(root))
+    assert pushed.code == 0, pushed.out + pushed.err
+    assert "commande 2" in gate.statuses[-1]["status"] and gate.statuses[-1]["language"] == "fr"
+
+
+def test_a_content_warning_is_part_of_what_was_said(
+    tmp_path: Path, mastodon: Any, gate: MastodonGate, run_push: Callable[..., Report]
+) -> None:
+    root = site(tmp_path, gate)
+    run_push(root, NOW, ENV)
+    bob = mastodon.client(token=BOB)
+    post = published(root)["remote_id"]
+    bob.status_post(
+        "Colis abîmé, je veux un remboursement", in_reply_to_id=post, spoiler_text="Plainte"
+    )
+    (item,) = read(root).contents.items
+    assert item.text == "CW: Plainte\n\nColis abîmé, je veux un remboursement"

@@ -111,7 +111,7 @@ def test_reply_stops_on_an_unfilled_placeholder_or_an_expired_reply(tmp_path: Pa
     question = inbox.item_id("bsky", "at://did:plc:fan/app.bsky.feed.post/q")
     missing = cli("reply", "--root", str(root), question, "--with", "suivi")
     assert missing.code == 2
-    assert "uses {order}, which is never given" in missing.err and "not sent" in missing.err
+    assert "uses {order}, and it is never given" in missing.err and "not sent" in missing.err
     expired = cli("reply", "--root", str(root), question, "--with", "ancien-suivi")
     assert expired.code == 2 and "expired on 2025-06-30" in expired.err
     typo = cli("reply", "--root", str(root), question, "--with", "suvi", "--var", "order=42")

@@ -56,6 +56,12 @@ def test_intents_and_replies_are_read_in_file_order(tmp_path: Path) -> None:
     assert not reply.expired(date(2027, 6, 30))
 
 
+def test_an_intent_s_label_is_kept(tmp_path: Path) -> None:
+    labelled = GOOD.replace("[intents.complaint]\n", '[intents.complaint]\nlabel = "Réclamation"\n')
+    wording = load(tmp_path, labelled)
+    assert [i.label for i in wording.intents] == ["Réclamation", None]
+
+
 def test_no_file_means_no_wording(tmp_path: Path) -> None:
     assert load_replies(tmp_path).intents == ()
 

@@ -8,7 +8,8 @@
   replies further down its thread (a reply to a reply need not mention the brand) and the
   brand's own answers, which tell what was already answered on the platform.
 
-A status with `visibility = direct` is a private mention: kind `dm`. An item's `refs` hold what
+A status with `visibility = direct` is a private mention: kind `dm`. An item's text is the
+status's content, after its content warning where it has one ("CW: ..."). An item's `refs` hold what
 an answer needs: the status `id` (`in_reply_to_id`), its author's `acct` (the mention that makes
 the answer reach them) and its `visibility`. Sources: docs.joinmastodon.org/methods/notifications
 and /methods/statuses/#context.
@@ -99,13 +100,21 @@ class MastodonInbox(InboxReader[MastodonPublisher]):
             author_id=str(author["id"]),
             author_handle=acct,
             author_name=str(author.get("display_name") or author.get("username") or acct),
-            text=read_html(str(status.get("content") or "")).readable.strip(),
+            text=_text(status),
             url=str(status.get("url") or status.get("uri") or "") or None,
             language=str(status["language"]) if status.get("language") else None,
             at=_time(status["created_at"]),
             variant=variant,
             answers=item_id(channel, str(parent)) if parent is not None else None,
         )
+
+
+def _text(status: Any) -> str:
+    """What the status says: its content warning (`spoiler_text`, words the author wrote, shown
+    before the text as Mastodon shows it), then its content."""
+    content = read_html(str(status.get("content") or "")).readable.strip()
+    warning = str(status.get("spoiler_text") or "").strip()
+    return f"CW: {warning}\n\n{content}" if warning else content
 
 
 def _kind(status: Any) -> Kind:
