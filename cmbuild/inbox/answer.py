@@ -92,8 +92,12 @@ def find_item(settings: PushSettings, item_id: str) -> InboxItem:
     items = inbox.read_items(settings.root / INBOX_FILE, INBOX_FILE).by_id()
     if item_id in items:
         return items[item_id]
-    hint = did_you_mean(item_id, items) or "run `cmbuild inbox` to read the new items"
-    raise InputError(INBOX_FILE, f"no item {item_id!r} in the inbox", hint=hint)
+    close = did_you_mean(item_id, items)
+    raise InputError(
+        INBOX_FILE,
+        f"no item {item_id!r} in the inbox{close}",
+        hint="copy the id from `cmbuild inbox`; run it first to read the new items",
+    )
 
 
 def send_answer(settings: PushSettings, outgoing: Outgoing, channels: Any) -> Sent:

@@ -189,8 +189,12 @@ def _where_private_goes(
         at.finding(
             "reply.public-fallback",
             "warning",
-            f"{platform.label} has no direct messages for {channel.name}: the approved public "
-            f"reply {fallback.name!r} is sent instead of {reply.name!r}",
+            f"{platform.label} has no direct messages for {channel.name}: "
+            + (
+                f"the approved public reply {fallback.name!r} is sent instead of {reply.name!r}"
+                if fallback.name != reply.name
+                else f"the approved reply {reply.name!r} is sent in public"
+            ),
             "nothing to do if that reply is right here; otherwise answer another way",
         )
     )

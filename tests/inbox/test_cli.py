@@ -32,6 +32,7 @@ def test_reply_to_an_item_not_in_the_inbox_names_the_closest(tmp_path: Path) -> 
     run = cli("reply", "--root", str(root), stored.id + "x", "--text", "Merci")
     assert run.code == 2
     assert "state/inbox.jsonl: no item" in run.err and f"did you mean '{stored.id}'" in run.err
+    assert "( (" not in run.err and "copy the id from `cmbuild inbox`" in run.err
     assert not (root / "state" / "ledger.jsonl").exists()
 
 

@@ -78,6 +78,7 @@ def answer(wording: Wording, template: str | None, platform: str = "x", **kw: ob
         channel(f"{platform}-cmb", platform),
         charter=CHARTER,
         today=kw.pop("today", TODAY),  # type: ignore[arg-type]
+        private=kw.pop("private", None),  # type: ignore[arg-type]
     )
 
 
@@ -100,6 +101,18 @@ def test_no_direct_message_falls_back_to_the_public_reply_and_says_so(wording: W
     assert rules(done) == [("reply.public-fallback", "warning"), ("reply.var-unused", "warning")]
     assert "'plainte-public' is sent instead of 'plainte-dm'" in done.findings[0].message
     assert "order=A-42" in done.findings[1].message  # the public reply does not say it
+
+
+def test_a_public_reply_asked_private_where_there_is_no_dm_says_it_goes_public(
+    wording: Wording,
+) -> None:
+    done = answer(wording, "plainte-public", "bluesky", private=True, values={})
+    assert not done.private and done.approved is not None
+    assert done.approved.name == "plainte-public" and done.sendable
+    (finding,) = done.findings
+    assert finding.rule == "reply.public-fallback"
+    assert "the approved reply 'plainte-public' is sent in public" in finding.message
+    assert "instead of" not in finding.message
 
 
 def test_a_placeholder_never_given_is_an_error(wording: Wording) -> None:
