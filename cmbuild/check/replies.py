@@ -131,7 +131,7 @@ def check_wording(
     depends on its inputs only, does not ask; sending refuses an expired reply).
     """
     channels = list(channels)
-    found: list[Finding] = []
+    found: list[Finding] = list(_untriggered(wording))
     for reply in wording.replies:
         where = (wording.source, reply.line)
         if today is not None and reply.expired(today):
@@ -155,6 +155,26 @@ def check_wording(
                 for problem in check_text(reply.text, channel, charter, where, reply.private)
             )
     return sorted(set(found), key=Finding.sort_key)
+
+
+def _untriggered(wording: Wording) -> Iterator[Finding]:
+    """An intent no item can ever be classified as: no trigger, or a language's list empty."""
+    for intent in wording.intents:
+        empty = sorted(lang for lang, terms in intent.triggers.items() if not terms)
+        if not any(intent.triggers.values()):
+            message = (
+                f"intent {intent.name!r} has no trigger terms: no item is ever classified as it"
+            )
+            hint = f'add terms, like `triggers.fr = ["..."]` under [intents.{intent.name}]'
+        elif empty:
+            keys = ", ".join(f"intents.{intent.name}.triggers.{lang}" for lang in empty)
+            message = f"{keys}: empty list, so no item in that language is classified by it"
+            hint = "add the terms people use in that language, or remove the empty list"
+        else:
+            continue
+        yield Finding(
+            "replies.no-triggers", "warning", message, wording.source, intent.line, None, hint
+        )
 
 
 def _fallback_missing(wording: Wording, reply: Approved, channel: Channel) -> list[Finding]:

@@ -68,3 +68,16 @@ def test_a_reply_over_the_platforms_length_is_named_with_the_fix(basic: Path) ->
     assert "brand/replies.toml:4: [x-test] error: reply 'question-fr': " in shown
     assert "weighted characters" in shown and "over (platform.length)" in shown
     assert 'approve a shorter [[reply]] with channel = "x-test" in brand/replies.toml' in shown
+
+
+def test_an_intent_no_item_can_match_is_a_warning_at_its_line(basic: Path) -> None:
+    untriggered = REPLIES.replace(
+        '[intents.question]\ntriggers.fr = ["comment"]\n',
+        '[intents.question]\ntriggers.fr = ["comment"]\ntriggers.en = []\n\n[intents.silence]\n',
+    )
+    (basic / "brand" / "replies.toml").write_text(untriggered, encoding="utf-8")
+    found = [f for f in build(basic).summary.findings if f.rule == "replies.no-triggers"]
+    assert [(f.line, f.severity) for f in found] == [(1, "warning"), (5, "warning")]
+    assert "intents.question.triggers.en: empty list" in found[0].message
+    assert "intent 'silence' has no trigger terms" in found[1].message
+    assert found[1].hint is not None and "[intents.silence]" in found[1].hint
