@@ -16,7 +16,7 @@ answers that one item anyway (`despite_halt`, `cmbuild reply --despite-halt`).
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -119,7 +119,8 @@ def send_answer(settings: PushSettings, outgoing: Outgoing, channels: Any) -> Se
         try:
             sender = _sender(session, item)
             if record is not None and record.state == "pending" and sender.can_find:
-                found = _guarded(session, lambda: sender.find(item, answer))
+                interrupted = replace(answer, since=record.last.at)
+                found = _guarded(session, lambda: sender.find(item, interrupted))
                 if found is not None:
                     _line(writer, "reconciled", item, variant, answer, found)
                     return Sent("reconciled", variant, found.url or found.remote_id)
@@ -144,7 +145,8 @@ def _send(
     variant: str,
     answer: Answer,
 ) -> Sent:
-    _line(writer, "pending", item, variant, answer, None)
+    pending = _line(writer, "pending", item, variant, answer, None)
+    answer = replace(answer, since=pending.at)
     try:
         receipt = with_retry(
             session.settings.retry,
@@ -184,27 +186,27 @@ def _line(
     answer: Answer,
     receipt: Receipt | None,
     **fields: Any,
-) -> None:
+) -> LedgerLine:
     published = None
     if receipt is not None:
         published = receipt.published_at or datetime.now(UTC).replace(microsecond=0)
-    writer.append(
-        LedgerLine(
-            kind=kind,
-            variant=variant,
-            channel=item.channel,
-            platform=item.platform,
-            content_hash=hashlib.sha256(answer.text.encode()).hexdigest(),
-            idempotency_key=answer.key,
-            text_sha256=hashlib.sha256(answer.text.encode()).hexdigest(),
-            remote_id=receipt.remote_id if receipt else None,
-            url=receipt.url if receipt else None,
-            published_at=published,
-            at=now_utc(),
-            in_reply_to=item.id,
-            **fields,
-        )
+    line = LedgerLine(
+        kind=kind,
+        variant=variant,
+        channel=item.channel,
+        platform=item.platform,
+        content_hash=hashlib.sha256(answer.text.encode()).hexdigest(),
+        idempotency_key=answer.key,
+        text_sha256=hashlib.sha256(answer.text.encode()).hexdigest(),
+        remote_id=receipt.remote_id if receipt else None,
+        url=receipt.url if receipt else None,
+        published_at=published,
+        at=now_utc(),
+        in_reply_to=item.id,
+        **fields,
     )
+    writer.append(line)
+    return line
 
 
 def _key(variant: str) -> str:

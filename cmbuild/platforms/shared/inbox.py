@@ -75,6 +75,9 @@ class Answer:
     private: bool  # as a direct message (the caller checked the platform has them)
     key: str  # the idempotency key: the same answer sent twice is one answer
     language: str | None = None  # the language of the approved reply, when known
+    # When this answer was last attempted (its pending line in the ledger): a platform that
+    # looks an answer up by its text and time (no idempotency key) looks no further back.
+    since: datetime | None = None
 
 
 class ReplySender(ABC, Generic[P]):
