@@ -35,7 +35,7 @@ def test_an_answer_from_a_template_is_composed_and_located(tmp_path: Path) -> No
         3,
     )
     wording = load_replies(tmp_path)
-    channels = {"bluesky-cmb": channel("bluesky-cmb", "bluesky")}
+    channels = {"bluesky-cmb": channel("bluesky-cmb", "linkedin")}  # no direct messages
     done = compose_answer(answer, {ITEM.id: ITEM}, wording, channels, charter=CHARTER, today=TODAY)
     assert done.approved is not None and done.approved.name == "plainte-public"
     fallback, unused = done.findings  # the public reply does not say the order number

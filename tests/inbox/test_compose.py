@@ -94,7 +94,7 @@ def test_a_private_reply_in_a_direct_message(wording: Wording) -> None:
 
 
 def test_no_direct_message_falls_back_to_the_public_reply_and_says_so(wording: Wording) -> None:
-    done = answer(wording, "plainte-dm", "bluesky")
+    done = answer(wording, "plainte-dm", "linkedin")  # LinkedIn's API sends no messages
     assert not done.private and done.approved is not None
     assert done.approved.name == "plainte-public" and done.sendable
     assert done.text == "Bonjour Marie, écrivez-nous à contact@example.org. #Marque"

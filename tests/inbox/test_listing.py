@@ -22,17 +22,17 @@ def test_rows_order_intent_suggestion_and_command(tmp_path: Path) -> None:
         ITEM, id="bluesky-cmb:hello", text="Bonjour !", at=datetime(2027, 1, 2, tzinfo=UTC)
     )
     answered = {done.id: datetime(2027, 1, 20, 1, tzinfo=UTC)}
-    channels = {"bluesky-cmb": channel("bluesky-cmb", "bluesky")}
+    channels = {"bluesky-cmb": channel("bluesky-cmb", "linkedin")}
     rows = list_inbox([older, ITEM, done, other], answered, wording, channels, TODAY)
     assert [r.item.id for r in rows] == [ITEM.id, other.id, older.id, done.id]
     first = rows[0]
     assert first.intent is not None and first.intent.name == "complaint"
-    # Bluesky has no direct messages here: only the public reply is suggested.
+    # LinkedIn's API sends no direct messages: only the public reply is suggested.
     assert [r.name for r in first.suggested] == ["plainte-public"]
     assert first.command == f"cmbuild reply {ITEM.id} --with plainte-public"
     assert rows[1].intent is None and rows[1].command is None
     assert rows[3].command is None  # answered
-    x = {"bluesky-cmb": channel("bluesky-cmb", "x")}
+    x = {"bluesky-cmb": channel("bluesky-cmb", "bluesky")}
     (dm,) = list_inbox([ITEM], {}, wording, x, TODAY)
     assert [r.name for r in dm.suggested] == ["plainte-dm", "plainte-public"]
     assert dm.command == f"cmbuild reply {ITEM.id} --with plainte-dm --var order=..."

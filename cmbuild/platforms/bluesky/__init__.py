@@ -38,6 +38,7 @@ class Bluesky(Platform):
     )
     metrics = "cmbuild.platforms.bluesky.metrics:BlueskyMetrics"
     activity = "cmbuild.platforms.bluesky.activity:BlueskyActivity"
+    direct_messages = True  # chat.bsky.convo.sendMessage (cmbuild.platforms.bluesky.message)
     inbox = "cmbuild.platforms.bluesky.inbox:BlueskyInbox"
     reply = "cmbuild.platforms.bluesky.reply:BlueskyReply"
     publisher = PublisherSpec(

@@ -2,12 +2,13 @@
 `read_direct_messages = true`: `chat.bsky.convo.listConvos` (100 a page, by cursor), then
 `chat.bsky.convo.getMessages` of each conversation with something newer than the last reading
 (newest first, 100 a page), through the account's server with the header
-`atproto-proxy: did:web:api.bsky.chat#bsky_chat` (the atproto client's `with_bsky_chat_proxy`).
+`atproto-proxy: did:web:api.bsky.chat#bsky_chat` (the chat service's DID, or the channel's
+`chat_service`: the account's server resolves it and forwards the call with a service token).
 The app password must be created with access to direct messages (a refusal says so).
 
 A message from someone else is an item of kind `dm`; the brand's own messages are its answers:
 each `answers` the latest item of its conversation before it. An item's `refs` hold the
-`convo_id` (where an answer goes, `chat.bsky.convo.sendMessage`) and the `message_id`.
+`convo_id` (where an answer goes: `message.py`) and the `message_id`.
 """
 
 from __future__ import annotations
@@ -67,10 +68,7 @@ def _messages(publisher: BlueskyPublisher, convo_id: str, stop: datetime | None)
     found: list[Any] = []
     cursor: str | None = None
     for _ in range(_MAX_PAGES):
-        params = models.ChatBskyConvoGetMessages.Params(
-            convo_id=convo_id, limit=_PAGE, cursor=cursor
-        )
-        answer = publisher.chat("read the direct messages", _call("get_messages", params))
+        answer = message_page(publisher, convo_id, cursor, "read the direct messages")
         for message in answer.messages:
             if getattr(message, "text", None) is None or getattr(message, "sender", None) is None:
                 continue  # a deleted or system message: nothing to read
@@ -81,6 +79,12 @@ def _messages(publisher: BlueskyPublisher, convo_id: str, stop: datetime | None)
         if not cursor or not answer.messages:
             break
     return found
+
+
+def message_page(publisher: BlueskyPublisher, convo_id: str, cursor: str | None, what: str) -> Any:
+    """One page of `chat.bsky.convo.getMessages` (newest first)."""
+    params = models.ChatBskyConvoGetMessages.Params(convo_id=convo_id, limit=_PAGE, cursor=cursor)
+    return publisher.chat(what, _call("get_messages", params))
 
 
 def _conversation(publisher: BlueskyPublisher, convo: Any, stop: datetime | None) -> list[Any]:

@@ -1,6 +1,8 @@
 """Bluesky (AT Protocol), through the `atproto` library.
 
-Option: `service` (the PDS or entryway URL, default `https://bsky.social`). Credentials:
+Options: `service` (the PDS or entryway URL, default `https://bsky.social`), `chat_service`
+(the DID of the chat service direct messages go through, default `did:web:api.bsky.chat`).
+Credentials:
 `identifier` (the account's handle or DID) and `app_password` (an app password, never the
 account's own password).
 
@@ -43,6 +45,7 @@ from cmbuild.platforms.shared.publisher import Lookup, MediaFile, Publisher, Pub
 T = TypeVar("T")
 
 DEFAULT_SERVICE = "https://bsky.social"
+CHAT_SERVICE = "did:web:api.bsky.chat"  # Bluesky's own chat service
 _MAX_IMAGES = 4  # embed/images.json: maxLength 4
 # Errors a server gives with 400 that mean the session, not the post, is at fault.
 _TOKEN_ERRORS = {"ExpiredToken", "InvalidToken", "AuthenticationRequired"}
@@ -199,9 +202,11 @@ class BlueskyPublisher(Publisher):
 
     def chat(self, what: str, call: Callable[[Any], T], *, repeatable: bool = True) -> T:
         """`call(client)` through the chat service (`chat.bsky.*`: the account's server forwards
-        it, as the `atproto-proxy: did:web:api.bsky.chat#bsky_chat` header asks)."""
+        it, as the `atproto-proxy: did:web:api.bsky.chat#bsky_chat` header asks; the channel's
+        `chat_service` names another chat service's DID)."""
         if self._chat is None:
-            self._chat = self._client().with_bsky_chat_proxy()
+            service = self.option("chat_service") or CHAT_SERVICE
+            self._chat = self._client().with_proxy("bsky_chat", service)
         chat = self._chat
         return self._call(what, lambda: call(chat), repeatable=repeatable)
 
