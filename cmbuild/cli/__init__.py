@@ -17,8 +17,9 @@
 Exit codes: 0 fine; 1 findings at error level (or warnings, with --strict), or a push that failed
 somewhere; 2 bad input or usage; 3 another push holds the ledger; 70 a defect of cmbuild itself
 (group.py); 141 the reader of the output went away. Each command loads, calls the
-library, shows the result and exits; heavy imports happen inside commands so that `--help` and a
-no-op build stay fast. The library returns results and raises typed errors; it never prints.
+library, shows the result and exits. A command's module is imported only when that command runs
+(or `--help` lists them all), and heavy imports happen inside commands, so that `--help`, a no-op
+build and a watch stay fast. The library returns results and raises typed errors; it never prints.
 """
 
 from __future__ import annotations
@@ -30,25 +31,39 @@ from typing import NoReturn
 import click
 
 from cmbuild import __version__
-from cmbuild.cli import (
-    analytics,
-    build,
-    collect,
-    inbox,
-    push,
-    receive,
-    report,
-    serve,
-    slots,
-    tools,
-    watch,
-)
 from cmbuild.cli.group import Group
 from cmbuild.cli.options import EXIT_PIPE
+
+# Each command, by "module:attribute", imported only when it runs: `cmbuild watch` loads no push
+# or build code. A new command is one line here (tests/cli/test_commands.py checks none is missing).
+COMMANDS = {
+    "build": "cmbuild.cli.build:build",
+    "check": "cmbuild.cli.build:check",
+    "count": "cmbuild.cli.tools:count",
+    "init": "cmbuild.cli.tools:init",
+    "diff": "cmbuild.cli.tools:diff",
+    "push": "cmbuild.cli.push:push",
+    "plan": "cmbuild.cli.push:plan",
+    "halt": "cmbuild.cli.push:halt",
+    "resume": "cmbuild.cli.push:resume",
+    "retract": "cmbuild.cli.push:retract",
+    "resolve": "cmbuild.cli.push:resolve",
+    "serve": "cmbuild.cli.serve:serve",
+    "report": "cmbuild.cli.report:report",
+    "collect": "cmbuild.cli.collect:collect",
+    "run": "cmbuild.cli.collect:run_scheduled",
+    "import-analytics": "cmbuild.cli.analytics:import_analytics",
+    "watch": "cmbuild.cli.watch:watch",
+    "watch-receive": "cmbuild.cli.receive:watch_receive",
+    "slots": "cmbuild.cli.slots:slots",
+    "inbox": "cmbuild.cli.inbox:inbox",
+    "reply": "cmbuild.cli.inbox:reply",
+}
 
 
 @click.group(
     cls=Group,
+    lazy=COMMANDS,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.version_option(__version__, prog_name="cmbuild")
@@ -66,33 +81,6 @@ def main() -> None:
       cmbuild count --platform x "Bonjour 👋 https://cm-bordeaux.fr"
       cmbuild init my-brand         start a new content repository
     """
-
-
-for _command in (
-    build.build,
-    build.check,
-    tools.count,
-    tools.init,
-    tools.diff,
-    push.push,
-    push.plan,
-    push.halt,
-    push.resume,
-    push.retract,
-    push.resolve,
-    serve.serve,
-    report.report,
-    collect.collect,
-    collect.run_scheduled,
-    analytics.import_analytics,
-    watch.watch,
-    receive.watch_receive,
-    slots.slots,
-    inbox.inbox,
-    inbox.reply,
-):
-    main.add_command(_command)
-del _command
 
 
 def run() -> NoReturn:

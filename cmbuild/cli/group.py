@@ -5,6 +5,9 @@ a defect of cmbuild itself: it is shown as one line and a request to report it, 
 (EX_SOFTWARE), so that a script or CI job never mistakes a crash for findings in the content.
 `CMBUILD_DEBUG=1` shows the traceback for the report. A closed pipe (`cmbuild plan | head`) is not
 an error: it ends quietly with 141, the code of a shell command killed by SIGPIPE.
+
+The commands are named as "module:attribute" and imported when one runs, or when `--help` lists
+them: a command starts without importing the code of the others.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from collections.abc import Mapping
+from importlib import import_module
 from typing import Any
 
 import click
@@ -25,7 +30,20 @@ REPORT_HINT = (
 
 
 class Group(click.Group):
-    """A click group whose commands end with an exit code of their own on an internal error."""
+    """A click group whose commands end with an exit code of their own on an internal error, and
+    are imported only when asked for (`lazy`: name → "module:attribute")."""
+
+    def __init__(self, *args: Any, lazy: Mapping[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            self.add_command(load_command(cmd_name, self.lazy[cmd_name]))
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -41,6 +59,15 @@ class Group(click.Group):
             click.echo(f"internal error: {_where(error)}", err=True)
             click.echo(f"hint: {REPORT_HINT}", err=True)
             ctx.exit(EXIT_INTERNAL)
+
+
+def load_command(name: str, where: str) -> click.Command:
+    """The command `where` ("module:attribute") names; a TypeError if it is no command `name`."""
+    module, _, attribute = where.partition(":")
+    command = getattr(import_module(module), attribute)
+    if not isinstance(command, click.Command) or command.name != name:
+        raise TypeError(f"{where} is not the command {name!r}")
+    return command
 
 
 def _where(error: BaseException) -> str:

@@ -19,6 +19,7 @@ from cmbuild.cli.options import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, NOW, root_op
 
 if TYPE_CHECKING:
     from cmbuild.load.watch import SensitivePost
+    from cmbuild.model import Post
     from cmbuild.watch.run import WatchResult
 
 
@@ -40,14 +41,12 @@ def watch(root: Path, now: str | None, dry_run: bool) -> None:
       cmbuild watch
       cmbuild watch --dry-run --now 2026-12-01T09:00:00Z
     """
-    from cmbuild.cli.push import parse_now
     from cmbuild.errors import InputError, InputErrors
     from cmbuild.load.watch import WATCH_FILE, load_watch
-    from cmbuild.stores.ledger import now_utc
     from cmbuild.watch.run import WatchSettings
     from cmbuild.watch.run import watch as watching
 
-    moment = parse_now(now or os.environ.get("CMBUILD_NOW")) or now_utc()
+    moment = _moment(now or os.environ.get("CMBUILD_NOW"))
     try:
         config = load_watch(root, *campaigns_of(root))
         if config is None:
@@ -60,6 +59,19 @@ def watch(root: Path, now: str | None, dry_run: bool) -> None:
         sys.exit(EXIT_INPUT)
     show_watch(result, dry_run=dry_run)
     sys.exit(EXIT_FINDINGS if result.crisis else EXIT_OK)
+
+
+def _moment(given: str | None) -> datetime:
+    """The --now (or CMBUILD_NOW) given, else the clock; each module imported only when used."""
+    if given is not None:
+        from cmbuild.cli.push import parse_now
+
+        moment = parse_now(given)
+        assert moment is not None
+        return moment
+    from cmbuild.stores.ledger import now_utc
+
+    return now_utc()
 
 
 def listening(root: Path, now: datetime | None) -> Callable[[], WatchResult] | None:
@@ -84,13 +96,13 @@ def campaigns_of(root: Path) -> tuple[set[str], list[SensitivePost]]:
     """The campaigns of the posts and of the last build's manifest (what push would publish),
     and the posts' `sensitive:` topics."""
     from cmbuild.layout import DEFAULT_OUTPUT, MANIFEST_FILE, post_files
-    from cmbuild.load.posts import read_post
-    from cmbuild.manifest.reader import read_manifest
 
-    posts = [read_post(root, path).post for path in post_files(root)]
+    posts = _posts(root, post_files(root))
     found = {post.campaign for post in posts}
     manifest = root / DEFAULT_OUTPUT / MANIFEST_FILE
-    if manifest.is_file():
+    if manifest.is_file():  # its reader imported only when there is one
+        from cmbuild.manifest.reader import read_manifest
+
         found |= {entry.campaign for entry in read_manifest(manifest, str(manifest))}
     sensitive = [
         (post.source, dict(post.key_lines).get("sensitive"), post.sensitive)
@@ -98,6 +110,15 @@ def campaigns_of(root: Path) -> tuple[set[str], list[SensitivePost]]:
         if post.sensitive
     ]
     return {campaign for campaign in found if campaign}, sensitive
+
+
+def _posts(root: Path, paths: list[Path]) -> list[Post]:
+    """The posts at `paths`; their reader and model imported only when there are some."""
+    if not paths:
+        return []
+    from cmbuild.load.posts import read_post
+
+    return [read_post(root, path).post for path in paths]
 
 
 def show_watch(result: WatchResult, *, dry_run: bool) -> None:

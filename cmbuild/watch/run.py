@@ -37,6 +37,8 @@ from cmbuild.watch.sources import (
 if TYPE_CHECKING:
     import urllib3
 
+    from cmbuild.stores.halts import Scope
+
 TIMEOUT = 10.0
 READERS = 8  # sources read at once: most of a read is waiting for the server
 MAX_BYTES = 10_000_000
@@ -237,13 +239,13 @@ def _alert(
     history: list[Mention],
     result: WatchResult,
 ) -> None:
-    from cmbuild.notify import send
-
     alerted = store.alerted(result.notices)
     pending = [m for m in history if m.severity == "crisis" and (m.uri, m.topic) not in alerted]
     pending += [_spike_mention(spike, settings.now) for spike in result.spikes]
     if not pending or not config.alert_urls:
         return
+    from cmbuild.notify import send
+
     try:
         urls = [resolve_url(url, settings.env) for url in config.alert_urls]
     except KeyError as exc:
@@ -279,15 +281,16 @@ def _spike_mention(spike: Spike, now: datetime) -> Mention:
 
 def _halt(config: Watch, settings: WatchSettings, result: WatchResult) -> None:
     """Hold what a new crisis clashes with: the topic's campaigns and its sensitive posts."""
-    from cmbuild.stores.halts import Halt, Scope, Veille, add_halt
+    topics = {t.name: t for t in config.topics}
+    crises = [m for m in result.mentions if topics[m.topic].severity == "crisis"]
+    if not crises:
+        return
+    from cmbuild.stores.halts import Halt, Veille, add_halt  # the halt file's reader: on a crisis
 
     path = settings.root / HALT_FILE
-    topics = {t.name: t for t in config.topics}
     done: set[tuple[Scope, str]] = set()
-    for mention in result.mentions:
+    for mention in crises:
         topic = topics[mention.topic]
-        if topic.severity != "crisis":
-            continue
         reason = f"veille: {topic.name}: {mention.title} ({mention.url or mention.uri})"
         heard = Veille(topic.name, mention.title, mention.url or mention.uri)
         held: list[tuple[Scope, str]] = [("post", p) for p in config.sensitive.get(topic.name, ())]
