@@ -304,3 +304,29 @@ def test_a_content_warning_is_part_of_what_was_said(
     )
     (item,) = read(root).contents.items
     assert item.text == "CW: Plainte\n\nColis abîmé, je veux un remboursement"
+
+
+def test_a_reading_stopped_at_its_page_cap_says_the_older_mentions_were_not_read(
+    tmp_path: Path,
+    mastodon: Any,
+    gate: MastodonGate,
+    run_push: Callable[..., Report],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = site(tmp_path, gate)
+    run_push(root, NOW, ENV)
+    bob = mastodon.client(token=BOB)
+    for number in range(3):
+        bob.status_post(f"@alice question {number} sur la session")
+    monkeypatch.setattr("cmbuild.platforms.mastodon.inbox._PAGE", 1)
+    monkeypatch.setattr("cmbuild.platforms.mastodon.inbox._MAX_PAGES", 2)
+    run = read(root)
+    result = run.channels["masto"]
+    assert result.error is None
+    assert sorted(item.text for item in run.contents.items) == [
+        "@alice question 1 sur la session",
+        "@alice question 2 sur la session",
+    ]
+    (finding,) = result.findings
+    assert finding.rule == "inbox-partly-read" and finding.channel == "masto"
+    assert "more than 2 mentions and quotes" in finding.message

@@ -187,3 +187,38 @@ def test_a_refused_login_names_the_variable_and_never_the_password(
     error = run.channels["lettre"].error or ""
     assert "CMB_MAIL_PASSWORD" in error and "not-the-password" not in error, error
     assert not (root / "state" / "inbox.jsonl").exists()
+
+
+def test_a_reply_without_a_date_is_dated_by_the_server_and_a_cut_reading_says_so(
+    tmp_path: Path, mail: MailPeer, run_push: Callable[..., Report], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No Date header: the item is dated by the server's INTERNALDATE (for a Maildir, the file's
+    time), never by the time of reading. More messages than a reading takes: the newest are
+    read and a warning says how many older ones were not."""
+    root = site(tmp_path / "site", mail)
+    run_push(root, NOW, ENV)
+    (published,) = [line for line in ledger_lines(root) if line["kind"] == "published"]
+    older = subscriber_answer(published["remote_id"], "Première question.", "<d1@example.test>")
+    undated = subscriber_answer(published["remote_id"], "Sans date.", "<d2@example.test>")
+    del undated["Date"]
+    send_mail(mail, older)
+    send_mail(mail, undated)
+    files = sorted((mail.smtp.maildir / "new").iterdir())
+    assert len(files) == 3  # the issue itself (delivered to the test's one mailbox) too
+    received = 1766226900  # 2025-12-20T10:35:00Z, set before the server first indexes them
+    for path in files:
+        os.utime(path, (received, received))
+
+    whole = read(root)
+    assert whole.channels["lettre"].findings == []
+    by_id = {item.remote_id: item for item in whole.contents.items}
+    assert by_id["<d2@example.test>"].at.isoformat() == "2025-12-20T10:35:00+00:00"
+    assert by_id["<d1@example.test>"].at.isoformat() == "2025-12-20T09:15:00+00:00"  # its Date
+
+    monkeypatch.setattr("cmbuild.platforms.newsletter.inbox._MAX_MESSAGES", 1)
+    result = read(root).channels["lettre"]
+    assert result.error is None
+    (finding,) = result.findings
+    assert finding.rule == "inbox-partly-read" and finding.channel == "lettre"
+    assert "has 3 messages since 19-Dec-2025" in finding.message, finding.message
+    assert "the newest 1 were read, the 2 older ones were not" in finding.message

@@ -24,13 +24,13 @@ from typing import Any
 from mastodon import Mastodon
 
 from cmbuild.platforms.mastodon.publisher import MastodonPublisher
-from cmbuild.platforms.shared.inbox import InboxReader, Published, Since
+from cmbuild.platforms.shared.inbox import InboxReader, Published, Since, partly_read
 from cmbuild.platforms.shared.publisher import PublishError
 from cmbuild.stores.inbox import InboxItem, Kind, item_id
 from cmbuild.text.html import read_html
 
 _PAGE = 80  # GET /api/v1/notifications: limit maximum 80
-_MAX_PAGES = 50  # a first reading of a busy account stops there; the next one goes on
+_MAX_PAGES = 50  # a reading stops there: more is a finding (`partly_read`)
 _TYPES = ["mention", "quote"]  # the notifications that carry someone else's status to answer
 # Notification ids are not status ids: the store's newest item says when, not where, to stop;
 # reading a little before it costs only duplicates, which the store drops.
@@ -43,6 +43,7 @@ class MastodonInbox(InboxReader[MastodonPublisher]):
     def read(self, posts: Sequence[Published], since: Since | None) -> list[InboxItem]:
         variants = {post.remote_id: post.variant for post in posts}
         found: dict[str, InboxItem] = {}
+        self.findings = []
         # Threads first: a reply found there knows which post it answers, however deep.
         for post in posts:
             for status in self._descendants(post):
@@ -73,6 +74,15 @@ class MastodonInbox(InboxReader[MastodonPublisher]):
             if len(page) < _PAGE:
                 return
             before = str(page[-1]["id"])
+        self.findings.append(
+            partly_read(
+                self.publisher.channel.name,
+                f"Mastodon: more than {_MAX_PAGES * _PAGE:,} mentions and quotes to read; the "
+                "newest were read, the older ones were not (the next reading starts from the "
+                "newest)",
+                "read the older ones in Mastodon's notifications",
+            )
+        )
 
     def _descendants(self, post: Published) -> list[Any]:
         try:

@@ -12,8 +12,10 @@ from __future__ import annotations
 import imaplib
 import re
 import ssl
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
@@ -80,16 +82,27 @@ def search(imap: imaplib.IMAP4, *criteria: str) -> list[bytes]:
     return [uid for line in data if line for uid in line.split()]
 
 
-def fetch(imap: imaplib.IMAP4, uid: bytes) -> EmailMessage | None:
-    """The whole message `uid` (not marked as read), parsed; None if it is gone."""
-    status, data = imap.uid("FETCH", uid.decode(), "(BODY.PEEK[])")
+def fetch(imap: imaplib.IMAP4, uid: bytes) -> tuple[EmailMessage, datetime | None] | None:
+    """The whole message `uid` (not marked as read), parsed, and when the server received it
+    (its INTERNALDATE); None if it is gone."""
+    status, data = imap.uid("FETCH", uid.decode(), "(INTERNALDATE BODY.PEEK[])")
     if status != "OK":
         raise PublishError(f"the IMAP server refused to fetch a message ({data!r})", "transient")
-    raw = next((part[1] for part in data if isinstance(part, tuple)), None)
-    if not isinstance(raw, bytes):
+    part = next((part for part in data if isinstance(part, tuple)), None)
+    if part is None or not isinstance(part[1], bytes):
         return None
-    message = message_from_bytes(raw, policy=policy.default)
-    return message if isinstance(message, EmailMessage) else None
+    message = message_from_bytes(part[1], policy=policy.default)
+    if not isinstance(message, EmailMessage):
+        return None
+    return message, _received(part[0])
+
+
+def _received(envelope: bytes) -> datetime | None:
+    """The INTERNALDATE of a FETCH response's envelope, in UTC."""
+    fields = imaplib.Internaldate2tuple(envelope)  # the server's time, as a local time tuple
+    if fields is None:
+        return None
+    return datetime.fromtimestamp(time.mktime(fields), UTC)
 
 
 def quoted(text: str) -> str:

@@ -25,15 +25,15 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
 
-from cmbuild.model import Channel
+from cmbuild.model import Channel, Finding
 from cmbuild.platforms.newsletter.imap import fetch, mailbox, search
 from cmbuild.platforms.newsletter.publisher import Newsletter
-from cmbuild.platforms.shared.inbox import InboxReader, Published, Since
+from cmbuild.platforms.shared.inbox import InboxReader, Published, Since, partly_read
 from cmbuild.stores.inbox import InboxItem, item_id
 from cmbuild.text.html import read_html
 
 _OVERLAP = timedelta(days=1)
-_MAX_MESSAGES = 5000  # a first reading of a busy mailbox takes the newest; the next one goes on
+_MAX_MESSAGES = 5000  # a reading takes the newest; more is a finding (`partly_read`)
 _IDS = re.compile(r"<[^<>\s]+>")
 # Where a mail client starts quoting the message answered: its attribution line, or a header
 # block ("-----Original Message-----", Outlook's "From: ..." lines).
@@ -60,18 +60,35 @@ class NewsletterInbox(InboxReader[Newsletter]):
         if since is not None:
             criteria = ["SINCE", _imap_date(since.at - _OVERLAP)]
         found: dict[str, InboxItem] = {}
+        self.findings = []
         with mailbox(self.publisher) as imap:
-            for uid in search(imap, *criteria)[-_MAX_MESSAGES:]:
-                message = fetch(imap, uid)
-                item = self._item(message, issues) if message is not None else None
+            uids = search(imap, *criteria)
+            if len(uids) > _MAX_MESSAGES:
+                self.findings.append(self._cut(len(uids), since))
+            for uid in uids[-_MAX_MESSAGES:]:
+                fetched = fetch(imap, uid)
+                item = self._item(*fetched, issues) if fetched is not None else None
                 if item is not None:
                     found.setdefault(item.id, item)
         return sorted(found.values(), key=lambda i: (i.at, i.id))
 
+    def _cut(self, count: int, since: Since | None) -> Finding:
+        folder = self.publisher.option("imap_folder") or "INBOX"
+        after = f" since {_imap_date(since.at - _OVERLAP)}" if since is not None else ""
+        return partly_read(
+            self.publisher.channel.name,
+            f"newsletter: the folder {folder} has {count:,} messages{after}; the newest "
+            f"{_MAX_MESSAGES:,} were read, the {count - _MAX_MESSAGES:,} older ones were not "
+            "(the next reading starts from the newest)",
+            "read the older ones in the mail client, or move them to another folder",
+        )
+
     def account_id(self) -> str:
         return address(self.publisher.option("from") or "")
 
-    def _item(self, message: EmailMessage, issues: dict[str, str]) -> InboxItem | None:
+    def _item(
+        self, message: EmailMessage, received: datetime | None, issues: dict[str, str]
+    ) -> InboxItem | None:
         message_id = _first_id(str(message.get("Message-ID") or ""))
         if message_id is None:
             return None
@@ -107,7 +124,7 @@ class NewsletterInbox(InboxReader[Newsletter]):
             text=reply_text(message),
             url=None,  # an e-mail has no public address
             language=language or None,
-            at=_date(message),
+            at=_date(message, received),
             variant=variant,
             answers=item_id(channel, parent) if parent else None,
         )
@@ -158,9 +175,11 @@ def _first_id(value: str) -> str | None:
     return found.group() if found else None
 
 
-def _date(message: EmailMessage) -> datetime:
-    header = message.get("Date")
-    at = getattr(header, "datetime", None)
+def _date(message: EmailMessage, received: datetime | None) -> datetime:
+    """When it was written (Date), else when the server received it (INTERNALDATE), in UTC."""
+    at = getattr(message.get("Date"), "datetime", None)
     if not isinstance(at, datetime):
-        return datetime.now(UTC).replace(microsecond=0)  # no date: when it was read
+        at = received
+    if at is None:  # neither: the epoch, never the time of reading (which would change)
+        at = datetime(1970, 1, 1, tzinfo=UTC)
     return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC).replace(microsecond=0)
