@@ -24,6 +24,13 @@ from cmbuild.layout import METRICS_DIR
     default=None,
     help="The output folder (default: ROOT/output).",
 )
+@click.option(
+    "--now",
+    envvar="CMBUILD_NOW",
+    default=None,
+    help="The time items still waiting for an answer are counted to (ISO 8601 with zone; "
+    "default: now).",
+)
 @root_option
 def report(
     period: str | None,
@@ -32,6 +39,7 @@ def report(
     campaign: str | None,
     channel: str | None,
     output: Path | None,
+    now: str | None,
     root: Path,
 ) -> None:
     """Write output/report/PERIOD/ (index.html, report.md, report.csv) from state/metrics/.
@@ -46,11 +54,14 @@ def report(
       cmbuild report --period 2026-12
       cmbuild report --from 2026-12-01 --to 2026-12-15 --campaign meetup-decembre
     """
+    from datetime import UTC, datetime
+
+    from cmbuild.cli.push import parse_now
     from cmbuild.cli.show import input_errors_text
     from cmbuild.errors import InputError, InputErrors
     from cmbuild.insights.run import Request, make_report
 
-    request = Request(period, first, last, channel, campaign)
+    request = Request(period, first, last, channel, campaign, parse_now(now) or datetime.now(UTC))
     try:
         result, folder = make_report(root, request, output)
     except (InputError, InputErrors) as error:

@@ -5,13 +5,17 @@ first answer is from when it was said to the first answer `cmbuild.stores.inbox.
 (a reply sent through the ledger, or the brand's own account answering on the platform). Items
 by the brand's own accounts are not waiting for anyone and are left out. The intent is the one
 the triggers of brand/replies.toml give ("none" when no trigger matched).
+
+An item still waiting has waited at least from when it was said to `as_of` (the report's "now"):
+the row says how long the oldest one has waited, and the KPI `response_hours` counts each at
+that wait so far, so that not answering can never make the median look better.
 """
 
 from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from cmbuild.inbox.classify import classifier
@@ -34,6 +38,9 @@ class ResponseRow:
     answered: int
     median_hours: float | None  # None: nothing answered yet
     slowest_hours: float | None
+    waiting_hours: float | None = None  # how long the oldest item still waiting has waited
+    # The answered items' times and the waiting ones' waits so far: what the KPI's median counts.
+    counted: tuple[float, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def waiting(self) -> int:
@@ -46,35 +53,38 @@ def response_times(
     wording: Wording,
     period: Period,
     own_accounts: Mapping[str, str] | None = None,
+    as_of: datetime | None = None,
 ) -> tuple[ResponseRow, ...]:
-    """One row per (channel, intent) with items in the period, by channel then intent name."""
+    """One row per (channel, intent) with items in the period, by channel then intent name.
+
+    With `as_of`, an item still waiting counts as waited until then (see the module's doc)."""
     classify = classifier(wording).classify
     own = own_accounts or {}
-    groups: dict[tuple[str, str], list[float | None]] = {}
+    groups: dict[tuple[str, str], list[tuple[bool, float | None]]] = {}
     for item in items:
         if not period.start <= item.at < period.end or own.get(item.channel) == item.author_id:
             continue
         intent = classify(item.text, item.language)
         first = answered.get(item.id)
-        hours = None if first is None else max(0.0, (first - item.at).total_seconds() / 3600)
+        until = first or as_of
+        hours = None if until is None else max(0.0, (until - item.at).total_seconds() / 3600)
         key = (item.channel, intent.name if intent else NO_INTENT)
-        groups.setdefault(key, []).append(hours)
+        groups.setdefault(key, []).append((first is not None, hours))
     return tuple(_row(key, waits) for key, waits in sorted(groups.items()))
 
 
 def overall_median(rows: Iterable[ResponseRow], channel: str | None = None) -> float | None:
-    """The median of the rows' medians weighted by answered items: the KPI `response_hours`."""
-    weighted = [
-        (row.median_hours, row.answered)
-        for row in rows
-        if row.median_hours is not None and (channel is None or row.channel == channel)
+    """The KPI `response_hours`: the median time to first answer over the rows' items, an item
+    still waiting counted at its wait so far."""
+    values = [
+        hours for row in rows if channel is None or row.channel == channel for hours in row.counted
     ]
-    values = [median for median, count in weighted for _ in range(count)]
-    return statistics.median(values) if values else None
+    return round(statistics.median(values), 2) if values else None
 
 
-def _row(key: tuple[str, str], waits: list[float | None]) -> ResponseRow:
-    done = sorted(hours for hours in waits if hours is not None)
+def _row(key: tuple[str, str], waits: list[tuple[bool, float | None]]) -> ResponseRow:
+    done = sorted(hours for answered, hours in waits if answered and hours is not None)
+    waiting = sorted(hours for answered, hours in waits if not answered and hours is not None)
     return ResponseRow(
         channel=key[0],
         intent=key[1],
@@ -82,6 +92,8 @@ def _row(key: tuple[str, str], waits: list[float | None]) -> ResponseRow:
         answered=len(done),
         median_hours=round(statistics.median(done), 2) if done else None,
         slowest_hours=round(done[-1], 2) if done else None,
+        waiting_hours=round(waiting[-1], 2) if waiting else None,
+        counted=tuple(done + waiting),
     )
 
 
@@ -91,13 +103,15 @@ def response_lines(rows: Iterable[ResponseRow]) -> list[str]:
     if not rows:
         return ["No one wrote to the brand in this period (state/inbox.jsonl)."]
     lines = [
-        "| channel | intent | items | answered | waiting | median time to answer | slowest |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| channel | intent | items | answered | waiting | median time to answer | slowest "
+        "| waiting for |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         lines.append(
             f"| {row.channel} | {row.intent} | {row.items} | {row.answered} | {row.waiting} "
-            f"| {_hours(row.median_hours)} | {_hours(row.slowest_hours)} |"
+            f"| {_hours(row.median_hours)} | {_hours(row.slowest_hours)} "
+            f"| {_hours(row.waiting_hours)} |"
         )
     return lines
 
@@ -116,8 +130,10 @@ def response_kpis(
     items: Sequence[InboxItem],
     answered: Mapping[str, datetime],
     wording: Wording,
+    as_of: datetime | None = None,
 ) -> tuple[KpiResult, ...]:
-    """`results` with each `response_hours` target measured: the median per week or month."""
+    """`results` with each `response_hours` target measured: the median per week or month
+    (an item still waiting at `as_of` counted at its wait so far)."""
     evaluated = []
     for result in results:
         kpi = result.kpi
@@ -126,7 +142,8 @@ def response_kpis(
             continue
         rows = []
         for span in split(period, kpi.period):
-            actual = overall_median(response_times(items, answered, wording, span), kpi.channel)
+            spanned = response_times(items, answered, wording, span, as_of=as_of)
+            actual = overall_median(spanned, kpi.channel)
             rows.append(KpiRow(span.label, actual, kpi_status(kpi, actual)))
         evaluated.append(KpiResult(kpi, tuple(rows)))
     return tuple(evaluated)

@@ -17,7 +17,7 @@ from cmbuild.layout import DEFAULT_OUTPUT, INBOX_FILE, LEDGER_FILE, STATE_DIR
 from cmbuild.load.config import default_timezone, load_channels
 from cmbuild.load.kpis import load_kpis
 from cmbuild.load.replies import load_replies
-from cmbuild.stores.inbox import answered, read_items
+from cmbuild.stores.inbox import answered, own_items, read_items
 from cmbuild.stores.ledger import read_ledger
 from cmbuild.stores.metrics import parse_at
 
@@ -52,7 +52,7 @@ def make_report(root: Path, request: Request, output: Path | None = None) -> tup
     scope = Scope(request.channel, request.campaign)
     platforms = {c.name: c.platform for c in channels}
     report = build_report(period, readings, catalogue, kpis, platforms, output, scope)
-    report = _with_inbox(root, report, request.channel)
+    report = _with_inbox(root, report, request.channel, request.now)
     charts = output / CACHE / "charts"
     from cmbuild.planning.heatmap import heatmaps  # matplotlib only where a channel has data
 
@@ -60,8 +60,11 @@ def make_report(root: Path, request: Request, output: Path | None = None) -> tup
     return report, write_report(output, report, charts, shown)
 
 
-def _with_inbox(root: Path, report: Report, channel: str | None) -> Report:
-    """The report with response times and `response_hours` targets (state/inbox.jsonl)."""
+def _with_inbox(root: Path, report: Report, channel: str | None, now: datetime | None) -> Report:
+    """The report with response times and `response_hours` targets (state/inbox.jsonl).
+
+    The brand's own answers read back from the platforms are not items waiting for one; an item
+    still waiting counts as waited until `now`."""
     inbox = root / INBOX_FILE
     if not inbox.exists():
         return report
@@ -72,11 +75,13 @@ def _with_inbox(root: Path, report: Report, channel: str | None) -> Report:
         read_ledger(root / LEDGER_FILE, LEDGER_FILE).lines if (root / LEDGER_FILE).exists() else ()
     )
     first = answered(items, ledger)
+    own = own_items(items, ledger)
+    items = tuple(item for item in items if item.id not in own)
     wording = load_replies(root)
     return replace(
         report,
-        responses=response_times(items, first, wording, report.period),
-        kpis=response_kpis(report.kpis, report.period, items, first, wording),
+        responses=response_times(items, first, wording, report.period, as_of=now),
+        kpis=response_kpis(report.kpis, report.period, items, first, wording, as_of=now),
     )
 
 

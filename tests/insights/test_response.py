@@ -46,8 +46,20 @@ def test_time_to_first_answer_per_channel_and_intent(tmp_path: Path) -> None:
     )
     assert overall_median(rows) == 2.75 and overall_median(rows, "x-cmb") is None
     lines = response_lines(rows)
-    assert lines[2] == "| bluesky-cmb | complaint | 3 | 2 | 1 | 2.8 h | 5.0 h |"
-    assert lines[3] == "| bluesky-cmb | none | 1 | 0 | 1 | — | — |"
+    assert lines[2] == "| bluesky-cmb | complaint | 3 | 2 | 1 | 2.8 h | 5.0 h | — |"
+    assert lines[3] == "| bluesky-cmb | none | 1 | 0 | 1 | — | — | — |"
+    # Counted to a time: the items still waiting have waited so far, and make the median worse.
+    later = response_times(
+        [*complaints, hello, own, december],
+        answered,
+        wording,
+        JANUARY,
+        own_accounts={"bluesky-cmb": "did:plc:brand"},
+        as_of=at + timedelta(hours=30),
+    )
+    assert [row.waiting_hours for row in later] == [30.0, 30.0]
+    assert overall_median(later) == 17.5  # 0.5, 5, 30 and 30 hours
+    assert response_lines(later)[2].endswith("| 2.8 h | 5.0 h | 30.0 h |")
 
 
 def test_the_report_has_response_times_from_the_inbox_and_the_ledger(
@@ -58,7 +70,9 @@ def test_the_report_has_response_times_from_the_inbox_and_the_ledger(
     (root / "brand" / "replies.toml").write_text(REPLIES, encoding="utf-8")
     said = datetime(2026, 12, 10, 9, tzinfo=UTC)
     asked = replace(ITEM, id="x-test:1", channel="x-test", platform="x", at=said)
-    append_items(root / "state" / "inbox.jsonl", [asked, replace(asked, id="x-test:2")])
+    # The brand's answer, read back from X: an answer, not an item waiting for one.
+    ours = replace(asked, id="x-test:ours", remote_id="ours-1", at=said + timedelta(hours=2))
+    append_items(root / "state" / "inbox.jsonl", [asked, replace(asked, id="x-test:2"), ours])
     reply = LedgerLine(
         kind="published",
         variant="reply-1",
@@ -69,6 +83,7 @@ def test_the_report_has_response_times_from_the_inbox_and_the_ledger(
         published_at=said + timedelta(hours=2),
         at=said + timedelta(hours=2),
         in_reply_to="x-test:1",
+        remote_id="ours-1",
     )
     with (root / "state" / "ledger.jsonl").open("ab") as ledger:
         ledger.write(reply.to_json())
@@ -77,8 +92,9 @@ def test_the_report_has_response_times_from_the_inbox_and_the_ledger(
         "target = 1\nwarn_above = 1.5\n",
         encoding="utf-8",
     )
-    run = cli("report", "--root", str(root), "--period", "2026-12")
-    assert run.code == 1 and "alert  Answer fast" in run.out  # 2 h: over warn_above
+    now = "2026-12-10T12:00:00Z"  # x-test:2 has waited 3 h so far
+    run = cli("report", "--root", str(root), "--period", "2026-12", "--now", now)
+    assert run.code == 1 and "alert  Answer fast" in run.out  # 2 h and 3 h: over warn_above
     written = (root / "output" / "report" / "2026-12" / "report.md").read_text(encoding="utf-8")
     assert "## Response times" in written
-    assert "| x-test | complaint | 2 | 1 | 1 | 2.0 h | 2.0 h |" in written
+    assert "| x-test | complaint | 2 | 1 | 1 | 2.0 h | 2.0 h | 3.0 h |" in written
