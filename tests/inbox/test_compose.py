@@ -106,7 +106,7 @@ def test_no_direct_message_falls_back_to_the_public_reply_and_says_so(wording: W
 def test_a_public_reply_asked_private_where_there_is_no_dm_says_it_goes_public(
     wording: Wording,
 ) -> None:
-    done = answer(wording, "plainte-public", "bluesky", private=True, values={})
+    done = answer(wording, "plainte-public", "linkedin", private=True, values={})
     assert not done.private and done.approved is not None
     assert done.approved.name == "plainte-public" and done.sendable
     (finding,) = done.findings
