@@ -17,7 +17,7 @@ import pytest
 from cmbuild.push.report import Report
 from tests.inbox.graph_comments import PAGE_NAME
 from tests.inbox.graph_conversations import ConversingGraph
-from tests.inbox.steps import answer, read
+from tests.inbox.steps import answer, killed_after_send, read
 from tests.platforms.facebook.test_publisher import ENV, ONLY
 from tests.platforms.instagram.test_publisher import ENV as IG_ENV
 from tests.platforms.instagram.test_publisher import ONLY as IG_ONLY
@@ -164,3 +164,37 @@ def test_instagram_direct_messages_are_read_and_answered_in_their_conversation(
     assert thread["messages"][-1]["from"]["id"] == IG_USER_ID
     assert [s.path for s in graph.seen].count(f"/{IG_USER_ID}/messages") == 1
     assert graph.rejected == []
+
+
+def test_an_answer_cut_off_by_a_crash_is_found_in_the_conversation_and_not_sent_twice(
+    page: Path, graph: ConversingGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked = graph.message("messenger", ALICE, "Ma commande ?", ago=timedelta(hours=1))
+    item = next(i for i in read(page, ENV).contents.items if i.remote_id == asked)
+    killed_after_send(monkeypatch, lambda: answer(page, ENV, item.id, "Elle part demain.", "c1"))
+    settled = answer(page, ENV, item.id, "Elle part demain.", "c1")
+    assert settled.outcome == "reconciled", settled
+    again = answer(page, ENV, item.id, "Elle part demain.", "c1")
+    assert again.outcome == "already sent", again
+    (thread,) = graph.of_kind("thread").values()
+    assert [m["message"] for m in thread["messages"]].count("Elle part demain.") == 1
+    assert graph.rejected == []
+
+
+def test_a_crash_before_the_message_left_sends_it_once(
+    page: Path, graph: ConversingGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked = graph.message("messenger", ALICE, "Ma commande ?", ago=timedelta(hours=1))
+    item = next(i for i in read(page, ENV).contents.items if i.remote_id == asked)
+
+    def killed(*args: object, **kwargs: object) -> None:
+        raise SystemExit("killed after the pending line, before the send")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("cmbuild.platforms.shared.comments.send_message", killed)
+        with pytest.raises(SystemExit):
+            answer(page, ENV, item.id, "Elle part demain.", "c2")
+    sent = answer(page, ENV, item.id, "Elle part demain.", "c2")
+    assert sent.outcome == "sent", sent  # the conversation was read: it was not there
+    (thread,) = graph.of_kind("thread").values()
+    assert [m["message"] for m in thread["messages"]].count("Elle part demain.") == 1

@@ -216,7 +216,7 @@ class CommentReply(ReplySender[P]):
 
     def find(self, item: InboxItem, answer: Answer) -> Receipt | None:
         if item.kind == "dm":
-            return find_message(item, self.label)
+            return find_message(self.graph, self.account, item, answer)
         if answer.private:
             return self.find_private(item)
         path = f"{ref(item, 'thread_id')}/{self.reply_edge}"

@@ -27,6 +27,8 @@ read by the inbox when the channel sets `read_direct_messages = true`, answered 
   (Meta's HUMAN_AGENT tag lets a person answer by hand within 7 days, under its own app review),
   so the answer is written by hand in the platform's inbox, or waits until the person writes
   again. Graph's own refusal (code 10, subcode 2018278) is said the same way.
+- Exactly once: Graph takes no idempotency key; an answer cut off by a crash is looked for in its
+  conversation (`find_message`): the account's message with the same text since the pending line.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from typing import Any
 
 from cmbuild.model import Finding
 from cmbuild.platforms.shared.graph import Graph, Params, Reach, parse_time
-from cmbuild.platforms.shared.inbox import Since, partly_read
+from cmbuild.platforms.shared.inbox import Answer, Since, partly_read
 from cmbuild.platforms.shared.publisher import PublishError, Receipt
 from cmbuild.stores.inbox import InboxItem, item_id
 
@@ -47,6 +49,10 @@ WINDOW = timedelta(hours=24)
 _OUTSIDE = "subcode 2018278]"  # "This message is sent outside of allowed window"
 _PAGE = 25
 _MAX_PAGES = 20
+_FIND_PAGES = 5  # a conversation's last 125 messages: an answer cut off by a crash is among them
+# The platform's clock and ours may differ: an answer is looked for from a little before its
+# pending line, so a clock a few seconds behind cannot make it look unsent (and sent twice).
+CLOCK_MARGIN = timedelta(minutes=5)
 # What each platform's conversations need: the `platform` parameter, the permission, the inbox.
 _KINDS = {
     "facebook": (
@@ -224,12 +230,37 @@ def last_message_at(graph: Graph, item: InboxItem, sender: str) -> datetime:
     return latest
 
 
-def find_message(item: InboxItem, platform: str) -> Receipt | None:
-    """An answer to a `dm` item cut off by a crash cannot be looked up: say where to look."""
-    raise PublishError(
-        f"{platform} cannot tell whether the answer to {item.id} went out: look in "
-        f"{_KINDS[item.platform][2]}, then `cmbuild resolve`"
+def find_message(graph: Graph, account: str, item: InboxItem, answer: Answer) -> Receipt | None:
+    """The answer to the `dm` item, cut off by a crash, if it is in the conversation: a message
+    from the account with exactly its text, written since its pending line (less a margin for
+    the two clocks). None only when the whole conversation since then was read without it."""
+    inbox = _KINDS[item.platform][2]
+    unsure = f"look in {inbox}, then `cmbuild resolve`"
+    conversation = item.refs.get("conversation_id")
+    if answer.pending_at is None or not conversation:
+        raise PublishError(
+            f"cmbuild cannot tell whether the answer to {item.id} went out: {unsure}"
+        )
+    since = answer.pending_at - CLOCK_MARGIN
+    reach = Reach()
+    params = {"fields": MESSAGE_FIELDS, "limit": _PAGE}
+    listed = graph.listed(
+        "look the message up", f"{conversation}/messages", params, pages=_FIND_PAGES, reach=reach
     )
+    for message in listed:
+        if not isinstance(message, dict) or not message.get("id"):
+            continue
+        author = message.get("from")
+        mine = isinstance(author, dict) and str(author.get("id") or "") == account
+        when = parse_time(message.get("created_time"))
+        if mine and message.get("message") == answer.text and when is not None and when >= since:
+            return Receipt(str(message["id"]), None, when.astimezone(UTC).replace(microsecond=0))
+    if reach.cut:  # Graph documents no order for these messages: what was not read may hold it
+        raise PublishError(
+            f"the conversation of {item.id} has more than {_FIND_PAGES * _PAGE} messages: "
+            f"cmbuild cannot tell whether the answer went out; {unsure}"
+        )
+    return None
 
 
 def _late(label: str, item: InboxItem, last: datetime, inbox: str) -> str:
