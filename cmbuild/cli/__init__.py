@@ -3,7 +3,8 @@
     options.py    options shared by several commands; the exit codes
     build.py      build, check
     tools.py      count, init, diff
-    push.py       push, plan, halt, resume, retract, resolve
+    push.py       push, plan, resolve
+    halt.py       halt, resume, retract
     serve.py      serve
     report.py     report
     collect.py    collect, run (the scheduled steps)
@@ -34,6 +35,7 @@ from cmbuild.cli import (
     analytics,
     build,
     collect,
+    halt,
     inbox,
     push,
     receive,
@@ -76,9 +78,9 @@ for _command in (
     tools.diff,
     push.push,
     push.plan,
-    push.halt,
-    push.resume,
-    push.retract,
+    halt.halt,
+    halt.resume,
+    halt.retract,
     push.resolve,
     serve.serve,
     report.report,
