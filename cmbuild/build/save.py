@@ -61,7 +61,8 @@ def preview_pages(
     """
     from cmbuild.preview import halts_shown, render_preview_kept
     from cmbuild.preview.loop import read_views
-    from cmbuild.preview.site import POSTS_DIR, PageCache
+    from cmbuild.preview.pages import POSTS_DIR
+    from cmbuild.preview.site import PageCache
 
     try:
         on_disk = {f"{POSTS_DIR}/{name}" for name in os.listdir(out / POSTS_DIR)}

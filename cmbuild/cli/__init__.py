@@ -3,7 +3,8 @@
     options.py    options shared by several commands; the exit codes
     build.py      build, check
     tools.py      count, init, diff
-    push.py       push, plan, halt, resume, retract, resolve
+    push.py       push, plan, resolve
+    halt.py       halt, resume, retract
     serve.py      serve
     report.py     report
     collect.py    collect, run (the scheduled steps)
@@ -44,9 +45,9 @@ COMMANDS = {
     "diff": "cmbuild.cli.tools:diff",
     "push": "cmbuild.cli.push:push",
     "plan": "cmbuild.cli.push:plan",
-    "halt": "cmbuild.cli.push:halt",
-    "resume": "cmbuild.cli.push:resume",
-    "retract": "cmbuild.cli.push:retract",
+    "halt": "cmbuild.cli.halt:halt",
+    "resume": "cmbuild.cli.halt:resume",
+    "retract": "cmbuild.cli.halt:retract",
     "resolve": "cmbuild.cli.push:resolve",
     "serve": "cmbuild.cli.serve:serve",
     "report": "cmbuild.cli.report:report",

@@ -2,40 +2,43 @@
 
 Every page is rendered from the same inputs in a fixed order, with no clock: the same build gives
 the same bytes. Links between pages are relative, so the site works from ``file://`` and from
-any folder it is copied to.
+any folder it is copied to. What the post pages are (grouping, names, finding links): pages.py.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from cmbuild import __version__, platforms
 from cmbuild.build.summary import Summary
-from cmbuild.model import Channel, Charter, Finding, Variant
+from cmbuild.model import Channel, Charter, Variant
 from cmbuild.preview import calendar
-from cmbuild.preview.cards import Card, channel_colours, make_card
+from cmbuild.preview.cards import channel_colours, make_card
 from cmbuild.preview.entries import DEFAULT_COLOUR, chip, entry_html
 from cmbuild.preview.loop import SLOTS_PAGE, WATCH_PAGE, Views
 from cmbuild.preview.media import copy_media, media_name
+from cmbuild.preview.pages import (
+    PostPage,
+    all_findings,
+    finding_rows,
+    neighbours_of,
+    post_pages,
+)
 from cmbuild.preview.shown import Shown
 from cmbuild.stores.halts import Halt
 
 INDEX = "index.html"
 FINDINGS = "preview/findings.html"
 STYLE = "preview/style.css"
-POSTS_DIR = "preview/posts"
-_SAFE_SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,120}")
 
 
 @dataclass(frozen=True)
@@ -44,44 +47,6 @@ class Flags:
 
     halts: tuple[Halt, ...]
     errors: int
-
-
-@dataclass(frozen=True)
-class PostPage:
-    source: str
-    title: str
-    path: str  # output-relative
-    variants: tuple[Shown, ...]  # in calendar order
-    findings: tuple[Finding, ...] = ()  # findings on the post itself, not on one variant
-    cards: tuple[Card, ...] = field(default=())
-    when: str = ""  # its first time, as cards show it
-
-    @property
-    def first(self) -> datetime:
-        return self.variants[0].scheduled
-
-    @property
-    def campaign(self) -> str | None:
-        return next((v.campaign for v in self.variants if v.campaign), None)
-
-    @property
-    def tags(self) -> tuple[str, ...]:
-        return self.variants[0].tags
-
-    @property
-    def statuses(self) -> list[str]:
-        return sorted({v.status for v in self.variants})
-
-    @property
-    def finding_count(self) -> int:
-        return len(self.findings) + sum(len(v.findings) for v in self.variants)
-
-
-@dataclass(frozen=True)
-class FindingRow:
-    finding: Finding
-    href: str | None  # relative to the findings page
-    title: str | None
 
 
 @dataclass(frozen=True)
@@ -136,7 +101,7 @@ def render_site(
     copied = frozenset(files)
     findings = all_findings(variants, summary)
     context = replace(_context(variants, summary, channels, charter, halts), loop=bool(views))
-    pages = _post_pages(variants, findings, context.zone)
+    pages = post_pages(variants, findings, context.zone)
     env = _environment()
     entries = calendar.entries(variants, context.zone)
     files.update(_post_page_files(env, pages, context, channels, charter, copied, cache))
@@ -156,7 +121,7 @@ def render_site(
         reports=_reports(root),
         inbox=root is not None and (root / "inbox.html").is_file(),
     )
-    rows = _finding_rows(findings, pages)
+    rows = finding_rows(findings, pages)
     files[FINDINGS] = _page(
         env, "findings.html.j2", context, page_id="findings", root="../", rows=rows
     )
@@ -193,7 +158,7 @@ def _post_page_files(
     by_name = {c.name: c for c in channels}
     shared = _context_digest(context, charter) if cache is not None else ""
     for number, page in enumerate(pages):
-        neighbours = _neighbours(pages, number)
+        neighbours = neighbours_of(pages, number)
         if cache is not None:
             key = _page_key(shared, page, neighbours, cache.finals, copied)
             cache.keys[page.path] = key
@@ -373,35 +338,6 @@ def _label(platform: str) -> str:
         return platform
 
 
-def _post_pages(variants: Sequence[Shown], findings: list[Finding], zone: str) -> list[PostPage]:
-    grouped: dict[str, list[Shown]] = {}
-    for variant in sorted(variants, key=lambda v: (v.scheduled, v.channel, v.id)):
-        grouped.setdefault(variant.source, []).append(variant)
-    by_file: dict[str, list[Finding]] = {}
-    for finding in findings:
-        by_file.setdefault(finding.file, []).append(finding)
-    taken: set[str] = set()
-    pages = []
-    for source, listed in grouped.items():
-        on_variants = {f for v in listed for f in v.findings}
-        own = tuple(f for f in by_file.get(source, ()) if f not in on_variants)
-        name = _page_name(listed[0].slug, source, taken)
-        path = f"{POSTS_DIR}/{name}.html"
-        local = listed[0].scheduled.astimezone(ZoneInfo(zone))
-        when = f"{calendar.long_date(local.date())}, {local.strftime('%H:%M')}"
-        pages.append(PostPage(source, listed[0].title, path, tuple(listed), own, when=when))
-    pages.sort(key=lambda p: (p.first, p.source))
-    return pages
-
-
-def _page_name(slug: str, source: str, taken: set[str]) -> str:
-    name = slug if _SAFE_SLUG.fullmatch(slug) else "post"
-    if name in taken or name != slug:
-        name = f"{name}-{hashlib.sha256(source.encode()).hexdigest()[:10]}"
-    taken.add(name)
-    return name
-
-
 def _with_cards(
     page: PostPage,
     channels: dict[str, Channel],
@@ -424,35 +360,3 @@ def _with_cards(
         if isinstance(v, Variant)
     )
     return replace(page, cards=cards)
-
-
-def _neighbours(pages: list[PostPage], index: int) -> tuple[PostPage | None, PostPage | None]:
-    before = pages[index - 1] if index > 0 else None
-    after = pages[index + 1] if index + 1 < len(pages) else None
-    return before, after
-
-
-def all_findings(variants: Sequence[Shown], summary: Summary) -> list[Finding]:
-    """The build's findings: the summary's and every variant's, once each, in report order."""
-    found = set(summary.findings) | {f for v in variants for f in v.findings}
-    return sorted(found, key=Finding.sort_key)
-
-
-def _finding_rows(findings: list[Finding], pages: list[PostPage]) -> list[FindingRow]:
-    """Every finding, each linked to the card (or the post) it concerns."""
-    rows = []
-    for finding in findings:
-        href = title = None
-        for page in pages:
-            if page.source != finding.file:
-                continue
-            title = page.title
-            href = page.path.removeprefix("preview/")
-            target = next((v for v in page.variants if finding in v.findings), None)
-            if target is None and finding.channel is not None:
-                target = next((v for v in page.variants if v.channel == finding.channel), None)
-            if target is not None:
-                href += f"#v-{target.id}"
-            break
-        rows.append(FindingRow(finding, href, title))
-    return rows

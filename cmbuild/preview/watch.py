@@ -59,7 +59,11 @@ class TopicRow:
 
 @dataclass(frozen=True)
 class WatchView:
-    """Everything the watch page shows. `state`: "unconfigured", "invalid", "never" or "read"."""
+    """Everything the watch page shows.
+
+    `state`: "unconfigured", "invalid" (brand/watch.toml), "damaged" (state/watch/sources.json),
+    "never" or "read".
+    """
 
     state: str
     problem: str = ""
@@ -95,7 +99,10 @@ def read_watch(
             " them (other keys); no mention is shown until it is fixed or removed"
         )
         mentions = []
-    watched_at, states = store.sources()
+    try:
+        watched_at, states = store.sources()
+    except InputError as error:  # damaged by hand or by a tool: said, and the build goes on
+        return WatchView("damaged", problem=str(error), held=held, notices=tuple(notices))
     torn = repo / WATCH_DIR / f"mentions.jsonl{TORN_SUFFIX}"
     if torn.is_file():
         notices.append(

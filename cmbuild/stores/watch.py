@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,9 @@ from cmbuild.errors import InputError
 from cmbuild.files import write_atomic
 from cmbuild.layout import WATCH_DIR as WATCH_DIR  # still importable from here
 from cmbuild.stores.jsonl import append, read_lines, set_aside
+
+_SOURCE_TIMES = ("last_read", "last_ok", "retry_at")  # in each source's state
+_WATCH_TIMES = ("watched_at", "succeeded_at")  # at the top of sources.json
 
 
 @dataclass(frozen=True)
@@ -149,12 +153,17 @@ class Store:
         return data if isinstance(data, dict) else {}
 
     def sources(self) -> tuple[str | None, dict[str, SourceState]]:
-        """When the last watch ran, and each source's state."""
+        """When the last watch ran, and each source's state (every time in it checked)."""
         data = self._sources_file()
         try:
             states = {name: SourceState(**value) for name, value in data.get("sources", {}).items()}
         except (AttributeError, TypeError) as exc:
             raise _unreadable(f"a source's state is not what cmbuild writes ({exc})") from None
+        for name, state in states.items():
+            for key in _SOURCE_TIMES:
+                _check_time(getattr(state, key), f"sources.{name}.{key}")
+        for key in _WATCH_TIMES:
+            _check_time(data.get(key), key)
         return data.get("watched_at"), states
 
     def last_watch(self) -> LastWatch:
@@ -175,6 +184,30 @@ class Store:
         }
         text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
         write_atomic(self.folder / "sources.json", text.encode("utf-8"))
+
+
+def _check_time(value: object, key: str) -> None:
+    """InputError unless `value` is None or an ISO 8601 time with its zone, as cmbuild writes."""
+    if value is None:
+        return
+    if not isinstance(value, str):
+        problem = f"{json.dumps(value, ensure_ascii=False)} is not a time"
+    else:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            moment = None
+        if moment is not None and moment.tzinfo is not None:
+            return
+        problem = f"{value!r} is not a time" if moment is None else f"{value!r} has no time zone"
+    raise InputError(
+        f"{WATCH_DIR}/sources.json",
+        f"{problem}: veille cannot tell when it last listened",
+        key=key,
+        hint="write a time such as 2026-12-01T09:00:00Z, or null (the source is then read at the"
+        " next `cmbuild watch`), or move the file away: the next watch reads every source again"
+        " and writes it anew",
+    )
 
 
 def _unreadable(why: str) -> InputError:

@@ -62,7 +62,7 @@ def listen(source: FeedSource, cursor: Mapping[str, str], context: ListenContext
         "last_modified": answer_headers.get("last-modified"),
     }
     return Listened(
-        tuple(_heard(entry, source.url) for entry in parsed.entries),
+        tuple(_heard(entry, _feed_id(source)) for entry in parsed.entries),
         {key: value for key, value in kept.items() if value},
     )
 
@@ -156,6 +156,19 @@ def _body(response: urllib3.BaseHTTPResponse, context: ListenContext, deadline: 
     except HTTPError as exc:
         raise _unreachable(exc, context.timeout) from exc
     return b"".join(chunks)
+
+
+def _feed_id(source: FeedSource) -> str:
+    """The feed, as the id of an item that has neither id nor link (said and kept in state/).
+
+    A login or a query (where a token goes) is replaced by the source's name; an address with
+    neither is kept as it is, so that the items already heard stay heard.
+    """
+    parts = urlsplit(source.url)
+    if not (parts.username or parts.password or parts.query):
+        return source.url
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{parts.hostname or ''}{port}{parts.path}?source={source.name}"
 
 
 def _heard(entry: Any, feed_url: str) -> Heard:

@@ -242,6 +242,7 @@ def test_a_rebuild_renders_only_the_edited_posts_preview_page(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import cmbuild.preview.site as site
+    from cmbuild.preview.pages import PostPage
 
     root = tmp_path / "site"
     shutil.copytree(SITES / "basic", root)
@@ -249,7 +250,7 @@ def test_a_rebuild_renders_only_the_edited_posts_preview_page(
     rendered: list[str] = []
     real = site._with_cards
 
-    def spy(page: site.PostPage, *args: object, **kwargs: object) -> site.PostPage:
+    def spy(page: PostPage, *args: object, **kwargs: object) -> PostPage:
         rendered.append(page.source)
         return real(page, *args, **kwargs)  # type: ignore[arg-type]
 

@@ -175,3 +175,20 @@ def test_a_line_that_is_no_mention_is_named_and_the_page_still_builds(
         "state/watch/mentions.jsonl: a line that is not a mention, left as it is and skipped"
     )
     assert _rows(page, "watch-sources")[0][0] == "sud-ouest"  # the rest of the page is there
+
+
+def test_a_damaged_sources_file_is_named_on_the_page_and_the_build_goes_on(
+    watched: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "basic"
+    shutil.copytree(watched, root, ignore=shutil.ignore_patterns("output"))
+    sources = root / "state" / "watch" / "sources.json"
+    before = sources.read_text(encoding="utf-8")
+    assert '"watched_at": "' in before
+    sources.write_text(before.replace('"watched_at": "', '"watched_at": "x'), encoding="utf-8")
+    damaged = sources.read_bytes()
+    problem = _page(root, tmp_path / "out").find("p", cls="watch-problem").text()
+    assert problem.startswith("state/watch/sources.json cannot be read"), problem
+    assert "state/watch/sources.json: watched_at: 'x" in problem and "is not a time" in problem
+    assert "2026-12-01T09:00:00Z" in problem  # what to write instead
+    assert sources.read_bytes() == damaged  # left as it is

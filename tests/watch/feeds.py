@@ -63,7 +63,7 @@ class FeedServer(LocalServer):
         self.extra: dict[str, str] = {}  # path → an RSS document a test adds
 
     def handle(self, handler: BaseHTTPRequestHandler) -> None:
-        path = handler.path
+        path = handler.path.partition("?")[0]  # a feed's query (a token) does not change it
         etag, since = handler.headers.get("If-None-Match"), handler.headers.get("If-Modified-Since")
         self.requests.append((path, etag, since))
         xml = {"Content-Type": "application/xml; charset=utf-8"}

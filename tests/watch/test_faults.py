@@ -74,3 +74,50 @@ def test_an_unreadable_sources_file_is_named_not_a_crash(tmp_path: Path, content
     assert result.stderr.startswith("error: state/watch/sources.json: "), result.stderr
     assert "move the file away" in result.stderr
     assert (root / "state" / "watch" / "sources.json").read_bytes() == content  # left as it is
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "says"),
+    [
+        ("sources.sud-ouest.last_read", "yesterday", "'yesterday' is not a time"),
+        ("sources.sud-ouest.retry_at", "2026-13-01T09:00:00Z", "is not a time"),
+        ("sources.sud-ouest.last_read", "2026-12-01T08:00:00", "has no time zone"),
+        ("sources.sud-ouest.last_ok", 1764576000, "1764576000 is not a time"),
+        ("watched_at", "", "'' is not a time"),
+        ("succeeded_at", ["2026-12-01T08:00:00Z"], "is not a time"),
+    ],
+)
+def test_a_damaged_time_in_the_sources_file_is_named_with_its_key(
+    tmp_path: Path, key: str, value: object, says: str
+) -> None:
+    state: dict[str, object] = {
+        "watched_at": "2026-12-01T08:00:00Z",
+        "succeeded_at": "2026-12-01T08:00:00Z",
+        "sources": {
+            "sud-ouest": {
+                "last_read": "2026-12-01T08:00:00Z",
+                "last_ok": "2026-12-01T08:00:00Z",
+                "error": None,
+                "cursor": {},
+                "retry_at": None,
+            }
+        },
+    }
+    *parents, last = key.split(".")
+    table = state
+    for name in parents:
+        table = table[name]  # type: ignore[assignment]
+    table[last] = value
+    content = json.dumps(state, indent=2).encode()
+    with FeedServer() as feeds:
+        root = _site(tmp_path, "http://127.0.0.1:9", _two_sources(feeds, "/rss"))
+        (root / "state" / "watch").mkdir(parents=True)
+        (root / "state" / "watch" / "sources.json").write_bytes(content)
+        result = cli(root, "watch", "--now", NOW, env=environ(**ENV))
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: state/watch/sources.json: "), result.stderr
+    assert f"sources.json: {key}: " in result.stderr, result.stderr
+    assert says in result.stderr, result.stderr
+    assert "2026-12-01T09:00:00Z" in result.stderr  # what a time looks like
+    assert (root / "state" / "watch" / "sources.json").read_bytes() == content  # left as it is

@@ -84,26 +84,14 @@ class Newsletter(Publisher):
         # Short enough not to be folded (some clients mishandle a folded Message-ID).
         message["Message-ID"] = f"<{entry.id}.{entry.content_hash[7:23]}@{domain}>"
         message["X-Cmbuild-Key"] = entry.idempotency_key
-        if entry.lang:
-            message["Content-Language"] = entry.lang
         html = entry.text if entry.text_format == "html" else None
         message.set_content(read_html(html).readable + "\n" if html is not None else entry.text)
-        if html is None:
-            return message
-        inline = []
-        for item in media:
-            cid = make_msgid(domain=domain)
-            if f'src="{item.path}"' in html:
-                html = html.replace(f'src="{item.path}"', f'src="cid:{cid[1:-1]}"')
-                inline.append((item, cid))
-        message.add_alternative(html, subtype="html")
-        html_part = message.get_body(("html",))
-        assert html_part is not None
-        for item, cid in inline:
-            maintype, _, subtype = item.mime_type.partition("/")
-            html_part.add_related(
-                item.data, maintype, subtype, cid=cid, filename=item.path.rsplit("/", 1)[-1]
-            )
+        if html is not None:
+            _add_html(message, html, media, domain)
+        # Last: set_content() clears every Content-* header, and making the message multipart
+        # moves them onto its first part, where a reader's client does not look for the language.
+        if entry.lang:
+            message["Content-Language"] = entry.lang
         return message
 
     def _connect(self) -> smtplib.SMTP:
@@ -157,6 +145,24 @@ class Newsletter(Publisher):
                     f"environment variable {names[purpose]} ({key}) is not set or empty", "config"
                 )
         return self.credential(purposes[0]) or "", self.credential(purposes[1]) or ""
+
+
+def _add_html(message: EmailMessage, html: str, media: Sequence[MediaFile], domain: str) -> None:
+    """Add `html` as the alternative to the text, with the images it shows attached inline."""
+    inline = []
+    for item in media:
+        cid = make_msgid(domain=domain)
+        if f'src="{item.path}"' in html:
+            html = html.replace(f'src="{item.path}"', f'src="cid:{cid[1:-1]}"')
+            inline.append((item, cid))
+    message.add_alternative(html, subtype="html")
+    html_part = message.get_body(("html",))
+    assert html_part is not None
+    for item, cid in inline:
+        maintype, _, subtype = item.mime_type.partition("/")
+        html_part.add_related(
+            item.data, maintype, subtype, cid=cid, filename=item.path.rsplit("/", 1)[-1]
+        )
 
 
 def _response_error(what: str, error: smtplib.SMTPResponseException) -> PublishError:

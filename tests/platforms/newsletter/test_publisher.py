@@ -119,6 +119,42 @@ def test_push_sends_one_multipart_message_per_due_issue(
     assert [k for k, _ in kinds(root)] == ["pending", "published"]
 
 
+def test_the_issue_as_received_says_its_language_at_the_top(
+    tmp_path: Path, smtp: SmtpServer, run_push: Callable[..., Report]
+) -> None:
+    """Content-Language on the message itself, plain or HTML (not on a part, nor lost)."""
+    html = variant(
+        "newsletter",
+        "newsletter",
+        "2026-12-01T07:30:00Z",
+        slug="janvier",
+        title="Lettre HTML",
+        text_format="html",
+        text=HTML.format(src="x"),
+    )
+    plain = variant(
+        "newsletter", "newsletter", "2026-12-01T07:40:00Z", slug="note", title="Plain letter"
+    )
+    unsaid = variant(
+        "newsletter", "newsletter", "2026-12-01T07:50:00Z", slug="sans", title="No language"
+    )
+    html["lang"], plain["lang"], unsaid["lang"] = "fr", "en-GB", None
+    root = make_site(tmp_path / "repo", channels(smtp.port), [html, plain, unsaid])
+
+    report = run_push(root, "2026-12-01T08:00:00Z", ENV)
+    assert [r.outcome for r in report.rows] == ["published"] * 3
+    received = {m["Subject"]: m for m in (parsed(raw.as_bytes()) for raw in smtp.messages())}
+    assert {subject: m["Content-Language"] for subject, m in received.items()} == {
+        "Lettre HTML": "fr",
+        "Plain letter": "en-GB",
+        "No language": None,
+    }
+    assert received["Lettre HTML"].get_content_type() == "multipart/alternative"
+    parts = [part for part in received["Lettre HTML"].walk()][1:]
+    assert [part["Content-Language"] for part in parts] == [None, None]
+    assert received["Plain letter"].get_content() == plain["text"] + "\n"
+
+
 def test_a_refused_login_names_both_variables(
     tmp_path: Path, smtp: SmtpServer, run_push: Callable[..., Report]
 ) -> None:
