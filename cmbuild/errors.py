@@ -13,7 +13,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 
-@dataclass(frozen=True)
+# Not frozen: Python's exception machinery sets `__traceback__` on an exception in flight (a
+# generator-based context manager it passes through does so in Python code), which a frozen
+# dataclass refuses, turning the user's error into a defect of cmbuild. Hashable all the same.
+@dataclass(unsafe_hash=True)
 class InputError(Exception):
     """One problem with an input file, precise enough to fix without reading code."""
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -275,3 +277,23 @@ def test_a_misspelt_key_is_named_with_a_bad_value_not_after_it(basic: Path) -> N
     errors = bad_input(basic)
     assert [e.split(": ", 3)[2] for e in errors] == ["link", "statut"]
     assert "did you mean 'status'" in errors[1]
+
+
+def test_an_input_error_passing_through_a_context_manager_stays_the_users_error() -> None:
+    """A generator-based context manager sets `__traceback__` on what passes through it: the
+    error must stay the named input error, not become a defect of cmbuild (exit 70)."""
+    from contextlib import contextmanager
+
+    from cmbuild.errors import InputError
+
+    @contextmanager
+    def paused() -> Iterator[None]:
+        try:
+            yield
+        finally:
+            pass
+
+    wrong = InputError("state/watch/sources.json", "not JSON", key="sources")
+    with pytest.raises(InputError) as raised, paused():
+        raise wrong
+    assert raised.value is wrong and hash(wrong) == hash(replace(wrong))
