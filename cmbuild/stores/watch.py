@@ -119,14 +119,17 @@ class Store:
         found = []
         for row in self._rows("mentions.jsonl", notices):
             try:
-                found.append(Mention(**{**row, "terms": tuple(row.get("terms", ()))}))
-            except TypeError:
+                mention = Mention(**{**row, "terms": tuple(row.get("terms", ()))})
+                _time_of(mention.at)  # every reader of mentions counts by it
+            except (TypeError, ValueError):
                 uri = row.get("uri")
                 which = f" (uri {uri!r})" if uri else ""
                 notices.append(
                     f"{self.folder / 'mentions.jsonl'}: a line that is not a mention{which},"
                     " left as it is and skipped"
                 )
+                continue
+            found.append(mention)
         return found
 
     def alerted(self, notices: list[str]) -> set[tuple[str, str]]:
@@ -223,3 +226,13 @@ def _append_rows(path: Path, rows: Iterable[Mapping[str, Any]]) -> None:
     for row in rows:
         line = json.dumps(row, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         append(path, line.encode("utf-8") + b"\n")
+
+
+def _time_of(value: object) -> datetime:
+    """`value` as an aware time; ValueError (TypeError for a non-string) when it is not one."""
+    if not isinstance(value, str):
+        raise TypeError(f"{value!r} is not a time")
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise ValueError(f"{value!r} has no time zone")
+    return moment

@@ -246,6 +246,18 @@ def test_an_alert_url_whose_token_sits_in_the_host_or_port_never_shows_it(tmp_pa
         assert secret.lower() not in (watched.stdout + watched.stderr).lower()
 
 
+MENTION = {
+    "at": "2026-12-01T09:00:00+00:00",
+    "source": "sud-ouest",
+    "uri": "",
+    "url": None,
+    "title": "Un titre",
+    "topic": "greve",
+    "severity": "crisis",
+    "terms": ["grève"],
+}
+
+
 def test_a_line_of_state_that_is_not_a_record_is_named_and_skipped(tmp_path: Path) -> None:
     with FeedServer() as feeds:
         feeds.extra["/quiet"] = RSS.replace("Grève", "Fête").replace("mouvement social", "x")
@@ -254,10 +266,14 @@ def test_a_line_of_state_that_is_not_a_record_is_named_and_skipped(tmp_path: Pat
         )
         folder = root / "state" / "watch"
         folder.mkdir(parents=True)
-        (folder / "mentions.jsonl").write_text('{"uri": "https://e.org/a"}\n', encoding="utf-8")
+        undated = json.dumps({**MENTION, "uri": "https://e.org/b", "at": "hier"})
+        (folder / "mentions.jsonl").write_text(
+            '{"uri": "https://e.org/a"}\n' + undated + "\n", encoding="utf-8"
+        )
         (folder / "seen.jsonl").write_text("[1]\n", encoding="utf-8")
         result = cli(root, "watch", "--now", NOW, env=environ(**ENV))
     assert result.returncode == 0, result.stderr
     assert "seen.jsonl:1: not a JSON object, left as it is and skipped" in result.stderr
     assert "a line that is not a mention (uri 'https://e.org/a')" in result.stderr
+    assert "a line that is not a mention (uri 'https://e.org/b')" in result.stderr  # no time
     assert (folder / "mentions.jsonl").read_text().startswith('{"uri": "https://e.org/a"}\n')
