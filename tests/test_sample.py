@@ -139,7 +139,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (("slots", "--now", NOW), "score 1.00"),
         (("slots", "--propose", "--now", NOW), "channels.toml"),
         (("watch", "--dry-run", "--now", NOW), "(dry run: nothing recorded)"),
-        (("inbox", "--no-fetch"), "the inbox is empty"),
+        (("inbox", "--no-fetch"), "3 items, 3 waiting for an answer"),
+        (("reply", "mastodon-cmb:113563877", "--with", "objection-prix-fr", "--dry-run"), "dry run"),
         (("report", "--period", "2026-12"), "wrote output/report/2026-12/"),
     ],
 )
