@@ -82,6 +82,10 @@ def read_inbox(settings: InboxSettings, publishers: dict[str, Publisher] | None 
     lines = read_ledger(settings.root / LEDGER_FILE, LEDGER_FILE).lines
     cache = None if settings.dry_run else settings.cache  # a dry run writes nothing
     stored = inbox.read_items(settings.inbox_path, INBOX_FILE, cache)
+    if not settings.fetch:  # nothing is read: no platform's reader is even imported (atproto...)
+        run = InboxRun({}, stored, inbox.answered(stored.items, lines), [], settings.dry_run, False)
+        run.own = inbox.own_items(stored.items, lines)
+        return run
     chosen = [n for n in sorted(channels) if not settings.channels or n in settings.channels]
     readable = [n for n in chosen if _reads(channels[n])]
     posts = _published(fold(lines), settings)
