@@ -23,16 +23,18 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cmbuild.stores.inbox import InboxItem, item_id, to_json
 
-WORDS = (
+REPO = Path(__file__).resolve().parent.parent
+
+SAID = (
     "bonjour merci pour la session d'hier soir est-ce que le prochain atelier aura lieu "
     "en ligne ou sur place nous avons attendu longtemps la réponse de l'équipe inscription "
     "trop cher remboursement super génial quand comment horaires"
-).split()
+)
+WORDS = SAID.split(" ")
 CHANNELS = (("bluesky-cmb", "bluesky"), ("mastodon-cmb", "mastodon"), ("x-cmb", "x"))
 
 

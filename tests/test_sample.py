@@ -140,7 +140,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (("slots", "--propose", "--now", NOW), "channels.toml"),
         (("watch", "--dry-run", "--now", NOW), "(dry run: nothing recorded)"),
         (("inbox", "--no-fetch"), "3 items, 3 waiting for an answer"),
-        (("reply", "mastodon-cmb:113563877", "--with", "objection-prix-fr", "--dry-run"), "dry run"),
+        (("reply", "mastodon-cmb:113563877", "--with", "objection-prix-fr", "--dry-run"), "dry"),
         (("report", "--period", "2026-12"), "wrote output/report/2026-12/"),
     ],
 )
