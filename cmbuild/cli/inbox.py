@@ -7,6 +7,7 @@ gone, or halted); 2 on bad input; 3 when another push holds the ledger.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -88,6 +89,10 @@ def inbox(
     code, run = _guard(lambda: read_inbox(settings))
     if run is None:
         sys.exit(code)
+    # The store's items (100,000 of them, say) live until the command ends and hold no cycles:
+    # the cycle collector leaves them alone from now on, rather than walk them at each pass of
+    # what follows (imports, the listing, the page): a fifth of the command on a large store.
+    gc.freeze()
     show_reading(run, click.echo)
     sys.exit(work_inbox(root, run, output, now, limit))
 
