@@ -8,9 +8,9 @@ chat proxy, as `chat.py` reads).
 - sendMessage takes no idempotency key, so a message that may have gone out is never simply
   sent again. After a crash, or an answer lost on the way, `find_message` reads the
   conversation back (`getMessages`, newest first) for a message of the brand's account with
-  exactly the answer's text, sent since the answer's pending line (less `CLOCK_MARGIN`, for the two
-  clocks); only when none is there is a resend safe. A server error on sendMessage is such a doubt too: the chat service
-  may have kept the message before failing.
+  exactly the answer's text, sent since the answer's pending line (less `CLOCK_MARGIN`, for the
+  two clocks); only when none is there is a resend safe. A server error on sendMessage is such
+  a doubt too: the chat service may have kept the message before failing.
 - Refusals are named: the person does not accept messages from the brand (their
   `chat.bsky.actor.declaration` `allowIncoming`, which their profile shows as
   `associated.chat`), the app password was made without access to direct messages (the server
